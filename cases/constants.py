@@ -1,0 +1,116 @@
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# e.g. VC/12345/26: force prefix, a 5–7 digit serial, two-digit year.
+CRIME_REFERENCE_RE = re.compile(r"^[A-Z]{2}/\d{5,7}/\d{2}$")
+CRIME_REFERENCE_HELP = _("Two letters, 5 to 7 digits and a two-digit year, separated by slashes, like VC/12345/26")
+UK_POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$", re.IGNORECASE)
+UK_PHONE_RE = re.compile(r"^(\+44\s?|0)[0-9][0-9 ]{8,12}$")
+
+
+class CrimeStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    ALLOCATED = "allocated", _("Allocated")
+    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
+    SUSPECT_CHARGED = "suspect_charged", _("Suspect charged")
+    COURT = "court", _("At court")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [s for s in CrimeStatus if s != CrimeStatus.CLOSED]
+
+
+class ClosureReason(models.TextChoices):
+    NO_SUSPECT = "no_suspect", _("Investigation complete – no suspect identified")
+    EVIDENTIAL_DIFFICULTIES = "evidential_difficulties", _("Evidential difficulties – suspect identified")
+    VICTIM_DOES_NOT_SUPPORT = "victim_does_not_support", _("Victim does not support further action")
+    NOT_IN_PUBLIC_INTEREST = "not_in_public_interest", _("Prosecution not in the public interest")
+    OUT_OF_COURT = "out_of_court", _("Out-of-court disposal given")
+    COURT_OUTCOME = "court_outcome", _("Court case concluded")
+    NOT_INVESTIGATED = "not_investigated", _("Not investigated (screened out)")
+    CANCELLED = "cancelled", _("Crime record cancelled")
+
+
+class VictimRole(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    BEREAVED = "bereaved", _("Bereaved close relative")
+    PARENT_GUARDIAN = "parent_guardian", _("Parent or guardian of a child victim")
+
+
+class Title(models.TextChoices):
+    MR = "Mr", "Mr"
+    MRS = "Mrs", "Mrs"
+    MS = "Ms", "Ms"
+    MISS = "Miss", "Miss"
+    MX = "Mx", "Mx"
+    DR = "Dr", "Dr"
+    NONE = "", _("No title")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NON_BINARY = "non_binary", _("Non-binary")
+    SELF_DESCRIBED = "self_described", _("In another way")
+    NOT_SAID = "not_said", _("Prefer not to say")
+
+
+class Ethnicity(models.TextChoices):
+    """ONS 2021 census categories (self-defined)."""
+
+    ASIAN_BANGLADESHI = "A1", _("Asian or Asian British: Bangladeshi")
+    ASIAN_CHINESE = "A2", _("Asian or Asian British: Chinese")
+    ASIAN_INDIAN = "A3", _("Asian or Asian British: Indian")
+    ASIAN_PAKISTANI = "A4", _("Asian or Asian British: Pakistani")
+    ASIAN_OTHER = "A5", _("Asian or Asian British: any other Asian background")
+    BLACK_AFRICAN = "B1", _("Black, Black British, Caribbean or African: African")
+    BLACK_CARIBBEAN = "B2", _("Black, Black British, Caribbean or African: Caribbean")
+    BLACK_OTHER = "B3", _("Black, Black British, Caribbean or African: any other Black background")
+    MIXED_WHITE_ASIAN = "M1", _("Mixed or multiple: White and Asian")
+    MIXED_WHITE_BLACK_AFRICAN = "M2", _("Mixed or multiple: White and Black African")
+    MIXED_WHITE_BLACK_CARIBBEAN = "M3", _("Mixed or multiple: White and Black Caribbean")
+    MIXED_OTHER = "M4", _("Mixed or multiple: any other mixed background")
+    WHITE_BRITISH = "W1", _("White: English, Welsh, Scottish, Northern Irish or British")
+    WHITE_IRISH = "W2", _("White: Irish")
+    WHITE_GYPSY = "W3", _("White: Gypsy or Irish Traveller")
+    WHITE_ROMA = "W4", _("White: Roma")
+    WHITE_OTHER = "W5", _("White: any other White background")
+    OTHER_ARAB = "O1", _("Other ethnic group: Arab")
+    OTHER_ANY = "O2", _("Other ethnic group: any other ethnic group")
+    NOT_STATED = "NS", _("Prefer not to say")
+
+
+class Disability(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SAID = "not_said", _("Prefer not to say")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit in person")
+    PORTAL = "portal", _("Online (TrackMyCrime portal)")
+
+
+class Consent(models.TextChoices):
+    NOT_ASKED = "not_asked", _("Not asked yet")
+    GIVEN = "given", _("Yes, refer me")
+    DECLINED = "declined", _("No, do not refer me")
+
+
+class OffenceGroup(models.TextChoices):
+    VIOLENCE = "violence", _("Violence against the person")
+    SEXUAL = "sexual", _("Sexual offences")
+    ROBBERY = "robbery", _("Robbery")
+    BURGLARY = "burglary", _("Burglary")
+    VEHICLE = "vehicle", _("Vehicle offences")
+    THEFT = "theft", _("Theft")
+    CRIMINAL_DAMAGE = "criminal_damage", _("Criminal damage and arson")
+    PUBLIC_ORDER = "public_order", _("Public order offences")
+    FRAUD = "fraud", _("Fraud")
+    OTHER = "other", _("Other crimes against society")

@@ -1,0 +1,231 @@
+"""The one registry of case event codes.
+
+Each event type says which case states it makes sense in, which state it moves the case to, and the
+details it carries. Web forms, the API and the service all read this registry, so an event that makes no
+sense for a case (charging a closed case) is refused the same way everywhere.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .constants import OPEN_STATUSES, ClosureReason, CrimeStatus
+
+# Forward order of the lifecycle; events only ever advance a case along it (closing is separate).
+STATUS_ORDER = [
+    CrimeStatus.RECORDED,
+    CrimeStatus.ALLOCATED,
+    CrimeStatus.UNDER_INVESTIGATION,
+    CrimeStatus.SUSPECT_CHARGED,
+    CrimeStatus.COURT,
+]
+
+
+@dataclass(frozen=True)
+class DetailField:
+    name: str
+    label: str
+    kind: str = "text"  # text | longtext | datetime | choice | int
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+    max_length: int = 200
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    label: str
+    allowed_from: tuple[str, ...]
+    advance_to: str | None = None
+    fields: tuple[DetailField, ...] = ()
+    user_recordable: bool = True
+    requires_prior: tuple[str, ...] = ()  # at least one earlier event with one of these codes
+    hint: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def describe(self, details: dict) -> list[tuple[str, str]]:
+        lines = []
+        for f in self.fields:
+            value = details.get(f.name)
+            if value in (None, ""):
+                continue
+            if f.kind == "choice":
+                value = dict(f.choices).get(value, value)
+            elif f.kind == "datetime":
+                from django.utils import timezone
+                from django.utils.dateparse import parse_datetime
+
+                dt = parse_datetime(str(value))
+                if dt is not None:
+                    value = timezone.localtime(dt).strftime("%-d %B %Y at %H:%M")
+            lines.append((f.label, str(value)))
+        return lines
+
+
+OPEN = tuple(OPEN_STATUSES)
+INVESTIGATING = (CrimeStatus.RECORDED, CrimeStatus.ALLOCATED, CrimeStatus.UNDER_INVESTIGATION)
+POST_CHARGE = (CrimeStatus.SUSPECT_CHARGED, CrimeStatus.COURT)
+
+REASON = DetailField("reason", _("Reason"), "longtext", max_length=2000)
+
+_types = [
+    EventType("RECORDED", _("Crime recorded"), allowed_from=(), user_recordable=False),
+    EventType(
+        "ALLOCATED", _("Allocated"), allowed_from=(CrimeStatus.RECORDED,), advance_to=CrimeStatus.ALLOCATED,
+        user_recordable=False,
+    ),
+    EventType("REALLOCATED", _("Reallocated"), allowed_from=OPEN, user_recordable=False, requires_prior=("ALLOCATED",)),
+    EventType(
+        "ARREST", _("Suspect arrested"), allowed_from=OPEN, advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(DetailField("suspect", _("Suspect (name or description)"), required=False),),
+    ),
+    EventType(
+        "INTERVIEW", _("Suspect interviewed under caution"), allowed_from=OPEN,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(DetailField("suspect", _("Suspect (name or description)"), required=False),),
+    ),
+    EventType(
+        "BAIL", _("Suspect bailed"), allowed_from=OPEN, advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(
+            DetailField("conditions", _("Bail conditions relevant to the victim"), "longtext", required=False, max_length=2000),
+            DetailField("return_at", _("Answer bail on"), "datetime", required=False),
+        ),
+    ),
+    EventType(
+        "RUI", _("Suspect released under investigation"), allowed_from=INVESTIGATING,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
+    ),
+    EventType(
+        "BAIL_CHANGED", _("Bail conditions changed or cancelled"), allowed_from=OPEN, requires_prior=("BAIL",),
+        fields=(
+            DetailField("conditions", _("New conditions (or 'cancelled')"), "longtext", max_length=2000),
+            REASON,
+        ),
+    ),
+    EventType(
+        "RELEASED_NFA", _("Suspect released – no further action"), allowed_from=INVESTIGATING,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION, fields=(REASON,),
+    ),
+    EventType(
+        "CHARGED", _("Suspect charged or summonsed"),
+        allowed_from=INVESTIGATING + (CrimeStatus.SUSPECT_CHARGED,), advance_to=CrimeStatus.SUSPECT_CHARGED,
+        fields=(
+            DetailField("charges", _("Charges"), "longtext", max_length=2000),
+            DetailField("first_hearing_at", _("First hearing"), "datetime", required=False),
+            DetailField("court", _("Court"), required=False),
+        ),
+    ),
+    EventType(
+        "OUT_OF_COURT", _("Out-of-court disposal given"), allowed_from=INVESTIGATING,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(
+            DetailField(
+                "disposal", _("Disposal"), "choice",
+                choices=(
+                    ("caution", _("Simple caution")),
+                    ("conditional_caution", _("Conditional caution")),
+                    ("community_resolution", _("Community resolution")),
+                    ("penalty_notice", _("Penalty notice")),
+                ),
+            ),
+        ),
+    ),
+    EventType(
+        "NOT_INVESTIGATED", _("Decision not to investigate"), allowed_from=(CrimeStatus.RECORDED, CrimeStatus.ALLOCATED),
+        fields=(REASON,),
+    ),
+    EventType(
+        "NOT_PROSECUTED", _("Decision not to prosecute"),
+        allowed_from=(CrimeStatus.UNDER_INVESTIGATION,) + POST_CHARGE,
+        fields=(
+            DetailField("decided_by", _("Decided by"), "choice", choices=(("police", _("Police")), ("cps", _("Crown Prosecution Service")))),
+            REASON,
+        ),
+    ),
+    EventType(
+        "HEARING_DETAILS", _("Hearing details received"), allowed_from=POST_CHARGE, advance_to=CrimeStatus.COURT,
+        hint=_("'When it happened' is when the Witness Care Unit received the details, not the hearing date."),
+        fields=(
+            DetailField("hearing_at", _("Date and time of the hearing"), "datetime"),
+            DetailField("court", _("Court")),
+            DetailField(
+                "hearing_type", _("Type of hearing"), "choice",
+                choices=(
+                    ("first", _("First hearing")),
+                    ("plea", _("Plea hearing")),
+                    ("trial", _("Trial")),
+                    ("sentencing", _("Sentencing")),
+                    ("bail", _("Bail hearing")),
+                    ("other", _("Other")),
+                ),
+            ),
+        ),
+    ),
+    EventType(
+        "OUTCOME", _("Outcome or sentence received"), allowed_from=(CrimeStatus.COURT,),
+        hint=_("'When it happened' is when the Witness Care Unit received the outcome."),
+        fields=(
+            DetailField("outcome", _("Outcome"), "longtext", max_length=2000),
+            DetailField("sentence", _("Sentence"), "longtext", required=False, max_length=2000),
+            DetailField("custody_months", _("Custodial sentence (months)"), "int", required=False),
+        ),
+    ),
+    EventType(
+        "CLOSED", _("Investigation closed"), allowed_from=OPEN,
+        fields=(DetailField("closure_reason", _("Closure reason"), "choice", choices=tuple(ClosureReason.choices)),),
+    ),
+    EventType(
+        "REOPENED", _("Investigation reopened"), allowed_from=(CrimeStatus.CLOSED,), fields=(REASON,),
+    ),
+]
+
+REGISTRY: dict[str, EventType] = {t.code: t for t in _types}
+RECORDABLE = [t for t in _types if t.user_recordable]
+
+
+def status_after(event_type: EventType, current: str) -> str:
+    """The case state after an event of this type is recorded on a case in state `current`."""
+    if event_type.code == "CLOSED":
+        return CrimeStatus.CLOSED
+    if event_type.code == "REOPENED":
+        return CrimeStatus.UNDER_INVESTIGATION
+    target = event_type.advance_to
+    if target and current in STATUS_ORDER and STATUS_ORDER.index(target) > STATUS_ORDER.index(current):
+        return target
+    return current
+
+
+# --- details validation: the same form class renders the web form and validates API input -----------
+def details_form_class(event_type: EventType):
+    from django import forms
+
+    from victimcare.core.forms import LocalDateTimeField
+
+    attrs = {}
+    for f in event_type.fields:
+        common = {"label": f.label, "required": f.required, "help_text": f.hint}
+        if f.kind == "datetime":
+            attrs[f.name] = LocalDateTimeField(**common)
+        elif f.kind == "choice":
+            attrs[f.name] = forms.ChoiceField(choices=[("", "Choose…"), *f.choices], **common)
+        elif f.kind == "int":
+            attrs[f.name] = forms.IntegerField(min_value=0, max_value=1200, **common)
+        elif f.kind == "longtext":
+            attrs[f.name] = forms.CharField(max_length=f.max_length, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        else:
+            attrs[f.name] = forms.CharField(max_length=f.max_length, **common)
+    return type(f"{event_type.code.title()}DetailsForm", (forms.Form,), attrs)
+
+
+def clean_details(event_type: EventType, data: dict) -> tuple[dict, dict]:
+    """Returns (details as JSON-safe values, errors by field)."""
+    form = details_form_class(event_type)(data=data)
+    if not form.is_valid():
+        return {}, {k: [str(m) for m in v] for k, v in form.errors.items()}
+    cleaned = {}
+    for name, value in form.cleaned_data.items():
+        if value in (None, ""):
+            continue
+        cleaned[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return cleaned, {}

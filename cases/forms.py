@@ -1,0 +1,148 @@
+"""Web forms. They parse and present; the services decide what is valid for the domain."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from victimcare.accounts.models import Team, User
+from victimcare.core.forms import LocalDateTimeField
+
+from .constants import CrimeStatus, VictimRole
+from .events import RECORDABLE, details_form_class
+from .models import NeedsAssessment, Offence, Person
+from .services import NEEDS_FIELDS, PERSON_FIELDS
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account is not active. Ask an administrator.",
+    }
+
+
+def apply_service_errors(error: ValidationError, forms_by_prefix: dict[str, forms.Form]) -> None:
+    """Put a service's field errors ('victims.0.email', 'details.reason') onto the right form."""
+    for key, messages in error.message_dict.items():
+        target, field = forms_by_prefix.get("", None), key
+        for prefix, form in forms_by_prefix.items():
+            if prefix and key.startswith(prefix):
+                target, field = form, key[len(prefix):]
+                break
+        if target is None:
+            continue
+        if field not in target.fields:
+            field = None
+        for m in messages:
+            target.add_error(field, m)
+
+
+class OffenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Offence) -> str:
+        return f"{obj.name} ({obj.get_group_display()})"
+
+
+class CrimeForm(forms.Form):
+    reference = forms.CharField(
+        label="Crime reference", max_length=20, help_text="Like VC/12345/26",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    offence = OffenceChoiceField(
+        queryset=Offence.objects.filter(active=True).order_by("group", "name"), empty_label="Choose an offence",
+        error_messages={"invalid_choice": "Choose an offence from the list.", "required": "Choose the offence."},
+    )
+    occurred_at = LocalDateTimeField(label="When did it happen?", help_text="Or when it started, if over a period")
+    occurred_to = LocalDateTimeField(label="Until", required=False, help_text="Only if it happened over a period")
+    reported_at = LocalDateTimeField(label="When was it reported?")
+    location = forms.CharField(label="Where did it happen?", max_length=200)
+    summary = forms.CharField(label="Summary", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label="Choose a team", label="Investigating team")
+    oic = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Officer in case", empty_label="Not allocated yet",
+        help_text="You can allocate it later",
+    )
+    is_domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)
+    is_hate_crime = forms.BooleanField(label="Hate crime", required=False)
+    is_sensitive = forms.BooleanField(label="Sensitive", required=False)
+    is_restricted = forms.BooleanField(label="Restricted – only named people can see it", required=False)
+
+    def __init__(self, *args, teams=None, officers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        self.fields["oic"].queryset = officers if officers is not None else User.objects.none()
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "email": forms.EmailInput(),
+            "mobile_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "other_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        labels = {"date_of_birth": "Date of birth", "email": "Email address", "postcode": "Postcode"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].error_messages["invalid"] = "Enter a real date of birth, like 1985-03-14."
+        self.fields["email"].error_messages["invalid"] = "Enter an email address like name@example.com."
+
+    def validate_unique(self):
+        pass
+
+
+class VictimForm(PersonForm):
+    role = forms.ChoiceField(choices=VictimRole.choices, initial=VictimRole.VICTIM, label="Role on this crime")
+    relationship = forms.CharField(
+        max_length=100, required=False, label="Relationship",
+        help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'",
+    )
+
+    class Meta(PersonForm.Meta):
+        fields = ["role", "relationship", *PERSON_FIELDS]
+
+
+VictimFormSet = forms.formset_factory(VictimForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True)
+
+
+class NeedsAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = NeedsAssessment
+        fields = NEEDS_FIELDS
+        widgets = {"referral_consent": forms.RadioSelect}
+        labels = {"referral_consent": "Does the victim agree to be referred to a support service?"}
+
+
+class EventForm(forms.Form):
+    code = forms.ChoiceField(choices=[(t.code, t.label) for t in RECORDABLE], label="What happened?")
+    occurred_at = LocalDateTimeField(label="When did it happen?")
+    note = forms.CharField(label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def event_details_form(event_type, data=None):
+    return details_form_class(event_type)(data=data, prefix="details")
+
+
+class AllocateForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an officer", label="Officer in case")
+    note = forms.CharField(label="Reason (optional)", required=False, max_length=500)
+
+    def __init__(self, *args, officers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers if officers is not None else User.objects.none()
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(label="Crime reference or victim name", required=False, max_length=100)
+    status = forms.ChoiceField(choices=[("", "Any status"), *CrimeStatus.choices], required=False, label="Status")
+    flags = forms.MultipleChoiceField(
+        required=False, label="Flags", widget=forms.CheckboxSelectMultiple,
+        choices=[("is_domestic_abuse", "Domestic abuse"), ("is_hate_crime", "Hate crime"),
+                 ("is_sensitive", "Sensitive"), ("is_restricted", "Restricted")],
+    )

@@ -1,0 +1,123 @@
+"""Reads that encode a rule: above all, who may see which case. Every view and API endpoint goes
+through cases_visible_to(); anything outside it is a 404, so existence never leaks."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from victimcare.accounts.constants import OIC_ROLES, Role
+from victimcare.accounts.models import User
+
+from .models import Crime, CrimeVictim, Person
+
+
+def _scope_q(user: User) -> Q | None:
+    """Rows the user may see before the restricted-case rule. None means nothing at all."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.role == Role.OFFICER:
+        return Q(oic=user) | Q(team_id=user.team_id) if user.team_id else Q(oic=user)
+    if user.role == Role.SUPERVISOR:
+        q = Q(oic=user) | Q(team__supervisors=user)
+        return q | Q(team_id=user.team_id) if user.team_id else q
+    if user.role == Role.INSPECTOR:
+        return Q(bcu__inspectors=user) | Q(oic=user)
+    # Analysts see aggregates only; partners see referrals only. Neither sees a case.
+    return None
+
+
+def cases_visible_to(user: User) -> QuerySet[Crime]:
+    q = _scope_q(user)
+    if q is None:
+        return Crime.objects.none()
+    visible = Crime.objects.filter(q)
+    # Restricted cases: only the named users, whatever their role.
+    named = Crime.named_users.through.objects.filter(crime_id=OuterRef("pk"), user_id=user.pk)
+    visible = visible.filter(Q(is_restricted=False) | Exists(named))
+    # Joins through M2M (supervisors, inspectors) can repeat rows; filter by id to keep one per crime.
+    if user.role in (Role.SUPERVISOR, Role.INSPECTOR):
+        return Crime.objects.filter(pk__in=visible.values("pk"))
+    return visible
+
+
+def case_get(*, user: User, ref: str) -> Crime:
+    """The case page's crime, by reference (slashes or dashes), or 404."""
+    reference = ref.replace("-", "/").upper()
+    crime = (
+        cases_visible_to(user)
+        .select_related("offence", "bcu", "team", "oic", "oic__team", "created_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if crime is None:
+        raise Http404("No case found")
+    return crime
+
+
+def case_list(*, user: User, scope: str = "mine", q: str = "", status: str = "", flags: list[str] | None = None
+              ) -> QuerySet[Crime]:
+    qs = cases_visible_to(user)
+    if scope == "mine":
+        qs = qs.filter(oic=user)
+    q = " ".join((q or "").split())
+    if q:
+        ref = q.replace("-", "/").upper()
+        name_parts = q.lower().split()
+        person_q = Q()
+        for part in name_parts:
+            person_q &= Q(person__first_name__icontains=part) | Q(person__last_name__icontains=part)
+        by_name = CrimeVictim.objects.filter(person_q, crime_id=OuterRef("pk"))
+        qs = qs.filter(Q(reference__icontains=ref) | Exists(by_name))
+    if status:
+        qs = qs.filter(status=status)
+    for flag in flags or []:
+        if flag in {"is_domestic_abuse", "is_hate_crime", "is_sensitive", "is_restricted"}:
+            qs = qs.filter(**{flag: True})
+    return qs.select_related("offence", "oic", "team").order_by("-recorded_at", "-id")
+
+
+def victims_visible_to(user: User) -> QuerySet[Person]:
+    visible = cases_visible_to(user)
+    return Person.objects.filter(Exists(CrimeVictim.objects.filter(person_id=OuterRef("pk"), crime__in=visible)))
+
+
+def crime_victims_for_case(crime: Crime) -> QuerySet[CrimeVictim]:
+    return crime.victims.select_related("person", "needs_assessment", "needs_assessment__completed_by").order_by("id")
+
+
+def repeat_victim_counts(person_ids: list[int], exclude_crime_id: int) -> dict[int, int]:
+    """How many other crimes each person is on (visible or not: the flag is that they are a repeat
+    victim, not what those crimes are)."""
+    from django.db.models import Count
+
+    rows = (
+        CrimeVictim.objects.filter(person_id__in=person_ids)
+        .exclude(crime_id=exclude_crime_id)
+        .values("person_id")
+        .annotate(n=Count("crime_id", distinct=True))
+    )
+    return {r["person_id"]: r["n"] for r in rows}
+
+
+def officers_assignable(*, crime: Crime) -> QuerySet[User]:
+    """Officers the case can be (re)allocated to: active officers and supervisors in its team."""
+    return User.objects.filter(team_id=crime.team_id, is_active=True, role__in=list(OIC_ROLES)).order_by(
+        "last_name", "first_name"
+    )
+
+
+def can_view_access_log(user: User, crime: Crime) -> bool:
+    """Admins, and inspectors of the case's BCU, can see who looked at a case (the crime is already
+    known to be visible to the user)."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.INSPECTOR and crime.bcu.inspectors.filter(pk=user.pk).exists()
+
+
+def team_scope_label(user: User) -> str:
+    if user.role == Role.INSPECTOR:
+        return "BCU cases"
+    if user.role == Role.ADMIN:
+        return "All cases"
+    return "Team cases"

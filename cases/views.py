@@ -1,0 +1,304 @@
+"""Staff pages for cases. Every case-specific page fetches the crime through selectors.case_get, so a
+case the user may not see is a 404; every page that shows a victim's details writes an access record."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
+from victimcare.accounts.models import Team, User
+from victimcare.audit.models import AccessAction, AccessRecord
+from victimcare.audit.services import access_record
+
+from . import selectors, services
+from .eligibility import eligibility_input_for, enhanced_reasons
+from .events import REGISTRY, RECORDABLE
+from .forms import (
+    AllocateForm,
+    CaseSearchForm,
+    CrimeForm,
+    EventForm,
+    NeedsAssessmentForm,
+    PersonForm,
+    VictimForm,
+    VictimFormSet,
+    apply_service_errors,
+    event_details_form,
+)
+from .models import CrimeVictim, VictimChange
+
+PAGE_SIZE = 25
+
+
+def case_worker_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.role not in CASE_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in CASE_ROLES:
+        return redirect("cases:mine")
+    return render(request, "cases/no_cases.html", {})
+
+
+def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
+    form = CaseSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.case_list(
+        user=request.user, scope=scope, q=filters.get("q", ""), status=filters.get("status", ""),
+        flags=filters.get("flags", []),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    title = "My cases" if scope == "mine" else selectors.team_scope_label(request.user)
+    return render(request, "cases/case_list.html", {
+        "form": form, "page": page, "nav": scope, "title": title, "querystring": query.urlencode(),
+        "searched": bool(request.GET.get("q") or request.GET.get("status") or request.GET.getlist("flags")),
+    })
+
+
+@case_worker_required
+def my_cases(request):
+    return _case_list(request, "mine")
+
+
+@case_worker_required
+def team_cases(request):
+    return _case_list(request, "team")
+
+
+def _teams_for(user: User):
+    teams = Team.objects.select_related("bcu")
+    if user.role == Role.ADMIN:
+        return teams.all()
+    q = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
+    if user.role == Role.SUPERVISOR:
+        q |= Q(supervisors=user)
+    if user.role == Role.INSPECTOR:
+        q |= Q(bcu__inspectors=user)
+    return teams.filter(pk__in=Team.objects.filter(q).values("pk"))
+
+
+def _single_values(post, prefix: str) -> dict:
+    return {
+        k[len(prefix):]: v for k, v in post.items()
+        if k.startswith(prefix) and (prefix or not k.startswith("victims-")) and k != "csrfmiddlewaretoken"
+    }
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    teams = _teams_for(request.user)
+    officers = User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).select_related("team")
+    data = request.POST if request.method == "POST" else None
+    form = CrimeForm(data, teams=teams, officers=officers, initial={"team": request.user.team_id, "oic": request.user.pk if request.user.role == Role.OFFICER else None})
+    formset = VictimFormSet(data, prefix="victims")
+    if request.method == "POST" and "add_victim" in request.POST:
+        # No-JavaScript "Add another victim": show what was typed (unvalidated) plus one blank victim.
+        form = CrimeForm(teams=teams, officers=officers, initial=_single_values(request.POST, ""))
+        total = min(max(int(request.POST.get("victims-TOTAL_FORMS", "1")) if request.POST.get("victims-TOTAL_FORMS", "1").isdigit() else 1, 1), 19)
+        initial = [_single_values(request.POST, f"victims-{i}-") for i in range(total)] + [{}]
+        formset = VictimFormSet(prefix="victims", initial=initial)
+        return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
+    if request.method == "POST" and form.is_valid() & formset.is_valid():
+        cd = form.cleaned_data
+        victims = [
+            services.VictimInput(
+                role=f.cleaned_data["role"], relationship=f.cleaned_data.get("relationship", ""),
+                person={k: f.cleaned_data.get(k) for k in services.PERSON_FIELDS},
+            )
+            for f in formset.forms
+        ]
+        try:
+            crime = services.case_record(
+                by=request.user, reference=cd["reference"], offence=cd["offence"], occurred_at=cd["occurred_at"],
+                occurred_to=cd.get("occurred_to"), reported_at=cd["reported_at"], location=cd["location"],
+                summary=cd.get("summary", ""), team=cd["team"], oic=cd.get("oic"), victims=victims,
+                is_domestic_abuse=cd["is_domestic_abuse"], is_hate_crime=cd["is_hate_crime"],
+                is_sensitive=cd["is_sensitive"], is_restricted=cd["is_restricted"],
+            )
+        except ValidationError as e:
+            prefixes = {"": form}
+            prefixes.update({f"victims.{i}.": f for i, f in enumerate(formset.forms)})
+            apply_service_errors(e, prefixes)
+        else:
+            messages.success(request, f"Crime {crime.reference} recorded.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
+
+
+def _victim_rows(crime, victims):
+    repeat = selectors.repeat_victim_counts([cv.person_id for cv in victims], crime.id)
+    rows = []
+    for cv in victims:
+        cv.crime = crime  # avoid re-fetching for age and eligibility
+        rows.append({
+            "cv": cv,
+            "person": cv.person,
+            "na": getattr(cv, "needs_assessment", None),
+            "enhanced": enhanced_reasons(eligibility_input_for(cv)),
+            "other_crimes": repeat.get(cv.person_id, 0),
+            "age": cv.age_at_offence,
+        })
+    return rows
+
+
+@login_required
+def case_detail(request, ref: str):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    victims = list(selectors.crime_victims_for_case(crime))
+    events = list(crime.events.select_related("recorded_by", "officer").order_by("-occurred_at", "-id"))
+    access_record(request=request, action=AccessAction.CASE_VIEWED,
+                  pairs=[(crime.id, None)] + [(crime.id, cv.person_id) for cv in victims])
+    available = [t for t in RECORDABLE if crime.status in t.allowed_from]
+    return render(request, "cases/case_detail.html", {
+        "crime": crime, "victims": _victim_rows(crime, victims), "events": events, "available_events": available,
+        "can_view_access_log": selectors.can_view_access_log(request.user, crime),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request, ref: str):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    code = request.POST.get("code") or request.GET.get("code")
+    et = REGISTRY.get(code or "")
+    if et is None or not et.user_recordable:
+        available = [t for t in RECORDABLE if crime.status in t.allowed_from]
+        return render(request, "cases/event_choose.html", {"crime": crime, "available": available})
+    data = request.POST if request.method == "POST" else None
+    form = EventForm(data, initial={"code": et.code})
+    details = event_details_form(et, data)
+    if request.method == "POST" and form.is_valid() & details.is_valid():
+        raw_details = {name: details.data.get(f"details-{name}", "") for name in details.fields}
+        try:
+            services.event_record(crime=crime, code=et.code, by=request.user,
+                                  occurred_at=form.cleaned_data["occurred_at"], details=raw_details,
+                                  note=form.cleaned_data.get("note", ""))
+        except ValidationError as e:
+            apply_service_errors(e, {"": form, "details.": details})
+        else:
+            messages.success(request, f"{et.label} recorded.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/event_new.html", {"crime": crime, "et": et, "form": form, "details": details})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_allocate(request, ref: str):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    officers = selectors.officers_assignable(crime=crime)
+    form = AllocateForm(request.POST or None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_allocate(crime=crime, officer=form.cleaned_data["officer"], by=request.user,
+                                   note=form.cleaned_data["note"])
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, f"Case allocated to {form.cleaned_data['officer'].display_name}.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/allocate.html", {"crime": crime, "form": form})
+
+
+def _crime_victim(request, ref: str, cv_id: int):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    cv = get_object_or_404(CrimeVictim.objects.select_related("person"), pk=cv_id, crime=crime)
+    cv.crime = crime
+    return crime, cv
+
+
+@login_required
+def victim_detail(request, ref: str, cv_id: int):
+    crime, cv = _crime_victim(request, ref, cv_id)
+    history = list(VictimChange.objects.filter(person=cv.person).select_related("changed_by", "crime")[:100])
+    access_record(request=request, action=AccessAction.VICTIM_HISTORY_VIEWED, pairs=[(crime.id, cv.person_id)])
+    return render(request, "cases/victim_detail.html", {
+        "crime": crime, "row": _victim_rows(crime, [cv])[0], "history": history,
+        "labels": {f: PersonForm.base_fields[f].label for f in services.PERSON_FIELDS},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_edit(request, ref: str, cv_id: int):
+    crime, cv = _crime_victim(request, ref, cv_id)
+    form = PersonForm(request.POST or None, instance=cv.person)
+    if request.method == "GET":
+        access_record(request=request, action=AccessAction.VICTIM_VIEWED, pairs=[(crime.id, cv.person_id)])
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data.get(k) for k in services.PERSON_FIELDS}
+        try:
+            change = services.victim_update(person=cv.person, by=request.user, data=data, crime=crime)
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, "Victim details saved." if change else "Nothing was changed.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/victim_edit.html", {"crime": crime, "cv": cv, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_add(request, ref: str):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    form = VictimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.victim_add(crime=crime, by=request.user, victim=services.VictimInput(
+                role=cd["role"], relationship=cd.get("relationship", ""),
+                person={k: cd.get(k) for k in services.PERSON_FIELDS}))
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, "Victim added.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/victim_add.html", {"crime": crime, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs_assessment(request, ref: str, cv_id: int):
+    crime, cv = _crime_victim(request, ref, cv_id)
+    instance = getattr(cv, "needs_assessment", None) if hasattr(cv, "needs_assessment") else None
+    form = NeedsAssessmentForm(request.POST or None, instance=instance)
+    if request.method == "GET":
+        access_record(request=request, action=AccessAction.VICTIM_VIEWED, pairs=[(crime.id, cv.person_id)])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.needs_assessment_save(crime_victim=cv, by=request.user,
+                                           data={k: form.cleaned_data.get(k) for k in services.NEEDS_FIELDS})
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, f"Needs assessment saved for {cv.person.full_name}.")
+            return redirect(crime.get_absolute_url())
+    return render(request, "cases/needs_assessment.html", {"crime": crime, "cv": cv, "form": form})
+
+
+@login_required
+def access_log(request, ref: str):
+    crime = selectors.case_get(user=request.user, ref=ref)
+    if not selectors.can_view_access_log(request.user, crime):
+        raise Http404("No case found")
+    records = AccessRecord.objects.filter(crime=crime).select_related("user", "person")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    access_record(request=request, action=AccessAction.ACCESS_LOG_VIEWED, pairs=[(crime.id, None)])
+    return render(request, "cases/access_log.html", {"crime": crime, "page": page})

@@ -1,0 +1,19 @@
+"""Celery application and the one beat schedule."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "victimcare.settings")
+
+app = Celery("victimcare")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Proves the worker and beat are alive; the health page shows the last beat.
+    "heartbeat": {"task": "victimcare.core.tasks.heartbeat", "schedule": 60.0},
+    # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
+    "clear-expired-sessions": {"task": "victimcare.core.tasks.clear_expired_sessions", "schedule": crontab(minute=17, hour=3)},
+}

@@ -1,0 +1,27 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime typed in Europe/London (HTML datetime-local input). Stored aware, in UTC."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        kwargs.setdefault("error_messages", {"invalid": "Enter a real date and time, like 2026-11-03 14:30."})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "T" in value and ("+" in value[10:] or value.endswith("Z")):
+            # ISO 8601 with an offset (API callers): keep the instant as given.
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        result = super().to_python(value)
+        if result is not None and timezone.is_naive(result):
+            result = timezone.make_aware(result)
+        return result

@@ -1,0 +1,15 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+
+from .models import Heartbeat
+
+
+def health(request):
+    """Liveness for load balancers and `make run`: database reachable, and when beat last ticked."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    beat = Heartbeat.objects.filter(name="beat").values_list("last_seen", flat=True).first()
+    age = (timezone.now() - beat).total_seconds() if beat else None
+    return JsonResponse({"database": "ok", "beat_last_seen": beat.isoformat() if beat else None,
+                         "beat_age_seconds": round(age, 1) if age is not None else None})
