@@ -220,6 +220,7 @@ def case_record(
         CrimeVictim.objects.create(crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by)
     if oic is not None:
         case_allocate(crime=crime, officer=oic, by=by, now=now)
+        crime.refresh_from_db(fields=["oic", "status"])
     return crime
 
 

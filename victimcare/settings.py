@@ -115,6 +115,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
+try:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:  # read-only image: collectstatic has already filled it
+    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

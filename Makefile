@@ -1,0 +1,46 @@
+# victimcare — the two commands: `make run` (whole system with demo data) and `make test` (every test).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install run test lint format bench migrate seed clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+## Start web server, Celery worker and beat with demo data (SQLite + filesystem broker unless DATABASE_URL/REDIS_URL are set).
+run: seed
+	$(PY) manage.py runstack
+
+## Run every test (uses PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set; CI sets them and VC_REQUIRE_SERVICES=1).
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Benchmarks (PostgreSQL; not part of the test run). Prints name=value lines.
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf var/*.sqlite3* var/broker var/celerybeat-schedule* var/sent-email

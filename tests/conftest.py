@@ -1,0 +1,118 @@
+"""Shared fixtures: an organisation with an officer, their supervisor, their inspector, an outsider (an
+officer in another BCU), a partner and an analyst; clients signed in as each.
+
+Set VC_REQUIRE_SERVICES=1 (CI does) to turn every skipped test into a failure, so a missing PostgreSQL,
+Redis or Chromium can never pass silently.
+"""
+
+import os
+
+import pytest
+
+from victimcare.accounts.constants import Role
+
+from .factories import BCUFactory, CrimeFactory, TeamFactory, UserFactory
+
+STRICT = os.environ.get("VC_REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in strict mode (VC_REQUIRE_SERVICES=1): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org(db):
+    """Two BCUs; BCU A has teams A1 and A2, BCU B has team B1."""
+    bcu_a, bcu_b = BCUFactory(name="North BCU", code="north"), BCUFactory(name="South BCU", code="south")
+    return {
+        "bcu_a": bcu_a, "bcu_b": bcu_b,
+        "team_a1": TeamFactory(bcu=bcu_a, name="A1 Response"),
+        "team_a2": TeamFactory(bcu=bcu_a, name="A2 CID"),
+        "team_b1": TeamFactory(bcu=bcu_b, name="B1 Response"),
+    }
+
+
+@pytest.fixture
+def officer(org):
+    return UserFactory(email="officer@test.police.uk", role=Role.OFFICER, team=org["team_a1"], first_name="Olive", last_name="Officer")
+
+
+@pytest.fixture
+def colleague(org):
+    """Another officer in the same team."""
+    return UserFactory(email="colleague@test.police.uk", role=Role.OFFICER, team=org["team_a1"])
+
+
+@pytest.fixture
+def supervisor(org):
+    user = UserFactory(email="sergeant@test.police.uk", role=Role.SUPERVISOR, team=org["team_a1"], shoulder_number="PS20")
+    org["team_a1"].supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def inspector(org):
+    user = UserFactory(email="inspector@test.police.uk", role=Role.INSPECTOR, team=None, shoulder_number="I30")
+    org["bcu_a"].inspectors.add(user)
+    return user
+
+
+@pytest.fixture
+def outsider(org):
+    """An officer in another BCU: must see nothing of BCU A's cases."""
+    return UserFactory(email="outsider@test.police.uk", role=Role.OFFICER, team=org["team_b1"])
+
+
+@pytest.fixture
+def partner(org):
+    return UserFactory(email="partner@support.org.uk", role=Role.PARTNER, team=None, shoulder_number="")
+
+
+@pytest.fixture
+def analyst(org):
+    return UserFactory(email="analyst@test.police.uk", role=Role.ANALYST, team=None, shoulder_number="")
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(email="admin@test.police.uk", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def case(officer):
+    """A crime in team A1 allocated to the officer, with one victim."""
+    return CrimeFactory(team=officer.team, oic=officer, status="allocated")
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    return _client_for(client, officer)
+
+
+@pytest.fixture
+def make_client(db):
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
