@@ -2,7 +2,10 @@
 have already limited to what the user may see."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import selectors
 from .constants import CrimeStatus, OffenceGroup
@@ -14,11 +17,16 @@ def _reference(value: str) -> str:
     return value.strip().replace("-", "/").upper()
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class CrimeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CrimeStatus.choices, help_text="Case status.")
-    team = django_filters.NumberFilter(field_name="team_id", help_text="Investigating team id.")
-    bcu = django_filters.NumberFilter(field_name="bcu_id", help_text="Basic command unit id.")
-    oic = django_filters.NumberFilter(field_name="oic_id", help_text="Officer in case (user id).")
+    team = IdFilter(field_name="team_id", help_text="Investigating team id.")
+    bcu = IdFilter(field_name="bcu_id", help_text="Basic command unit id.")
+    oic = IdFilter(field_name="oic_id", help_text="Officer in case (user id).")
     offence = django_filters.CharFilter(
         field_name="offence__code", lookup_expr="iexact", help_text="Home Office offence code, like 8N."
     )

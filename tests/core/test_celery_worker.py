@@ -1,0 +1,60 @@
+"""A real Celery worker, on the real Redis broker, against the real PostgreSQL test database."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set: the real-worker test needs Redis")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"Redis not reachable at {url}: {e}")
+    return url
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_processes_a_task(redis_url):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL so the worker process can share the test database")
+    from victimcare.core.models import Heartbeat
+
+    s = connection.settings_dict
+    db_url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "victimcare", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--hostname=pytest@%h", "--queues=pytest-worker"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        from celery import Celery
+
+        sender = Celery(broker=redis_url)
+        sender.send_task("victimcare.core.tasks.heartbeat", args=["pytest-worker"], queue="pytest-worker")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not Heartbeat.objects.filter(name="pytest-worker").exists():
+            assert worker.poll() is None, worker.stdout.read().decode()
+            time.sleep(0.5)
+        assert Heartbeat.objects.filter(name="pytest-worker").exists(), "the worker did not run the task"
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
