@@ -5,8 +5,21 @@ from .models import CaseEvent, Crime, Offence
 
 @admin.register(Offence)
 class OffenceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "group", "is_sexual", "is_domestic_abuse_eligible", "is_violence", "is_hate",
-                    "is_road_death", "is_vehicle", "is_criminal_damage", "is_homicide", "is_most_serious", "active")
+    list_display = (
+        "code",
+        "name",
+        "group",
+        "is_sexual",
+        "is_domestic_abuse_eligible",
+        "is_violence",
+        "is_hate",
+        "is_road_death",
+        "is_vehicle",
+        "is_criminal_damage",
+        "is_homicide",
+        "is_most_serious",
+        "active",
+    )
     list_filter = ("group", "active", "is_sexual", "is_hate", "is_most_serious")
     search_fields = ("code", "name")
 
@@ -41,6 +54,7 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
 
 # Victims' personal data (Person, NeedsAssessment, VictimChange) is deliberately not in the admin:
 # every staff look at it must go through the audited case pages and API.

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 # e.g. VC/12345/26: force prefix, a 5–7 digit serial, two-digit year.
 CRIME_REFERENCE_RE = re.compile(r"^[A-Z]{2}/\d{5,7}/\d{2}$")
-CRIME_REFERENCE_HELP = _("Two letters, 5 to 7 digits and a two-digit year, separated by slashes, like VC/12345/26")
+CRIME_REFERENCE_HELP = _(
+    "Two letters, 5 to 7 digits and a two-digit year, separated by slashes, like VC/12345/26"
+)
 UK_POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$", re.IGNORECASE)
 UK_PHONE_RE = re.compile(r"^(\+44\s?|0)[0-9][0-9 ]{8,12}$")
 

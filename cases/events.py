@@ -72,44 +72,77 @@ REASON = DetailField("reason", _("Reason"), "longtext", max_length=2000)
 _types = [
     EventType("RECORDED", _("Crime recorded"), allowed_from=(), user_recordable=False),
     EventType(
-        "ALLOCATED", _("Allocated"), allowed_from=(CrimeStatus.RECORDED,), advance_to=CrimeStatus.ALLOCATED,
+        "ALLOCATED",
+        _("Allocated"),
+        allowed_from=(CrimeStatus.RECORDED,),
+        advance_to=CrimeStatus.ALLOCATED,
         user_recordable=False,
     ),
-    EventType("REALLOCATED", _("Reallocated"), allowed_from=OPEN, user_recordable=False, requires_prior=("ALLOCATED",)),
     EventType(
-        "ARREST", _("Suspect arrested"), allowed_from=OPEN, advance_to=CrimeStatus.UNDER_INVESTIGATION,
-        fields=(DetailField("suspect", _("Suspect (name or description)"), required=False),),
+        "REALLOCATED",
+        _("Reallocated"),
+        allowed_from=OPEN,
+        user_recordable=False,
+        requires_prior=("ALLOCATED",),
     ),
     EventType(
-        "INTERVIEW", _("Suspect interviewed under caution"), allowed_from=OPEN,
+        "ARREST",
+        _("Suspect arrested"),
+        allowed_from=OPEN,
         advance_to=CrimeStatus.UNDER_INVESTIGATION,
         fields=(DetailField("suspect", _("Suspect (name or description)"), required=False),),
     ),
     EventType(
-        "BAIL", _("Suspect bailed"), allowed_from=OPEN, advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        "INTERVIEW",
+        _("Suspect interviewed under caution"),
+        allowed_from=OPEN,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(DetailField("suspect", _("Suspect (name or description)"), required=False),),
+    ),
+    EventType(
+        "BAIL",
+        _("Suspect bailed"),
+        allowed_from=OPEN,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
         fields=(
-            DetailField("conditions", _("Bail conditions relevant to the victim"), "longtext", required=False, max_length=2000),
+            DetailField(
+                "conditions",
+                _("Bail conditions relevant to the victim"),
+                "longtext",
+                required=False,
+                max_length=2000,
+            ),
             DetailField("return_at", _("Answer bail on"), "datetime", required=False),
         ),
     ),
     EventType(
-        "RUI", _("Suspect released under investigation"), allowed_from=INVESTIGATING,
+        "RUI",
+        _("Suspect released under investigation"),
+        allowed_from=INVESTIGATING,
         advance_to=CrimeStatus.UNDER_INVESTIGATION,
     ),
     EventType(
-        "BAIL_CHANGED", _("Bail conditions changed or cancelled"), allowed_from=OPEN, requires_prior=("BAIL",),
+        "BAIL_CHANGED",
+        _("Bail conditions changed or cancelled"),
+        allowed_from=OPEN,
+        requires_prior=("BAIL",),
         fields=(
             DetailField("conditions", _("New conditions (or 'cancelled')"), "longtext", max_length=2000),
             REASON,
         ),
     ),
     EventType(
-        "RELEASED_NFA", _("Suspect released – no further action"), allowed_from=INVESTIGATING,
-        advance_to=CrimeStatus.UNDER_INVESTIGATION, fields=(REASON,),
+        "RELEASED_NFA",
+        _("Suspect released – no further action"),
+        allowed_from=INVESTIGATING,
+        advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        fields=(REASON,),
     ),
     EventType(
-        "CHARGED", _("Suspect charged or summonsed"),
-        allowed_from=INVESTIGATING + (CrimeStatus.SUSPECT_CHARGED,), advance_to=CrimeStatus.SUSPECT_CHARGED,
+        "CHARGED",
+        _("Suspect charged or summonsed"),
+        allowed_from=INVESTIGATING + (CrimeStatus.SUSPECT_CHARGED,),
+        advance_to=CrimeStatus.SUSPECT_CHARGED,
         fields=(
             DetailField("charges", _("Charges"), "longtext", max_length=2000),
             DetailField("first_hearing_at", _("First hearing"), "datetime", required=False),
@@ -117,11 +150,15 @@ _types = [
         ),
     ),
     EventType(
-        "OUT_OF_COURT", _("Out-of-court disposal given"), allowed_from=INVESTIGATING,
+        "OUT_OF_COURT",
+        _("Out-of-court disposal given"),
+        allowed_from=INVESTIGATING,
         advance_to=CrimeStatus.UNDER_INVESTIGATION,
         fields=(
             DetailField(
-                "disposal", _("Disposal"), "choice",
+                "disposal",
+                _("Disposal"),
+                "choice",
                 choices=(
                     ("caution", _("Simple caution")),
                     ("conditional_caution", _("Conditional caution")),
@@ -132,25 +169,40 @@ _types = [
         ),
     ),
     EventType(
-        "NOT_INVESTIGATED", _("Decision not to investigate"), allowed_from=(CrimeStatus.RECORDED, CrimeStatus.ALLOCATED),
+        "NOT_INVESTIGATED",
+        _("Decision not to investigate"),
+        allowed_from=(CrimeStatus.RECORDED, CrimeStatus.ALLOCATED),
         fields=(REASON,),
     ),
     EventType(
-        "NOT_PROSECUTED", _("Decision not to prosecute"),
+        "NOT_PROSECUTED",
+        _("Decision not to prosecute"),
         allowed_from=(CrimeStatus.UNDER_INVESTIGATION,) + POST_CHARGE,
         fields=(
-            DetailField("decided_by", _("Decided by"), "choice", choices=(("police", _("Police")), ("cps", _("Crown Prosecution Service")))),
+            DetailField(
+                "decided_by",
+                _("Decided by"),
+                "choice",
+                choices=(("police", _("Police")), ("cps", _("Crown Prosecution Service"))),
+            ),
             REASON,
         ),
     ),
     EventType(
-        "HEARING_DETAILS", _("Hearing details received"), allowed_from=POST_CHARGE, advance_to=CrimeStatus.COURT,
-        hint=_("'When it happened' is when the Witness Care Unit received the details, not the hearing date."),
+        "HEARING_DETAILS",
+        _("Hearing details received"),
+        allowed_from=POST_CHARGE,
+        advance_to=CrimeStatus.COURT,
+        hint=_(
+            "'When it happened' is when the Witness Care Unit received the details, not the hearing date."
+        ),
         fields=(
             DetailField("hearing_at", _("Date and time of the hearing"), "datetime"),
             DetailField("court", _("Court")),
             DetailField(
-                "hearing_type", _("Type of hearing"), "choice",
+                "hearing_type",
+                _("Type of hearing"),
+                "choice",
                 choices=(
                     ("first", _("First hearing")),
                     ("plea", _("Plea hearing")),
@@ -163,7 +215,9 @@ _types = [
         ),
     ),
     EventType(
-        "OUTCOME", _("Outcome or sentence received"), allowed_from=(CrimeStatus.COURT,),
+        "OUTCOME",
+        _("Outcome or sentence received"),
+        allowed_from=(CrimeStatus.COURT,),
         hint=_("'When it happened' is when the Witness Care Unit received the outcome."),
         fields=(
             DetailField("outcome", _("Outcome"), "longtext", max_length=2000),
@@ -172,11 +226,20 @@ _types = [
         ),
     ),
     EventType(
-        "CLOSED", _("Investigation closed"), allowed_from=OPEN,
-        fields=(DetailField("closure_reason", _("Closure reason"), "choice", choices=tuple(ClosureReason.choices)),),
+        "CLOSED",
+        _("Investigation closed"),
+        allowed_from=OPEN,
+        fields=(
+            DetailField(
+                "closure_reason", _("Closure reason"), "choice", choices=tuple(ClosureReason.choices)
+            ),
+        ),
     ),
     EventType(
-        "REOPENED", _("Investigation reopened"), allowed_from=(CrimeStatus.CLOSED,), fields=(REASON,),
+        "REOPENED",
+        _("Investigation reopened"),
+        allowed_from=(CrimeStatus.CLOSED,),
+        fields=(REASON,),
     ),
 ]
 
@@ -212,7 +275,9 @@ def details_form_class(event_type: EventType):
         elif f.kind == "int":
             attrs[f.name] = forms.IntegerField(min_value=0, max_value=1200, **common)
         elif f.kind == "longtext":
-            attrs[f.name] = forms.CharField(max_length=f.max_length, widget=forms.Textarea(attrs={"rows": 4}), **common)
+            attrs[f.name] = forms.CharField(
+                max_length=f.max_length, widget=forms.Textarea(attrs={"rows": 4}), **common
+            )
         else:
             attrs[f.name] = forms.CharField(max_length=f.max_length, **common)
     return type(f"{event_type.code.title()}DetailsForm", (forms.Form,), attrs)

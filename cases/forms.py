@@ -14,8 +14,12 @@ from .services import NEEDS_FIELDS, PERSON_FIELDS
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask an administrator.",
@@ -25,10 +29,10 @@ class SignInForm(AuthenticationForm):
 def apply_service_errors(error: ValidationError, forms_by_prefix: dict[str, forms.Form]) -> None:
     """Put a service's field errors ('victims.0.email', 'details.reason') onto the right form."""
     for key, messages in error.message_dict.items():
-        target, field = forms_by_prefix.get("", None), key
+        target, field = forms_by_prefix.get(""), key
         for prefix, form in forms_by_prefix.items():
             if prefix and key.startswith(prefix):
-                target, field = form, key[len(prefix):]
+                target, field = form, key[len(prefix) :]
                 break
         if target is None:
             continue
@@ -45,21 +49,38 @@ class OffenceChoiceField(forms.ModelChoiceField):
 
 class CrimeForm(forms.Form):
     reference = forms.CharField(
-        label="Crime reference", max_length=20, help_text="Like VC/12345/26",
+        label="Crime reference",
+        max_length=20,
+        help_text="Like VC/12345/26",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     offence = OffenceChoiceField(
-        queryset=Offence.objects.filter(active=True).order_by("group", "name"), empty_label="Choose an offence",
-        error_messages={"invalid_choice": "Choose an offence from the list.", "required": "Choose the offence."},
+        queryset=Offence.objects.filter(active=True).order_by("group", "name"),
+        empty_label="Choose an offence",
+        error_messages={
+            "invalid_choice": "Choose an offence from the list.",
+            "required": "Choose the offence.",
+        },
     )
-    occurred_at = LocalDateTimeField(label="When did it happen?", help_text="Or when it started, if over a period")
-    occurred_to = LocalDateTimeField(label="Until", required=False, help_text="Only if it happened over a period")
+    occurred_at = LocalDateTimeField(
+        label="When did it happen?", help_text="Or when it started, if over a period"
+    )
+    occurred_to = LocalDateTimeField(
+        label="Until", required=False, help_text="Only if it happened over a period"
+    )
     reported_at = LocalDateTimeField(label="When was it reported?")
     location = forms.CharField(label="Where did it happen?", max_length=200)
-    summary = forms.CharField(label="Summary", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label="Choose a team", label="Investigating team")
+    summary = forms.CharField(
+        label="Summary", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), empty_label="Choose a team", label="Investigating team"
+    )
     oic = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Officer in case", empty_label="Not allocated yet",
+        queryset=User.objects.none(),
+        required=False,
+        label="Officer in case",
+        empty_label="Not allocated yet",
         help_text="You can allocate it later",
     )
     is_domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)
@@ -90,7 +111,9 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].error_messages["invalid"] = "Enter a real date of birth, like 1985-03-14."
+        self.fields["date_of_birth"].error_messages["invalid"] = (
+            "Enter a real date of birth, like 1985-03-14."
+        )
         self.fields["email"].error_messages["invalid"] = "Enter an email address like name@example.com."
 
     def validate_unique(self):
@@ -98,9 +121,13 @@ class PersonForm(forms.ModelForm):
 
 
 class VictimForm(PersonForm):
-    role = forms.ChoiceField(choices=VictimRole.choices, initial=VictimRole.VICTIM, label="Role on this crime")
+    role = forms.ChoiceField(
+        choices=VictimRole.choices, initial=VictimRole.VICTIM, label="Role on this crime"
+    )
     relationship = forms.CharField(
-        max_length=100, required=False, label="Relationship",
+        max_length=100,
+        required=False,
+        label="Relationship",
         help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'",
     )
 
@@ -108,7 +135,9 @@ class VictimForm(PersonForm):
         fields = ["role", "relationship", *PERSON_FIELDS]
 
 
-VictimFormSet = forms.formset_factory(VictimForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True)
+VictimFormSet = forms.formset_factory(
+    VictimForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+)
 
 
 class NeedsAssessmentForm(forms.ModelForm):
@@ -122,7 +151,9 @@ class NeedsAssessmentForm(forms.ModelForm):
 class EventForm(forms.Form):
     code = forms.ChoiceField(choices=[(t.code, t.label) for t in RECORDABLE], label="What happened?")
     occurred_at = LocalDateTimeField(label="When did it happen?")
-    note = forms.CharField(label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def event_details_form(event_type, data=None):
@@ -130,7 +161,9 @@ def event_details_form(event_type, data=None):
 
 
 class AllocateForm(forms.Form):
-    officer = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an officer", label="Officer in case")
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.none(), empty_label="Choose an officer", label="Officer in case"
+    )
     note = forms.CharField(label="Reason (optional)", required=False, max_length=500)
 
     def __init__(self, *args, officers=None, **kwargs):
@@ -140,9 +173,17 @@ class AllocateForm(forms.Form):
 
 class CaseSearchForm(forms.Form):
     q = forms.CharField(label="Crime reference or victim name", required=False, max_length=100)
-    status = forms.ChoiceField(choices=[("", "Any status"), *CrimeStatus.choices], required=False, label="Status")
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *CrimeStatus.choices], required=False, label="Status"
+    )
     flags = forms.MultipleChoiceField(
-        required=False, label="Flags", widget=forms.CheckboxSelectMultiple,
-        choices=[("is_domestic_abuse", "Domestic abuse"), ("is_hate_crime", "Hate crime"),
-                 ("is_sensitive", "Sensitive"), ("is_restricted", "Restricted")],
+        required=False,
+        label="Flags",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("is_domestic_abuse", "Domestic abuse"),
+            ("is_hate_crime", "Hate crime"),
+            ("is_sensitive", "Sensitive"),
+            ("is_restricted", "Restricted"),
+        ],
     )

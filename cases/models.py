@@ -65,7 +65,9 @@ class Crime(TimestampedModel):
     reference = models.CharField(max_length=20, unique=True, validators=[reference_validator])
     offence = models.ForeignKey(Offence, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField(help_text="When the offence happened (or the start of the window).")
-    occurred_to = models.DateTimeField(null=True, blank=True, help_text="End of the window, if not known exactly.")
+    occurred_to = models.DateTimeField(
+        null=True, blank=True, help_text="End of the window, if not known exactly."
+    )
     reported_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
     location = models.CharField(max_length=200)
@@ -95,13 +97,16 @@ class Crime(TimestampedModel):
     class Meta:
         ordering = ["-recorded_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(reported_at__gte=F("occurred_at")), name="crime_reported_after_occurred"),
+            models.CheckConstraint(
+                condition=Q(reported_at__gte=F("occurred_at")), name="crime_reported_after_occurred"
+            ),
             models.CheckConstraint(
                 condition=Q(occurred_to__isnull=True) | Q(occurred_to__gte=F("occurred_at")),
                 name="crime_occurred_window_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(status=CrimeStatus.CLOSED) | (~Q(closure_reason="") & Q(closed_at__isnull=False)),
+                condition=~Q(status=CrimeStatus.CLOSED)
+                | (~Q(closure_reason="") & Q(closed_at__isnull=False)),
                 name="crime_closed_has_reason",
             ),
         ]
@@ -154,7 +159,9 @@ class Person(TimestampedModel):
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField("self-defined ethnicity", max_length=2, choices=Ethnicity.choices, blank=True)
+    ethnicity = models.CharField(
+        "self-defined ethnicity", max_length=2, choices=Ethnicity.choices, blank=True
+    )
     disability = models.CharField(max_length=10, choices=Disability.choices, blank=True)
     disability_details = models.CharField(max_length=300, blank=True)
     first_language = models.CharField(max_length=50, default="English")
@@ -218,7 +225,14 @@ class Person(TimestampedModel):
     def safe_channel_labels(self) -> list[str]:
         return [
             self._meta.get_field(name).verbose_name
-            for name in ("safe_phone", "safe_voicemail", "safe_sms", "safe_email", "safe_letter", "safe_visit")
+            for name in (
+                "safe_phone",
+                "safe_voicemail",
+                "safe_sms",
+                "safe_email",
+                "safe_letter",
+                "safe_visit",
+            )
             if getattr(self, name)
         ]
 
@@ -246,7 +260,9 @@ class CrimeVictim(TimestampedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles")
     role = models.CharField(max_length=20, choices=VictimRole.choices, default=VictimRole.VICTIM)
     relationship = models.CharField(
-        max_length=100, blank=True, help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'."
+        max_length=100,
+        blank=True,
+        help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'.",
     )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -265,13 +281,19 @@ class CrimeVictim(TimestampedModel):
 class NeedsAssessment(TimestampedModel):
     """MG11-style victim needs assessment, one per victim on a crime."""
 
-    crime_victim = models.OneToOneField(CrimeVictim, on_delete=models.PROTECT, related_name="needs_assessment")
+    crime_victim = models.OneToOneField(
+        CrimeVictim, on_delete=models.PROTECT, related_name="needs_assessment"
+    )
     # Vulnerability (Code para 1.7 / Youth Justice and Criminal Evidence Act 1999 s.16)
     mental_disorder = models.BooleanField("has a mental disorder", default=False)
-    impaired_intelligence = models.BooleanField("has a significant impairment of intelligence and social functioning", default=False)
+    impaired_intelligence = models.BooleanField(
+        "has a significant impairment of intelligence and social functioning", default=False
+    )
     physical_disability = models.BooleanField("has a physical disability or disorder", default=False)
     # Intimidation (s.17)
-    fear_or_distress_giving_evidence = models.BooleanField("fear or distress about giving evidence", default=False)
+    fear_or_distress_giving_evidence = models.BooleanField(
+        "fear or distress about giving evidence", default=False
+    )
     persistently_targeted = models.BooleanField("repeatedly targeted, harassed or stalked", default=False)
     # Special measures issues
     special_measures_needed = models.BooleanField("may need special measures at court", default=False)
@@ -294,11 +316,17 @@ class CaseEvent(models.Model):
 
     crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="events")
     code = models.CharField(max_length=40)
-    occurred_at = models.DateTimeField(help_text="When it happened (for Witness Care Unit information: when received).")
+    occurred_at = models.DateTimeField(
+        help_text="When it happened (for Witness Care Unit information: when received)."
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The officer allocated (allocation events only).",
     )
     details = models.JSONField(default=dict, blank=True)

@@ -55,8 +55,9 @@ def case_get(*, user: User, ref: str) -> Crime:
     return crime
 
 
-def case_list(*, user: User, scope: str = "mine", q: str = "", status: str = "", flags: list[str] | None = None
-              ) -> QuerySet[Crime]:
+def case_list(
+    *, user: User, scope: str = "mine", q: str = "", status: str = "", flags: list[str] | None = None
+) -> QuerySet[Crime]:
     qs = cases_visible_to(user)
     if scope == "mine":
         qs = qs.filter(oic=user)
@@ -79,11 +80,15 @@ def case_list(*, user: User, scope: str = "mine", q: str = "", status: str = "",
 
 def victims_visible_to(user: User) -> QuerySet[Person]:
     visible = cases_visible_to(user)
-    return Person.objects.filter(Exists(CrimeVictim.objects.filter(person_id=OuterRef("pk"), crime__in=visible)))
+    return Person.objects.filter(
+        Exists(CrimeVictim.objects.filter(person_id=OuterRef("pk"), crime__in=visible))
+    )
 
 
 def crime_victims_for_case(crime: Crime) -> QuerySet[CrimeVictim]:
-    return crime.victims.select_related("person", "needs_assessment", "needs_assessment__completed_by").order_by("id")
+    return crime.victims.select_related(
+        "person", "needs_assessment", "needs_assessment__completed_by"
+    ).order_by("id")
 
 
 def repeat_victim_counts(person_ids: list[int], exclude_crime_id: int) -> dict[int, int]:

@@ -23,16 +23,48 @@ OLDEST_DOB = date(1900, 1, 1)
 
 # Fields of Person an officer can edit, in form order (also the history's vocabulary).
 PERSON_FIELDS = [
-    "title", "first_name", "last_name", "date_of_birth", "gender", "ethnicity", "disability",
-    "disability_details", "first_language", "interpreter_needed", "needs_large_print", "needs_easy_read",
-    "needs_braille", "mobile_phone", "other_phone", "email", "address_line_1", "address_line_2", "town",
-    "postcode", "preferred_contact_method", "preferred_contact_times", "safe_phone", "safe_voicemail",
-    "safe_sms", "safe_email", "safe_letter", "safe_visit",
+    "title",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "disability",
+    "disability_details",
+    "first_language",
+    "interpreter_needed",
+    "needs_large_print",
+    "needs_easy_read",
+    "needs_braille",
+    "mobile_phone",
+    "other_phone",
+    "email",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "preferred_contact_method",
+    "preferred_contact_times",
+    "safe_phone",
+    "safe_voicemail",
+    "safe_sms",
+    "safe_email",
+    "safe_letter",
+    "safe_visit",
 ]
 NEEDS_FIELDS = [
-    "mental_disorder", "impaired_intelligence", "physical_disability", "fear_or_distress_giving_evidence",
-    "persistently_targeted", "special_measures_needed", "special_measures_notes", "practical_needs",
-    "emotional_needs", "wants_support", "referral_consent", "notes",
+    "mental_disorder",
+    "impaired_intelligence",
+    "physical_disability",
+    "fear_or_distress_giving_evidence",
+    "persistently_targeted",
+    "special_measures_needed",
+    "special_measures_notes",
+    "practical_needs",
+    "emotional_needs",
+    "wants_support",
+    "referral_consent",
+    "notes",
 ]
 
 
@@ -100,10 +132,23 @@ def _find_repeat_person(data: dict[str, Any]) -> Person | None:
     return Person.objects.filter(match_key=key, date_of_birth=data["date_of_birth"]).order_by("id").first()
 
 
-def _event_write(*, crime: Crime, code: str, occurred_at: datetime, by: User, details: dict | None = None,
-                 note: str = "", officer: User | None = None) -> CaseEvent:
+def _event_write(
+    *,
+    crime: Crime,
+    code: str,
+    occurred_at: datetime,
+    by: User,
+    details: dict | None = None,
+    note: str = "",
+    officer: User | None = None,
+) -> CaseEvent:
     return CaseEvent.objects.create(
-        crime=crime, code=code, occurred_at=occurred_at, recorded_by=by, details=details or {}, note=note,
+        crime=crime,
+        code=code,
+        occurred_at=occurred_at,
+        recorded_by=by,
+        details=details or {},
+        note=note,
         officer=officer,
     )
 
@@ -114,7 +159,9 @@ def _check_oic(errors: Errors, field: str, oic: User | None, team: Team | None) 
     if not oic.is_active or oic.role not in OIC_ROLES:
         errors.add(field, "Choose an active officer or supervisor.")
     elif team is not None and oic.team_id != team.id:
-        errors.add(field, f"{oic.display_name} is not in {team.name}. Choose an officer from the case's team.")
+        errors.add(
+            field, f"{oic.display_name} is not in {team.name}. Choose an officer from the case's team."
+        )
 
 
 @transaction.atomic
@@ -143,7 +190,10 @@ def case_record(
     errors = Errors()
     reference = (reference or "").strip().upper()
     if not CRIME_REFERENCE_RE.match(reference):
-        errors.add("reference", "Enter the crime reference as two letters, 5 to 7 digits and a two-digit year, like VC/12345/26.")
+        errors.add(
+            "reference",
+            "Enter the crime reference as two letters, 5 to 7 digits and a two-digit year, like VC/12345/26.",
+        )
     elif Crime.objects.filter(reference=reference).exists():
         errors.add("reference", f"Crime reference {reference} is already recorded. Search for it instead.")
     if offence is None:
@@ -187,13 +237,18 @@ def case_record(
             for k, val in pdata.items():
                 setattr(person, k, val)
         _check_person(person, errors, f"victims.{i}.", today)
-        cv = CrimeVictim(role=v.role, relationship=v.relationship[:100])
+        CrimeVictim(role=v.role, relationship=v.relationship[:100])
         if v.role not in dict(CrimeVictim._meta.get_field("role").choices):
             errors.add(f"victims.{i}.role", "Choose the person's role on this crime.")
         elif v.role != "victim" and not v.relationship.strip():
-            errors.add(f"victims.{i}.relationship", "Say how this person is related, e.g. 'mother of the deceased'.")
+            errors.add(
+                f"victims.{i}.relationship", "Say how this person is related, e.g. 'mother of the deceased'."
+            )
         people.append((v, person, existing is not None))
-    keys = [(p.match_key or Person.make_match_key(p.first_name, p.last_name), p.date_of_birth) for _, p, _ in people]
+    keys = [
+        (p.match_key or Person.make_match_key(p.first_name, p.last_name), p.date_of_birth)
+        for _, p, _ in people
+    ]
     if len(set(keys)) != len(keys):
         errors.add("victims", "The same person is listed twice.")
     if summary and len(summary) > 4000:
@@ -201,10 +256,21 @@ def case_record(
     errors.raise_if_any()
 
     crime = Crime(
-        reference=reference, offence=offence, occurred_at=occurred_at, occurred_to=occurred_to,
-        reported_at=reported_at, recorded_at=now, location=location.strip()[:200], summary=summary, bcu=bcu,
-        team=team, is_domestic_abuse=is_domestic_abuse, is_hate_crime=is_hate_crime, is_sensitive=is_sensitive,
-        is_restricted=is_restricted, created_by=by,
+        reference=reference,
+        offence=offence,
+        occurred_at=occurred_at,
+        occurred_to=occurred_to,
+        reported_at=reported_at,
+        recorded_at=now,
+        location=location.strip()[:200],
+        summary=summary,
+        bcu=bcu,
+        team=team,
+        is_domestic_abuse=is_domestic_abuse,
+        is_hate_crime=is_hate_crime,
+        is_sensitive=is_sensitive,
+        is_restricted=is_restricted,
+        created_by=by,
     )
     try:
         with transaction.atomic():
@@ -217,7 +283,9 @@ def case_record(
     _event_write(crime=crime, code="RECORDED", occurred_at=now, by=by)
     for v, person, _existing in people:
         person.save()
-        CrimeVictim.objects.create(crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by)
+        CrimeVictim.objects.create(
+            crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by
+        )
     if oic is not None:
         case_allocate(crime=crime, officer=oic, by=by, now=now)
         crime.refresh_from_db(fields=["oic", "status"])
@@ -240,7 +308,9 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
         errors.add("__all__", "This case is closed. Reopen it before adding a victim.")
     errors.raise_if_any()
     person.save()
-    return CrimeVictim.objects.create(crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by)
+    return CrimeVictim.objects.create(
+        crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
+    )
 
 
 def _json_value(v):
@@ -248,8 +318,9 @@ def _json_value(v):
 
 
 @transaction.atomic
-def victim_update(*, person: Person, by: User, data: dict[str, Any], crime: Crime | None = None,
-                  now: datetime | None = None) -> VictimChange | None:
+def victim_update(
+    *, person: Person, by: User, data: dict[str, Any], crime: Crime | None = None, now: datetime | None = None
+) -> VictimChange | None:
     """Change a victim's details; the old and new values are kept in VictimChange. Returns None if
     nothing changed."""
     now = now or timezone.now()
@@ -261,7 +332,11 @@ def victim_update(*, person: Person, by: User, data: dict[str, Any], crime: Crim
     errors = Errors()
     _check_person(person, errors, "", timezone.localdate(now))
     errors.raise_if_any()
-    changes = {k: [_json_value(before[k]), _json_value(getattr(person, k))] for k in pdata if before[k] != getattr(person, k)}
+    changes = {
+        k: [_json_value(before[k]), _json_value(getattr(person, k))]
+        for k in pdata
+        if before[k] != getattr(person, k)
+    }
     if not changes:
         return None
     person.save(update_fields=[*changes.keys(), "updated_at"])
@@ -269,10 +344,13 @@ def victim_update(*, person: Person, by: User, data: dict[str, Any], crime: Crim
 
 
 @transaction.atomic
-def needs_assessment_save(*, crime_victim: CrimeVictim, by: User, data: dict[str, Any],
-                          now: datetime | None = None) -> NeedsAssessment:
+def needs_assessment_save(
+    *, crime_victim: CrimeVictim, by: User, data: dict[str, Any], now: datetime | None = None
+) -> NeedsAssessment:
     now = now or timezone.now()
-    na = NeedsAssessment.objects.filter(crime_victim=crime_victim).first() or NeedsAssessment(crime_victim=crime_victim)
+    na = NeedsAssessment.objects.filter(crime_victim=crime_victim).first() or NeedsAssessment(
+        crime_victim=crime_victim
+    )
     for k in NEEDS_FIELDS:
         if k in data:
             setattr(na, k, data[k])
@@ -286,7 +364,9 @@ def needs_assessment_save(*, crime_victim: CrimeVictim, by: User, data: dict[str
 
 
 @transaction.atomic
-def case_allocate(*, crime: Crime, officer: User, by: User, note: str = "", now: datetime | None = None) -> CaseEvent:
+def case_allocate(
+    *, crime: Crime, officer: User, by: User, note: str = "", now: datetime | None = None
+) -> CaseEvent:
     """Allocate a case to an officer in case (or reallocate it to a new one)."""
     now = now or timezone.now()
     crime = Crime.objects.select_for_update().get(pk=crime.pk)
@@ -304,12 +384,22 @@ def case_allocate(*, crime: Crime, officer: User, by: User, note: str = "", now:
     crime.save(update_fields=["oic", "status", "updated_at"])
     if crime.is_restricted:
         crime.named_users.add(officer)
-    return _event_write(crime=crime, code=code, occurred_at=now, by=by, details=details, note=note, officer=officer)
+    return _event_write(
+        crime=crime, code=code, occurred_at=now, by=by, details=details, note=note, officer=officer
+    )
 
 
 @transaction.atomic
-def event_record(*, crime: Crime, code: str, by: User, occurred_at: datetime | None, details: dict | None = None,
-                 note: str = "", now: datetime | None = None) -> CaseEvent:
+def event_record(
+    *,
+    crime: Crime,
+    code: str,
+    by: User,
+    occurred_at: datetime | None,
+    details: dict | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> CaseEvent:
     """Record a case event from the registry, checking it makes sense for the case's state."""
     now = now or timezone.now()
     crime = Crime.objects.select_for_update().get(pk=crime.pk)
@@ -322,7 +412,9 @@ def event_record(*, crime: Crime, code: str, by: User, occurred_at: datetime | N
         if crime.is_closed:
             errors.add("code", f"This case is closed, so you cannot record '{et.label}'. Reopen it first.")
         else:
-            errors.add("code", f"You cannot record '{et.label}' while the case is '{crime.get_status_display()}'.")
+            errors.add(
+                "code", f"You cannot record '{et.label}' while the case is '{crime.get_status_display()}'."
+            )
     if et.requires_prior and not crime.events.filter(code__in=et.requires_prior).exists():
         needed = " or ".join(str(REGISTRY[c].label).lower() for c in et.requires_prior)
         errors.add("code", f"Record '{needed}' before '{et.label}'.")
@@ -354,4 +446,6 @@ def event_record(*, crime: Crime, code: str, by: User, occurred_at: datetime | N
             crime.status = CrimeStatus.RECORDED
         update += ["closure_reason", "closed_at"]
     crime.save(update_fields=update)
-    return _event_write(crime=crime, code=code, occurred_at=occurred_at, by=by, details=cleaned, note=note or "")
+    return _event_write(
+        crime=crime, code=code, occurred_at=occurred_at, by=by, details=cleaned, note=note or ""
+    )

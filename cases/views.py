@@ -19,7 +19,7 @@ from victimcare.audit.services import access_record
 
 from . import selectors, services
 from .eligibility import eligibility_input_for, enhanced_reasons
-from .events import REGISTRY, RECORDABLE
+from .events import RECORDABLE, REGISTRY
 from .forms import (
     AllocateForm,
     CaseSearchForm,
@@ -59,17 +59,30 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
     form = CaseSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.case_list(
-        user=request.user, scope=scope, q=filters.get("q", ""), status=filters.get("status", ""),
+        user=request.user,
+        scope=scope,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
         flags=filters.get("flags", []),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     title = "My cases" if scope == "mine" else selectors.team_scope_label(request.user)
-    return render(request, "cases/case_list.html", {
-        "form": form, "page": page, "nav": scope, "title": title, "querystring": query.urlencode(),
-        "searched": bool(request.GET.get("q") or request.GET.get("status") or request.GET.getlist("flags")),
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "nav": scope,
+            "title": title,
+            "querystring": query.urlencode(),
+            "searched": bool(
+                request.GET.get("q") or request.GET.get("status") or request.GET.getlist("flags")
+            ),
+        },
+    )
 
 
 @case_worker_required
@@ -96,7 +109,8 @@ def _teams_for(user: User):
 
 def _single_values(post, prefix: str) -> dict:
     return {
-        k[len(prefix):]: v for k, v in post.items()
+        k[len(prefix) :]: v
+        for k, v in post.items()
         if k.startswith(prefix) and (prefix or not k.startswith("victims-")) and k != "csrfmiddlewaretoken"
     }
 
@@ -105,14 +119,32 @@ def _single_values(post, prefix: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     teams = _teams_for(request.user)
-    officers = User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).select_related("team")
+    officers = User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).select_related(
+        "team"
+    )
     data = request.POST if request.method == "POST" else None
-    form = CrimeForm(data, teams=teams, officers=officers, initial={"team": request.user.team_id, "oic": request.user.pk if request.user.role == Role.OFFICER else None})
+    form = CrimeForm(
+        data,
+        teams=teams,
+        officers=officers,
+        initial={
+            "team": request.user.team_id,
+            "oic": request.user.pk if request.user.role == Role.OFFICER else None,
+        },
+    )
     formset = VictimFormSet(data, prefix="victims")
     if request.method == "POST" and "add_victim" in request.POST:
         # No-JavaScript "Add another victim": show what was typed (unvalidated) plus one blank victim.
         form = CrimeForm(teams=teams, officers=officers, initial=_single_values(request.POST, ""))
-        total = min(max(int(request.POST.get("victims-TOTAL_FORMS", "1")) if request.POST.get("victims-TOTAL_FORMS", "1").isdigit() else 1, 1), 19)
+        total = min(
+            max(
+                int(request.POST.get("victims-TOTAL_FORMS", "1"))
+                if request.POST.get("victims-TOTAL_FORMS", "1").isdigit()
+                else 1,
+                1,
+            ),
+            19,
+        )
         initial = [_single_values(request.POST, f"victims-{i}-") for i in range(total)] + [{}]
         formset = VictimFormSet(prefix="victims", initial=initial)
         return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
@@ -120,18 +152,29 @@ def case_new(request):
         cd = form.cleaned_data
         victims = [
             services.VictimInput(
-                role=f.cleaned_data["role"], relationship=f.cleaned_data.get("relationship", ""),
+                role=f.cleaned_data["role"],
+                relationship=f.cleaned_data.get("relationship", ""),
                 person={k: f.cleaned_data.get(k) for k in services.PERSON_FIELDS},
             )
             for f in formset.forms
         ]
         try:
             crime = services.case_record(
-                by=request.user, reference=cd["reference"], offence=cd["offence"], occurred_at=cd["occurred_at"],
-                occurred_to=cd.get("occurred_to"), reported_at=cd["reported_at"], location=cd["location"],
-                summary=cd.get("summary", ""), team=cd["team"], oic=cd.get("oic"), victims=victims,
-                is_domestic_abuse=cd["is_domestic_abuse"], is_hate_crime=cd["is_hate_crime"],
-                is_sensitive=cd["is_sensitive"], is_restricted=cd["is_restricted"],
+                by=request.user,
+                reference=cd["reference"],
+                offence=cd["offence"],
+                occurred_at=cd["occurred_at"],
+                occurred_to=cd.get("occurred_to"),
+                reported_at=cd["reported_at"],
+                location=cd["location"],
+                summary=cd.get("summary", ""),
+                team=cd["team"],
+                oic=cd.get("oic"),
+                victims=victims,
+                is_domestic_abuse=cd["is_domestic_abuse"],
+                is_hate_crime=cd["is_hate_crime"],
+                is_sensitive=cd["is_sensitive"],
+                is_restricted=cd["is_restricted"],
             )
         except ValidationError as e:
             prefixes = {"": form}
@@ -148,14 +191,16 @@ def _victim_rows(crime, victims):
     rows = []
     for cv in victims:
         cv.crime = crime  # avoid re-fetching for age and eligibility
-        rows.append({
-            "cv": cv,
-            "person": cv.person,
-            "na": getattr(cv, "needs_assessment", None),
-            "enhanced": enhanced_reasons(eligibility_input_for(cv)),
-            "other_crimes": repeat.get(cv.person_id, 0),
-            "age": cv.age_at_offence,
-        })
+        rows.append(
+            {
+                "cv": cv,
+                "person": cv.person,
+                "na": getattr(cv, "needs_assessment", None),
+                "enhanced": enhanced_reasons(eligibility_input_for(cv)),
+                "other_crimes": repeat.get(cv.person_id, 0),
+                "age": cv.age_at_offence,
+            }
+        )
     return rows
 
 
@@ -164,13 +209,23 @@ def case_detail(request, ref: str):
     crime = selectors.case_get(user=request.user, ref=ref)
     victims = list(selectors.crime_victims_for_case(crime))
     events = list(crime.events.select_related("recorded_by", "officer").order_by("-occurred_at", "-id"))
-    access_record(request=request, action=AccessAction.CASE_VIEWED,
-                  pairs=[(crime.id, None)] + [(crime.id, cv.person_id) for cv in victims])
+    access_record(
+        request=request,
+        action=AccessAction.CASE_VIEWED,
+        pairs=[(crime.id, None)] + [(crime.id, cv.person_id) for cv in victims],
+    )
     available = [t for t in RECORDABLE if crime.status in t.allowed_from]
-    return render(request, "cases/case_detail.html", {
-        "crime": crime, "victims": _victim_rows(crime, victims), "events": events, "available_events": available,
-        "can_view_access_log": selectors.can_view_access_log(request.user, crime),
-    })
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "crime": crime,
+            "victims": _victim_rows(crime, victims),
+            "events": events,
+            "available_events": available,
+            "can_view_access_log": selectors.can_view_access_log(request.user, crime),
+        },
+    )
 
 
 @login_required
@@ -188,15 +243,22 @@ def event_new(request, ref: str):
     if request.method == "POST" and form.is_valid() & details.is_valid():
         raw_details = {name: details.data.get(f"details-{name}", "") for name in details.fields}
         try:
-            services.event_record(crime=crime, code=et.code, by=request.user,
-                                  occurred_at=form.cleaned_data["occurred_at"], details=raw_details,
-                                  note=form.cleaned_data.get("note", ""))
+            services.event_record(
+                crime=crime,
+                code=et.code,
+                by=request.user,
+                occurred_at=form.cleaned_data["occurred_at"],
+                details=raw_details,
+                note=form.cleaned_data.get("note", ""),
+            )
         except ValidationError as e:
             apply_service_errors(e, {"": form, "details.": details})
         else:
             messages.success(request, f"{et.label} recorded.")
             return redirect(crime.get_absolute_url())
-    return render(request, "cases/event_new.html", {"crime": crime, "et": et, "form": form, "details": details})
+    return render(
+        request, "cases/event_new.html", {"crime": crime, "et": et, "form": form, "details": details}
+    )
 
 
 @login_required
@@ -207,8 +269,12 @@ def case_allocate(request, ref: str):
     form = AllocateForm(request.POST or None, officers=officers)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_allocate(crime=crime, officer=form.cleaned_data["officer"], by=request.user,
-                                   note=form.cleaned_data["note"])
+            services.case_allocate(
+                crime=crime,
+                officer=form.cleaned_data["officer"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as e:
             apply_service_errors(e, {"": form})
         else:
@@ -228,11 +294,19 @@ def _crime_victim(request, ref: str, cv_id: int):
 def victim_detail(request, ref: str, cv_id: int):
     crime, cv = _crime_victim(request, ref, cv_id)
     history = list(VictimChange.objects.filter(person=cv.person).select_related("changed_by", "crime")[:100])
-    access_record(request=request, action=AccessAction.VICTIM_HISTORY_VIEWED, pairs=[(crime.id, cv.person_id)])
-    return render(request, "cases/victim_detail.html", {
-        "crime": crime, "row": _victim_rows(crime, [cv])[0], "history": history,
-        "labels": {f: PersonForm.base_fields[f].label for f in services.PERSON_FIELDS},
-    })
+    access_record(
+        request=request, action=AccessAction.VICTIM_HISTORY_VIEWED, pairs=[(crime.id, cv.person_id)]
+    )
+    return render(
+        request,
+        "cases/victim_detail.html",
+        {
+            "crime": crime,
+            "row": _victim_rows(crime, [cv])[0],
+            "history": history,
+            "labels": {f: PersonForm.base_fields[f].label for f in services.PERSON_FIELDS},
+        },
+    )
 
 
 @login_required
@@ -262,9 +336,15 @@ def victim_add(request, ref: str):
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            services.victim_add(crime=crime, by=request.user, victim=services.VictimInput(
-                role=cd["role"], relationship=cd.get("relationship", ""),
-                person={k: cd.get(k) for k in services.PERSON_FIELDS}))
+            services.victim_add(
+                crime=crime,
+                by=request.user,
+                victim=services.VictimInput(
+                    role=cd["role"],
+                    relationship=cd.get("relationship", ""),
+                    person={k: cd.get(k) for k in services.PERSON_FIELDS},
+                ),
+            )
         except ValidationError as e:
             apply_service_errors(e, {"": form})
         else:
@@ -283,8 +363,11 @@ def needs_assessment(request, ref: str, cv_id: int):
         access_record(request=request, action=AccessAction.VICTIM_VIEWED, pairs=[(crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         try:
-            services.needs_assessment_save(crime_victim=cv, by=request.user,
-                                           data={k: form.cleaned_data.get(k) for k in services.NEEDS_FIELDS})
+            services.needs_assessment_save(
+                crime_victim=cv,
+                by=request.user,
+                data={k: form.cleaned_data.get(k) for k in services.NEEDS_FIELDS},
+            )
         except ValidationError as e:
             apply_service_errors(e, {"": form})
         else:

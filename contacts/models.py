@@ -12,7 +12,9 @@ class ClosureDay(TimestampedModel):
 
     day = models.DateField(unique=True)
     reason = models.CharField(max_length=200)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["day"]

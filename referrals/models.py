@@ -18,8 +18,12 @@ class SupportOrganisation(TimestampedModel):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    bcus = models.ManyToManyField("accounts.BCU", blank=True, related_name="support_organisations",
-                                  help_text="Areas served; none means force-wide.")
+    bcus = models.ManyToManyField(
+        "accounts.BCU",
+        blank=True,
+        related_name="support_organisations",
+        help_text="Areas served; none means force-wide.",
+    )
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)

@@ -36,7 +36,8 @@ def org(db):
     """Two BCUs; BCU A has teams A1 and A2, BCU B has team B1."""
     bcu_a, bcu_b = BCUFactory(name="North BCU", code="north"), BCUFactory(name="South BCU", code="south")
     return {
-        "bcu_a": bcu_a, "bcu_b": bcu_b,
+        "bcu_a": bcu_a,
+        "bcu_b": bcu_b,
         "team_a1": TeamFactory(bcu=bcu_a, name="A1 Response"),
         "team_a2": TeamFactory(bcu=bcu_a, name="A2 CID"),
         "team_b1": TeamFactory(bcu=bcu_b, name="B1 Response"),
@@ -45,7 +46,13 @@ def org(db):
 
 @pytest.fixture
 def officer(org):
-    return UserFactory(email="officer@test.police.uk", role=Role.OFFICER, team=org["team_a1"], first_name="Olive", last_name="Officer")
+    return UserFactory(
+        email="officer@test.police.uk",
+        role=Role.OFFICER,
+        team=org["team_a1"],
+        first_name="Olive",
+        last_name="Officer",
+    )
 
 
 @pytest.fixture
@@ -56,14 +63,18 @@ def colleague(org):
 
 @pytest.fixture
 def supervisor(org):
-    user = UserFactory(email="sergeant@test.police.uk", role=Role.SUPERVISOR, team=org["team_a1"], shoulder_number="PS20")
+    user = UserFactory(
+        email="sergeant@test.police.uk", role=Role.SUPERVISOR, team=org["team_a1"], shoulder_number="PS20"
+    )
     org["team_a1"].supervisors.add(user)
     return user
 
 
 @pytest.fixture
 def inspector(org):
-    user = UserFactory(email="inspector@test.police.uk", role=Role.INSPECTOR, team=None, shoulder_number="I30")
+    user = UserFactory(
+        email="inspector@test.police.uk", role=Role.INSPECTOR, team=None, shoulder_number="I30"
+    )
     org["bcu_a"].inspectors.add(user)
     return user
 
@@ -86,7 +97,9 @@ def analyst(org):
 
 @pytest.fixture
 def admin_user(org):
-    return UserFactory(email="admin@test.police.uk", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True)
+    return UserFactory(
+        email="admin@test.police.uk", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture

@@ -15,5 +15,8 @@ app.conf.beat_schedule = {
     # Proves the worker and beat are alive; the health page shows the last beat.
     "heartbeat": {"task": "victimcare.core.tasks.heartbeat", "schedule": 60.0},
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
-    "clear-expired-sessions": {"task": "victimcare.core.tasks.clear_expired_sessions", "schedule": crontab(minute=17, hour=3)},
+    "clear-expired-sessions": {
+        "task": "victimcare.core.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=17, hour=3),
+    },
 }

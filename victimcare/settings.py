@@ -5,6 +5,7 @@ uses kombu's filesystem transport under var/broker, so `make run` needs no servi
 production use PostgreSQL and Redis.
 """
 
+import contextlib
 from pathlib import Path
 
 import environ
@@ -115,10 +116,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
-try:
+with contextlib.suppress(OSError):  # read-only image: collectstatic has already filled it
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-except OSError:  # read-only image: collectstatic has already filled it
-    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

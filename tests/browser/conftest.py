@@ -13,8 +13,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
 ]
 
 
@@ -52,7 +58,9 @@ def offences(transactional_db):
     """Transactional tests empty the tables between tests; put the offence classification back."""
     from cases.models import Offence
 
-    rows = json.loads((Path(__file__).resolve().parents[2] / "cases" / "fixtures" / "offences.json").read_text())
+    rows = json.loads(
+        (Path(__file__).resolve().parents[2] / "cases" / "fixtures" / "offences.json").read_text()
+    )
     for row in rows:
         code = row.pop("code")
         Offence.objects.update_or_create(code=code, defaults=row)
@@ -62,7 +70,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:3],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]

@@ -22,7 +22,12 @@ def assert_accessible(page, where):
 
 
 def test_officer_records_crime_arrest_and_finds_it(page, offences):
-    officer = UserFactory(email="pc.browser@test.police.uk", team=TeamFactory(name="Response A"), first_name="Pat", last_name="Browne")
+    officer = UserFactory(
+        email="pc.browser@test.police.uk",
+        team=TeamFactory(name="Response A"),
+        first_name="Pat",
+        last_name="Browne",
+    )
     now = timezone.now()
 
     page.goto("/")
@@ -85,4 +90,8 @@ def test_officer_records_crime_arrest_and_finds_it(page, offences):
     page.get_by_role("link", name="VC/77001/26").wait_for()
     crime = Crime.objects.get(reference="VC/77001/26")
     assert crime.oic == officer and crime.status == "under_investigation"
-    assert list(crime.events.order_by("id").values_list("code", flat=True)) == ["RECORDED", "ALLOCATED", "ARREST"]
+    assert list(crime.events.order_by("id").values_list("code", flat=True)) == [
+        "RECORDED",
+        "ALLOCATED",
+        "ARREST",
+    ]

@@ -34,8 +34,14 @@ def users(officer, colleague, supervisor, inspector, outsider, partner, analyst,
     other_supervisor = UserFactory(role="supervisor", team=org["team_a2"])
     org["team_a2"].supervisors.add(other_supervisor)
     return {
-        "officer": officer, "colleague": colleague, "supervisor": supervisor, "inspector": inspector,
-        "admin": admin_user, "outsider": outsider, "partner": partner, "analyst": analyst,
+        "officer": officer,
+        "colleague": colleague,
+        "supervisor": supervisor,
+        "inspector": inspector,
+        "admin": admin_user,
+        "outsider": outsider,
+        "partner": partner,
+        "analyst": analyst,
         "other_team_supervisor": other_supervisor,
     }
 
@@ -62,7 +68,12 @@ def test_posts_by_outsiders_are_404_and_change_nothing(users, case, make_client)
     for who in ("outsider", "partner", "analyst", "other_team_supervisor"):
         c = make_client(users[who])
         for url in case_urls(case):
-            assert c.post(url, {"code": "ARREST", "occurred_at": "2026-01-01T10:00", "first_name": "X"}).status_code == 404
+            assert (
+                c.post(
+                    url, {"code": "ARREST", "occurred_at": "2026-01-01T10:00", "first_name": "X"}
+                ).status_code
+                == 404
+            )
     case.refresh_from_db()
     assert case.events.count() == 0 and case.victims.count() == 1
 
@@ -83,7 +94,9 @@ def test_list_pages_by_role(users, make_client):
 
 
 @pytest.mark.django_db
-def test_restricted_cases_only_for_named_users(officer, colleague, supervisor, inspector, admin_user, make_client):
+def test_restricted_cases_only_for_named_users(
+    officer, colleague, supervisor, inspector, admin_user, make_client
+):
     crime = CrimeFactory(team=officer.team, oic=officer, is_restricted=True, status="allocated")
     crime.named_users.add(officer)
     url = crime.get_absolute_url()
@@ -96,7 +109,9 @@ def test_restricted_cases_only_for_named_users(officer, colleague, supervisor, i
 
 
 @pytest.mark.django_db
-def test_visibility_by_role(org, officer, colleague, supervisor, inspector, outsider, partner, analyst, admin_user):
+def test_visibility_by_role(
+    org, officer, colleague, supervisor, inspector, outsider, partner, analyst, admin_user
+):
     mine = CrimeFactory(team=org["team_a1"], oic=officer)
     team = CrimeFactory(team=org["team_a1"], oic=colleague)
     other_team = CrimeFactory(team=org["team_a2"])

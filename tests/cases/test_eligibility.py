@@ -17,7 +17,10 @@ from cases.eligibility import EligibilityInput, enhanced_reasons
         ({"case_hate_crime": True}, ["hate_crime"]),
         ({"offence_hate": True}, ["hate_crime"]),
         ({"offence_sexual": True}, ["sexual_offence", "intimidated_automatic"]),
-        ({"offence_sexual": True, "fear_or_distress_giving_evidence": True}, ["sexual_offence", "intimidated"]),
+        (
+            {"offence_sexual": True, "fear_or_distress_giving_evidence": True},
+            ["sexual_offence", "intimidated"],
+        ),
         ({"offence_most_serious": True}, ["most_serious"]),
         ({"persistently_targeted": True}, ["persistently_targeted"]),
         ({"mental_disorder": True, "physical_disability": True}, ["mental_disorder", "physical_disability"]),

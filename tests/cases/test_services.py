@@ -13,9 +13,15 @@ NOW = timezone.now()
 
 def person(**over):
     data = {
-        "title": "Ms", "first_name": "Aisha", "last_name": "Khan", "date_of_birth": date(1988, 5, 17),
-        "email": "aisha.khan@example.com", "mobile_phone": "07700 900 123", "postcode": "SW1A 1AA",
-        "safe_email": True, "safe_phone": True,
+        "title": "Ms",
+        "first_name": "Aisha",
+        "last_name": "Khan",
+        "date_of_birth": date(1988, 5, 17),
+        "email": "aisha.khan@example.com",
+        "mobile_phone": "07700 900 123",
+        "postcode": "SW1A 1AA",
+        "safe_email": True,
+        "safe_phone": True,
     }
     data.update(over)
     return data
@@ -23,9 +29,14 @@ def person(**over):
 
 def record(officer, **over):
     kwargs = {
-        "by": officer, "reference": "VC/12345/26", "offence": offence("8N"),
-        "occurred_at": NOW - timedelta(days=2), "reported_at": NOW - timedelta(days=1),
-        "location": "Market Street", "team": officer.team, "oic": officer,
+        "by": officer,
+        "reference": "VC/12345/26",
+        "offence": offence("8N"),
+        "occurred_at": NOW - timedelta(days=2),
+        "reported_at": NOW - timedelta(days=1),
+        "location": "Market Street",
+        "team": officer.team,
+        "oic": officer,
         "victims": [services.VictimInput(person=person())],
     }
     kwargs.update(over)
@@ -33,7 +44,12 @@ def record(officer, **over):
 
 
 def counts():
-    return (Crime.objects.count(), Person.objects.count(), CrimeVictim.objects.count(), CaseEvent.objects.count())
+    return (
+        Crime.objects.count(),
+        Person.objects.count(),
+        CrimeVictim.objects.count(),
+        CaseEvent.objects.count(),
+    )
 
 
 @pytest.mark.django_db
@@ -47,14 +63,20 @@ class TestCaseRecord:
 
     def test_without_oic_stays_recorded(self, officer):
         crime = record(officer, oic=None)
-        assert crime.status == "recorded" and list(crime.events.values_list("code", flat=True)) == ["RECORDED"]
+        assert crime.status == "recorded" and list(crime.events.values_list("code", flat=True)) == [
+            "RECORDED"
+        ]
 
     def test_reference_is_normalised(self, officer):
         assert record(officer, reference=" vc/12345/26 ").reference == "VC/12345/26"
 
     def test_repeat_victim_is_recognised(self, officer):
         first = record(officer)
-        second = record(officer, reference="VC/12346/26", victims=[services.VictimInput(person=person(first_name=" aisha ", last_name="KHAN", email=""))])
+        second = record(
+            officer,
+            reference="VC/12346/26",
+            victims=[services.VictimInput(person=person(first_name=" aisha ", last_name="KHAN", email=""))],
+        )
         assert first.victims.get().person_id == second.victims.get().person_id
         assert Person.objects.count() == 1
 
@@ -68,21 +90,65 @@ class TestCaseRecord:
             ({"reference": "12345"}, "reference", "like VC/12345/26"),
             ({"reference": "VC/123/26"}, "reference", "like VC/12345/26"),
             ({"offence": None}, "offence", "Choose the offence"),
-            ({"occurred_at": NOW + timedelta(days=1), "reported_at": NOW + timedelta(days=1)}, "occurred_at", "cannot be in the future"),
-            ({"reported_at": NOW - timedelta(days=3)}, "reported_at", "cannot be reported before it happened"),
+            (
+                {"occurred_at": NOW + timedelta(days=1), "reported_at": NOW + timedelta(days=1)},
+                "occurred_at",
+                "cannot be in the future",
+            ),
+            (
+                {"reported_at": NOW - timedelta(days=3)},
+                "reported_at",
+                "cannot be reported before it happened",
+            ),
             ({"occurred_to": NOW - timedelta(days=5)}, "occurred_to", "after the start"),
             ({"location": "  "}, "location", "Enter where"),
             ({"victims": []}, "victims", "at least one victim"),
             ({"summary": "x" * 4001}, "summary", "4,000 characters"),
-            ({"victims": [services.VictimInput(person=person(date_of_birth=date(2999, 1, 1)))]}, "victims.0.date_of_birth", "must be in the past"),
-            ({"victims": [services.VictimInput(person=person(date_of_birth=date(1850, 1, 1)))]}, "victims.0.date_of_birth", "after 1 January 1900"),
-            ({"victims": [services.VictimInput(person=person(email="not-an-email"))]}, "victims.0.email", "valid email"),
-            ({"victims": [services.VictimInput(person=person(mobile_phone="12ab"))]}, "victims.0.mobile_phone", "UK phone number"),
-            ({"victims": [services.VictimInput(person=person(postcode="XYZ"))]}, "victims.0.postcode", "real UK postcode"),
-            ({"victims": [services.VictimInput(person=person(first_name=""))]}, "victims.0.first_name", "cannot be blank"),
-            ({"victims": [services.VictimInput(person=person(first_name="x" * 101))]}, "victims.0.first_name", "at most 100"),
-            ({"victims": [services.VictimInput(role="bereaved", person=person())]}, "victims.0.relationship", "how this person is related"),
-            ({"victims": [services.VictimInput(person=person()), services.VictimInput(person=person())]}, "victims", "listed twice"),
+            (
+                {"victims": [services.VictimInput(person=person(date_of_birth=date(2999, 1, 1)))]},
+                "victims.0.date_of_birth",
+                "must be in the past",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(date_of_birth=date(1850, 1, 1)))]},
+                "victims.0.date_of_birth",
+                "after 1 January 1900",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(email="not-an-email"))]},
+                "victims.0.email",
+                "valid email",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(mobile_phone="12ab"))]},
+                "victims.0.mobile_phone",
+                "UK phone number",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(postcode="XYZ"))]},
+                "victims.0.postcode",
+                "real UK postcode",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(first_name=""))]},
+                "victims.0.first_name",
+                "cannot be blank",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person(first_name="x" * 101))]},
+                "victims.0.first_name",
+                "at most 100",
+            ),
+            (
+                {"victims": [services.VictimInput(role="bereaved", person=person())]},
+                "victims.0.relationship",
+                "how this person is related",
+            ),
+            (
+                {"victims": [services.VictimInput(person=person()), services.VictimInput(person=person())]},
+                "victims",
+                "listed twice",
+            ),
         ],
     )
     def test_bad_input_is_refused_and_nothing_changes(self, officer, over, field, message):
@@ -121,16 +187,53 @@ class TestEvents:
     def test_lifecycle(self, officer):
         crime = record(officer)
         t = NOW - timedelta(hours=20)
-        services.event_record(crime=crime, code="ARREST", by=officer, occurred_at=t, details={"suspect": "J Smith"})
+        services.event_record(
+            crime=crime, code="ARREST", by=officer, occurred_at=t, details={"suspect": "J Smith"}
+        )
         crime.refresh_from_db()
         assert crime.status == "under_investigation"
-        services.event_record(crime=crime, code="BAIL", by=officer, occurred_at=t, details={"conditions": "Not to contact the victim"})
-        services.event_record(crime=crime, code="BAIL_CHANGED", by=officer, occurred_at=t, details={"conditions": "cancelled", "reason": "Charged"})
-        services.event_record(crime=crime, code="CHARGED", by=officer, occurred_at=t, details={"charges": "ABH", "first_hearing_at": "2026-12-01T10:00"})
-        services.event_record(crime=crime, code="HEARING_DETAILS", by=officer, occurred_at=t,
-                              details={"hearing_at": "2026-12-01T10:00", "court": "Anytown Magistrates", "hearing_type": "first"})
-        services.event_record(crime=crime, code="OUTCOME", by=officer, occurred_at=t, details={"outcome": "Guilty", "custody_months": "14"})
-        services.event_record(crime=crime, code="CLOSED", by=officer, occurred_at=t, details={"closure_reason": "court_outcome"})
+        services.event_record(
+            crime=crime,
+            code="BAIL",
+            by=officer,
+            occurred_at=t,
+            details={"conditions": "Not to contact the victim"},
+        )
+        services.event_record(
+            crime=crime,
+            code="BAIL_CHANGED",
+            by=officer,
+            occurred_at=t,
+            details={"conditions": "cancelled", "reason": "Charged"},
+        )
+        services.event_record(
+            crime=crime,
+            code="CHARGED",
+            by=officer,
+            occurred_at=t,
+            details={"charges": "ABH", "first_hearing_at": "2026-12-01T10:00"},
+        )
+        services.event_record(
+            crime=crime,
+            code="HEARING_DETAILS",
+            by=officer,
+            occurred_at=t,
+            details={
+                "hearing_at": "2026-12-01T10:00",
+                "court": "Anytown Magistrates",
+                "hearing_type": "first",
+            },
+        )
+        services.event_record(
+            crime=crime,
+            code="OUTCOME",
+            by=officer,
+            occurred_at=t,
+            details={"outcome": "Guilty", "custody_months": "14"},
+        )
+        services.event_record(
+            crime=crime, code="CLOSED", by=officer, occurred_at=t, details={"closure_reason": "court_outcome"}
+        )
         crime.refresh_from_db()
         assert crime.status == "closed" and crime.closure_reason == "court_outcome" and crime.closed_at == t
         ev = crime.events.get(code="OUTCOME")
@@ -154,12 +257,19 @@ class TestEvents:
     def test_nonsense_events_are_refused(self, officer, setup, code, details, field, message):
         crime = record(officer)
         for c in setup:
-            services.event_record(crime=crime, code=c, by=officer, occurred_at=NOW - timedelta(hours=1),
-                                  details={"closure_reason": "no_suspect"})
+            services.event_record(
+                crime=crime,
+                code=c,
+                by=officer,
+                occurred_at=NOW - timedelta(hours=1),
+                details={"closure_reason": "no_suspect"},
+            )
         crime.refresh_from_db()
         status, n = crime.status, CaseEvent.objects.count()
         with pytest.raises(ValidationError) as exc:
-            services.event_record(crime=crime, code=code, by=officer, occurred_at=NOW - timedelta(minutes=30), details=details)
+            services.event_record(
+                crime=crime, code=code, by=officer, occurred_at=NOW - timedelta(minutes=30), details=details
+            )
         assert any(message in m for m in exc.value.message_dict.get(field, [])), exc.value.message_dict
         crime.refresh_from_db()
         assert (crime.status, CaseEvent.objects.count()) == (status, n)
@@ -170,15 +280,23 @@ class TestEvents:
             services.event_record(crime=crime, code="ARREST", by=officer, occurred_at=NOW + timedelta(days=1))
         assert "future" in exc.value.message_dict["occurred_at"][0]
         with pytest.raises(ValidationError) as exc:
-            services.event_record(crime=crime, code="ARREST", by=officer, occurred_at=NOW - timedelta(days=30))
+            services.event_record(
+                crime=crime, code="ARREST", by=officer, occurred_at=NOW - timedelta(days=30)
+            )
         assert "before the offence" in exc.value.message_dict["occurred_at"][0]
 
     def test_reopen(self, officer):
         crime = record(officer)
-        services.event_record(crime=crime, code="CLOSED", by=officer, occurred_at=NOW, details={"closure_reason": "no_suspect"})
-        services.event_record(crime=crime, code="REOPENED", by=officer, occurred_at=NOW, details={"reason": "New CCTV"})
+        services.event_record(
+            crime=crime, code="CLOSED", by=officer, occurred_at=NOW, details={"closure_reason": "no_suspect"}
+        )
+        services.event_record(
+            crime=crime, code="REOPENED", by=officer, occurred_at=NOW, details={"reason": "New CCTV"}
+        )
         crime.refresh_from_db()
-        assert crime.status == "under_investigation" and crime.closure_reason == "" and crime.closed_at is None
+        assert (
+            crime.status == "under_investigation" and crime.closure_reason == "" and crime.closed_at is None
+        )
 
     def test_events_are_append_only(self, officer):
         ev = record(officer).events.first()
@@ -194,14 +312,22 @@ class TestAllocation:
         services.case_allocate(crime=crime, officer=colleague, by=officer, note="Officer on leave")
         crime.refresh_from_db()
         ev = crime.events.last()
-        assert crime.oic == colleague and ev.code == "REALLOCATED" and ev.details == {"from_officer_id": officer.id}
+        assert (
+            crime.oic == colleague
+            and ev.code == "REALLOCATED"
+            and ev.details == {"from_officer_id": officer.id}
+        )
         assert ev.officer == colleague
 
     @pytest.mark.parametrize("who", ["outsider", "inactive", "same", "partner"])
     def test_bad_allocation(self, officer, outsider, partner, who):
         crime = record(officer)
-        target = {"outsider": outsider, "same": officer, "partner": partner,
-                  "inactive": UserFactory(team=officer.team, is_active=False)}[who]
+        target = {
+            "outsider": outsider,
+            "same": officer,
+            "partner": partner,
+            "inactive": UserFactory(team=officer.team, is_active=False),
+        }[who]
         with pytest.raises(ValidationError):
             services.case_allocate(crime=crime, officer=target, by=officer)
         crime.refresh_from_db()
@@ -213,8 +339,16 @@ class TestVictims:
     def test_update_keeps_history(self, officer):
         crime = record(officer)
         p = crime.victims.get().person
-        change = services.victim_update(person=p, by=officer, crime=crime, data={"email": "NEW@example.com", "safe_letter": True, "first_name": "Aisha"})
-        assert change.changes == {"email": ["aisha.khan@example.com", "new@example.com"], "safe_letter": [False, True]}
+        change = services.victim_update(
+            person=p,
+            by=officer,
+            crime=crime,
+            data={"email": "NEW@example.com", "safe_letter": True, "first_name": "Aisha"},
+        )
+        assert change.changes == {
+            "email": ["aisha.khan@example.com", "new@example.com"],
+            "safe_letter": [False, True],
+        }
         assert services.victim_update(person=p, by=officer, data={"email": "new@example.com"}) is None
         p.refresh_from_db()
         assert p.email == "new@example.com"
@@ -229,7 +363,15 @@ class TestVictims:
 
     def test_add_victim_and_refuse_duplicate(self, officer):
         crime = record(officer)
-        services.victim_add(crime=crime, by=officer, victim=services.VictimInput(role="parent_guardian", relationship="Mother", person=person(first_name="Sara", date_of_birth=date(1960, 1, 1))))
+        services.victim_add(
+            crime=crime,
+            by=officer,
+            victim=services.VictimInput(
+                role="parent_guardian",
+                relationship="Mother",
+                person=person(first_name="Sara", date_of_birth=date(1960, 1, 1)),
+            ),
+        )
         assert crime.victims.count() == 2
         with pytest.raises(ValidationError):
             services.victim_add(crime=crime, by=officer, victim=services.VictimInput(person=person()))
@@ -237,8 +379,14 @@ class TestVictims:
 
     def test_needs_assessment(self, officer):
         cv = record(officer).victims.get()
-        na = services.needs_assessment_save(crime_victim=cv, by=officer, data={"mental_disorder": True, "referral_consent": "given", "practical_needs": "Door lock"})
-        na2 = services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "declined"})
+        na = services.needs_assessment_save(
+            crime_victim=cv,
+            by=officer,
+            data={"mental_disorder": True, "referral_consent": "given", "practical_needs": "Door lock"},
+        )
+        na2 = services.needs_assessment_save(
+            crime_victim=cv, by=officer, data={"referral_consent": "declined"}
+        )
         assert na.pk == na2.pk and na2.mental_disorder and na2.referral_consent == "declined"
         with pytest.raises(ValidationError):
             services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "maybe"})

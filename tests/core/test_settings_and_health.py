@@ -12,12 +12,26 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     full_env.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_pass_deploy_check():
-    r = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
-                   SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-1234567890", ALLOWED_HOSTS="victimcare.example.police.uk")
+    r = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-1234567890",
+        ALLOWED_HOSTS="victimcare.example.police.uk",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 

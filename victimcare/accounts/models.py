@@ -130,7 +130,9 @@ class Absence(TimestampedModel):
     class Meta:
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
         ]
         indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_end_idx")]
 

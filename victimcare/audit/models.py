@@ -26,8 +26,12 @@ class AccessRecord(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=40, choices=AccessAction.choices)
-    crime = models.ForeignKey("cases.Crime", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    crime = models.ForeignKey(
+        "cases.Crime", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     path = models.CharField(max_length=300)
     method = models.CharField(max_length=10, default="GET")
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -7,10 +7,18 @@ from django.utils import timezone
 class LocalDateTimeField(forms.DateTimeField):
     """A datetime typed in Europe/London (HTML datetime-local input). Stored aware, in UTC."""
 
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
+    input_formats = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ]
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        )
         kwargs.setdefault("error_messages", {"invalid": "Enter a real date and time, like 2026-11-03 14:30."})
         super().__init__(**kwargs)
 

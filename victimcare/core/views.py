@@ -11,5 +11,10 @@ def health(request):
         cur.execute("SELECT 1")
     beat = Heartbeat.objects.filter(name="beat").values_list("last_seen", flat=True).first()
     age = (timezone.now() - beat).total_seconds() if beat else None
-    return JsonResponse({"database": "ok", "beat_last_seen": beat.isoformat() if beat else None,
-                         "beat_age_seconds": round(age, 1) if age is not None else None})
+    return JsonResponse(
+        {
+            "database": "ok",
+            "beat_last_seen": beat.isoformat() if beat else None,
+            "beat_age_seconds": round(age, 1) if age is not None else None,
+        }
+    )

@@ -20,7 +20,9 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
     field_id = bf.id_for_label or bf.auto_id
     hint_id = f"{field_id}-hint" if bf.help_text else ""
     error_id = f"{field_id}-error" if bf.errors else ""
-    hint = format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, bf.help_text) if bf.help_text else ""
+    hint = (
+        format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, bf.help_text) if bf.help_text else ""
+    )
     errors = (
         format_html(
             '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
@@ -40,12 +42,23 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
         if described:
             attrs["aria-describedby"] = described
         input_html = bf.as_widget(attrs=attrs)
-        item_hint = format_html('<div id="{}" class="govuk-hint govuk-checkboxes__hint">{}</div>', hint_id, bf.help_text) if bf.help_text else ""
+        item_hint = (
+            format_html(
+                '<div id="{}" class="govuk-hint govuk-checkboxes__hint">{}</div>', hint_id, bf.help_text
+            )
+            if bf.help_text
+            else ""
+        )
         return format_html(
             '<div class="{}">{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
             '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>{}</div>'
             "</div></div>",
-            group_cls, errors, input_html, field_id, label_text, item_hint,
+            group_cls,
+            errors,
+            input_html,
+            field_id,
+            label_text,
+            item_hint,
         )
 
     if isinstance(widget, forms.RadioSelect):
@@ -57,7 +70,12 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
                 format_html(
                     '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" name="{}" type="radio" value="{}"{}>'
                     '<label class="govuk-label govuk-radios__label" for="{}">{}</label></div>',
-                    item_id, bf.html_name, value, mark_safe(checked), item_id, text,  # noqa: S308
+                    item_id,
+                    bf.html_name,
+                    value,
+                    mark_safe(checked),  # noqa: S308 (a constant attribute)
+                    item_id,
+                    text,
                 )
             )
         return format_html(
@@ -65,7 +83,11 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
             '{}{}<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{}</div></fieldset></div>',
             group_cls,
             format_html(' aria-describedby="{}"', described) if described else "",
-            label_text, optional, hint, errors, mark_safe("".join(items)),  # noqa: S308
+            label_text,
+            optional,
+            hint,
+            errors,
+            mark_safe("".join(items)),  # noqa: S308
         )
 
     if isinstance(widget, forms.Select):
@@ -73,7 +95,11 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
     elif isinstance(widget, forms.Textarea):
         css = "govuk-textarea" + (" govuk-textarea--error" if bf.errors else "")
     else:
-        css = "govuk-input" + (" govuk-input--error" if bf.errors else "") + (f" govuk-input--width-{width}" if width else "")
+        css = (
+            "govuk-input"
+            + (" govuk-input--error" if bf.errors else "")
+            + (f" govuk-input--width-{width}" if width else "")
+        )
     attrs = {"class": css}
     if described:
         attrs["aria-describedby"] = described
@@ -81,7 +107,14 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
         attrs.update(autocomplete="off", spellcheck="false")
     return format_html(
         '<div class="{}"><label class="govuk-label {}" for="{}">{}{}</label>{}{}{}</div>',
-        group_cls, label_class, field_id, label_text, optional, hint, errors, bf.as_widget(attrs=attrs),
+        group_cls,
+        label_class,
+        field_id,
+        label_text,
+        optional,
+        hint,
+        errors,
+        bf.as_widget(attrs=attrs),
     )
 
 

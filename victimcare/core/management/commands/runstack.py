@@ -26,12 +26,20 @@ class Command(BaseCommand):
         procs = {
             "web": [py, "manage.py", "runserver", addr, "--noreload"],
             "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--hostname=worker@%h"],
-            "beat": [*celery, "beat", "--loglevel=INFO", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"],
+            "beat": [
+                *celery,
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+            ],
         }
-        self.stdout.write(self.style.SUCCESS(
-            f"Starting web (http://{addr}/), worker and beat. Broker: {settings.CELERY_BROKER_URL.split('@')[-1]}. "
-            f"Emails are written to {settings.EMAIL_FILE_PATH}. Press Ctrl-C to stop."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Starting web (http://{addr}/), worker and beat. "
+                f"Broker: {settings.CELERY_BROKER_URL.split('@')[-1]}. "
+                f"Emails are written to {settings.EMAIL_FILE_PATH}. Press Ctrl-C to stop."
+            )
+        )
         running = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in procs.items()}  # noqa: S603
 
         def stop(*_):

@@ -1,0 +1,16 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml ./
+COPY victimcare ./victimcare
+COPY cases ./cases
+COPY contacts ./contacts
+COPY referrals ./referrals
+COPY surveys ./surveys
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 victimcare && mkdir -p /app/var && chown -R victimcare /app/var
+USER victimcare
+EXPOSE 8000
+CMD ["gunicorn", "victimcare.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
