@@ -6,8 +6,8 @@ field errors become 400s under the same keys, with nothing written), and every r
 victim's personal data writes access records first.
 """
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -38,7 +38,10 @@ from .serializers import (
 
 # --- schema helpers --------------------------------------------------------------------------------
 REF_PARAM = OpenApiParameter(
-    "ref", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[A-Za-z]{2}-\d{5,7}-\d{2}$",
+    "ref",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=r"^[A-Za-z]{2}-\d{5,7}-\d{2}$",
     description="Crime reference with dashes for slashes: VC/12345/26 is VC-12345-26.",
 )
 DETAIL_ERROR = ErrorDetailSerializer
@@ -55,19 +58,8 @@ ERR_401_403 = {
 ERR_404 = OpenApiResponse(DETAIL_ERROR, description="No such crime or person, or one you may not see.")
 
 
-def _errors_like_services(errors):
-    """DRF reports nested list errors as [{}, {"email": [...]}]; reshape them to {"1": {"email": [...]}}, the
-    shape victimcare.core.api_errors gives service errors ('victims.1.email'), so clients see one shape."""
-    if isinstance(errors, dict):
-        return {k: _errors_like_services(v) for k, v in errors.items()}
-    if isinstance(errors, list) and errors and all(isinstance(e, dict) for e in errors):
-        return {str(i): _errors_like_services(e) for i, e in enumerate(errors) if e}
-    return errors
-
-
 def _validated(serializer):
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(_errors_like_services(serializer.errors))
+    serializer.is_valid(raise_exception=True)
     return serializer
 
 
@@ -82,10 +74,19 @@ def _crime_for(request, ref: str, *, with_victims: bool = False) -> Crime:
 
 # --- token -----------------------------------------------------------------------------------------
 class TokenObtainThrottle(AnonRateThrottle):
-    """Slows password guessing against the token endpoint (per client address)."""
+    """Slows password guessing against the token endpoint, per client address."""
 
     scope = "token"
     rate = "20/minute"
+
+    def get_ident(self, request):
+        # DRF's default trusts any X-Forwarded-For, which a client could vary to dodge the limit. Use it
+        # only where the audit log does (behind a proxy that sets it).
+        if settings.AUDIT_TRUST_X_FORWARDED_FOR:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+            if forwarded:
+                return forwarded
+        return request.META.get("REMOTE_ADDR", "")
 
 
 class TokenObtainApi(APIView):
@@ -175,12 +176,13 @@ class CrimeDetailApi(APIView):
     def get(self, request, ref: str):
         crime = _crime_for(request, ref, with_victims=True)
         data = CrimeDetailSerializer(crime, context={"request": request}).data
-        with transaction.atomic():
-            access_record(request=request, action=AccessAction.API_CRIME_READ, pairs=[(crime.id, None)])
-            access_record(
-                request=request, action=AccessAction.API_VICTIM_READ,
-                pairs=[(crime.id, cv.person_id) for cv in crime.victims.all()],
-            )
+        # Two INSERTs (access_record takes one action per call), written before the data leaves.
+        access_record(request=request, action=AccessAction.API_CRIME_READ, pairs=[(crime.id, None)])
+        access_record(
+            request=request,
+            action=AccessAction.API_VICTIM_READ,
+            pairs=[(crime.id, cv.person_id) for cv in crime.victims.all()],
+        )
         return Response(data)
 
 
@@ -194,8 +196,10 @@ class CrimeEventsApi(generics.ListAPIView):
 
     def get_queryset(self):
         crime = _crime_for(self.request, self.kwargs["ref"])
-        return CaseEvent.objects.filter(crime=crime).select_related("recorded_by", "officer").order_by(
-            "occurred_at", "id"
+        return (
+            CaseEvent.objects.filter(crime=crime)
+            .select_related("recorded_by", "officer")
+            .order_by("occurred_at", "id")
         )
 
     @extend_schema(
@@ -223,10 +227,16 @@ class CrimeEventsApi(generics.ListAPIView):
         crime = _crime_for(request, ref)
         data = _validated(EventCreateSerializer(data=request.data)).validated_data
         event = services.event_record(
-            crime=crime, by=request.user, code=data["code"], occurred_at=data["occurred_at"],
-            details=data["details"], note=data["note"],
+            crime=crime,
+            by=request.user,
+            code=data["code"],
+            occurred_at=data["occurred_at"],
+            details=data["details"],
+            note=data["note"],
         )
-        return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 # --- victims (people) ------------------------------------------------------------------------------
@@ -261,7 +271,9 @@ class VictimListApi(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         data = self.get_serializer(page, many=True).data
-        access_record(request=request, action=AccessAction.API_VICTIM_READ, pairs=[(None, p.pk) for p in page])
+        access_record(
+            request=request, action=AccessAction.API_VICTIM_READ, pairs=[(None, p.pk) for p in page]
+        )
         return self.get_paginated_response(data)
 
 
@@ -283,7 +295,8 @@ class VictimDetailApi(generics.RetrieveAPIView):
         person = self.get_object()
         data = self.get_serializer(person).data
         access_record(
-            request=request, action=AccessAction.API_VICTIM_READ,
+            request=request,
+            action=AccessAction.API_VICTIM_READ,
             pairs=[(cv.crime_id, person.pk) for cv in person.visible_roles] or [(None, person.pk)],
         )
         return Response(data)

@@ -38,7 +38,9 @@ class CrimeFilter(django_filters.FilterSet):
     is_sensitive = django_filters.BooleanFilter(help_text="Sensitive flag.")
     is_restricted = django_filters.BooleanFilter(help_text="Restricted flag.")
     recorded_after = django_filters.IsoDateTimeFilter(
-        field_name="recorded_at", lookup_expr="gte", help_text="Recorded at or after this ISO 8601 date or time."
+        field_name="recorded_at",
+        lookup_expr="gte",
+        help_text="Recorded at or after this ISO 8601 date or time.",
     )
     recorded_before = django_filters.IsoDateTimeFilter(
         field_name="recorded_at", lookup_expr="lt", help_text="Recorded before this ISO 8601 date or time."
@@ -46,7 +48,9 @@ class CrimeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Search: part of the crime reference, or a victim's name."
     )
-    mine = django_filters.BooleanFilter(method="filter_mine", help_text="true: only cases where I am the OIC.")
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", help_text="true: only cases where I am the OIC."
+    )
 
     class Meta:
         model = Crime

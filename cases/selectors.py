@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from victimcare.accounts.constants import OIC_ROLES, Role
-from victimcare.accounts.models import User
+from victimcare.accounts.models import Team, User
 
 from .models import Crime, CrimeVictim, Person
 
@@ -126,3 +126,17 @@ def team_scope_label(user: User) -> str:
     if user.role == Role.ADMIN:
         return "All cases"
     return "Team cases"
+
+
+def teams_recordable_by(user: User) -> QuerySet[Team]:
+    """Teams the user may record a crime for: their own; supervisors also the teams they supervise;
+    inspectors the teams in the BCUs they inspect; administrators every team (as the web form)."""
+    if user.role == Role.ADMIN:
+        return Team.objects.all()
+    q = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
+    if user.role == Role.SUPERVISOR:
+        q |= Q(supervisors=user)
+    if user.role == Role.INSPECTOR:
+        q |= Q(bcu__inspectors=user)
+    # M2M joins can repeat a team; select by id to keep one row each.
+    return Team.objects.filter(pk__in=Team.objects.filter(q).values("pk"))

@@ -5,33 +5,18 @@ field errors come back under the same keys (see victimcare.core.api_errors). Out
 touch the database beyond what the view has already select_related / prefetched.
 """
 
-from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from victimcare.accounts.constants import Role
 from victimcare.accounts.models import BCU, Team, User
 
 from .constants import VictimRole
 from .events import RECORDABLE
 from .models import CaseEvent, Crime, CrimeVictim, Offence, Person
+from .selectors import teams_recordable_by
 from .services import PERSON_FIELDS, VictimInput
 
 MAX_VICTIMS = 20  # the same cap as the web form's victim formset
-
-
-def teams_recordable_by(user: User) -> QuerySet[Team]:
-    """Teams the user may record a crime for: their own; supervisors also the teams they supervise;
-    inspectors the teams in the BCUs they inspect; administrators every team (as the web form)."""
-    if user.role == Role.ADMIN:
-        return Team.objects.all()
-    q = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
-    if user.role == Role.SUPERVISOR:
-        q |= Q(supervisors=user)
-    if user.role == Role.INSPECTOR:
-        q |= Q(bcu__inspectors=user)
-    # M2M joins can repeat a team; select by id to keep one row each.
-    return Team.objects.filter(pk__in=Team.objects.filter(q).values("pk"))
 
 
 # --- small reference shapes ------------------------------------------------------------------------
@@ -62,7 +47,9 @@ class OfficerRefSerializer(serializers.ModelSerializer):
 
 
 def _crime_url_field(view_name: str = "api:crime-detail") -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug", lookup_url_kwarg="ref")
+    return serializers.HyperlinkedIdentityField(
+        view_name=view_name, lookup_field="slug", lookup_url_kwarg="ref"
+    )
 
 
 # --- crimes ----------------------------------------------------------------------------------------
@@ -80,9 +67,24 @@ class CrimeListItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Crime
         fields = [
-            "reference", "url", "offence", "status", "status_label", "team", "bcu", "oic", "occurred_at",
-            "occurred_to", "reported_at", "recorded_at", "closed_at", "is_domestic_abuse", "is_hate_crime",
-            "is_sensitive", "is_restricted", "victim_count",
+            "reference",
+            "url",
+            "offence",
+            "status",
+            "status_label",
+            "team",
+            "bcu",
+            "oic",
+            "occurred_at",
+            "occurred_to",
+            "reported_at",
+            "recorded_at",
+            "closed_at",
+            "is_domestic_abuse",
+            "is_hate_crime",
+            "is_sensitive",
+            "is_restricted",
+            "victim_count",
         ]
         read_only_fields = fields
 
@@ -121,16 +123,35 @@ class CrimeDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Crime
         fields = [
-            "reference", "url", "events_url", "offence", "status", "status_label", "closure_reason", "team",
-            "bcu", "oic", "occurred_at", "occurred_to", "reported_at", "recorded_at", "closed_at", "location",
-            "summary", "is_domestic_abuse", "is_hate_crime", "is_sensitive", "is_restricted", "victims",
+            "reference",
+            "url",
+            "events_url",
+            "offence",
+            "status",
+            "status_label",
+            "closure_reason",
+            "team",
+            "bcu",
+            "oic",
+            "occurred_at",
+            "occurred_to",
+            "reported_at",
+            "recorded_at",
+            "closed_at",
+            "location",
+            "summary",
+            "is_domestic_abuse",
+            "is_hate_crime",
+            "is_sensitive",
+            "is_restricted",
+            "victims",
         ]
         read_only_fields = fields
 
 
 class OffenceCodeField(serializers.SlugRelatedField):
     default_error_messages = {
-        "does_not_exist": "There is no offence with the code '{value}'. Use a Home Office offence code, like 8N.",
+        "does_not_exist": "There is no offence with the code '{value}'. Use a Home Office code, like 8N.",
         "invalid": "Enter the offence code as text, like 8N.",
     }
 
@@ -144,7 +165,10 @@ class NewVictimSerializer(serializers.ModelSerializer):
 
     role = serializers.ChoiceField(choices=VictimRole.choices, default=VictimRole.VICTIM)
     relationship = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'.",
     )
 
@@ -166,7 +190,9 @@ class NewVictimSerializer(serializers.ModelSerializer):
 
 class CrimeCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=20, help_text="Like VC/12345/26.")
-    offence = OffenceCodeField(slug_field="code", queryset=Offence.objects.all(), help_text="Offence code, like 8N.")
+    offence = OffenceCodeField(
+        slug_field="code", queryset=Offence.objects.all(), help_text="Offence code, like 8N."
+    )
     occurred_at = serializers.DateTimeField(help_text="When it happened (or the start of the window).")
     occurred_to = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="End of the window, if not known exactly."
@@ -174,7 +200,10 @@ class CrimeCreateSerializer(serializers.Serializer):
     reported_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=200)
     summary = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
         error_messages={"max_length": "The summary must be 4,000 characters or fewer."},
     )
     team = serializers.PrimaryKeyRelatedField(
@@ -183,17 +212,24 @@ class CrimeCreateSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "Choose a team you can record crimes for."},
     )
     oic = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True, default=None,
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="User id of the officer in case, if allocating now. Must be in the team.",
         error_messages={"does_not_exist": "Choose an active officer or supervisor."},
     )
     is_domestic_abuse = serializers.BooleanField(default=False)
     is_hate_crime = serializers.BooleanField(default=False)
     is_sensitive = serializers.BooleanField(default=False)
-    is_restricted = serializers.BooleanField(default=False, help_text="Only named users can see a restricted case.")
+    is_restricted = serializers.BooleanField(
+        default=False, help_text="Only named users can see a restricted case."
+    )
     # A ListField (not many=True) so that errors come back as {"victims": {"0": {...}}} like the service's.
     victims = serializers.ListField(
-        child=NewVictimSerializer(), allow_empty=False, max_length=MAX_VICTIMS,
+        child=NewVictimSerializer(),
+        allow_empty=False,
+        max_length=MAX_VICTIMS,
         error_messages={
             "required": "Add at least one victim.",
             "empty": "Add at least one victim.",
@@ -255,14 +291,26 @@ class EventSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     recorded_by = OfficerRefSerializer(read_only=True)
     officer = OfficerRefSerializer(read_only=True, allow_null=True, help_text="Allocation events only.")
-    details = serializers.DictField(read_only=True, help_text="The event's details; fields depend on the code.")
-    detail_lines = serializers.SerializerMethodField(help_text="The details as labelled, human-readable lines.")
+    details = serializers.DictField(
+        read_only=True, help_text="The event's details; fields depend on the code."
+    )
+    detail_lines = serializers.SerializerMethodField(
+        help_text="The details as labelled, human-readable lines."
+    )
 
     class Meta:
         model = CaseEvent
         fields = [
-            "id", "code", "label", "occurred_at", "recorded_at", "recorded_by", "officer", "details",
-            "detail_lines", "note",
+            "id",
+            "code",
+            "label",
+            "occurred_at",
+            "recorded_at",
+            "recorded_by",
+            "officer",
+            "details",
+            "detail_lines",
+            "note",
         ]
         read_only_fields = fields
 
@@ -283,17 +331,26 @@ class EventCreateSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
         choices=[(t.code, t.label) for t in RECORDABLE],
         help_text=_describe_event_types(),
-        error_messages={"invalid_choice": "Unknown event '{input}'. Choose one of the event codes you can record."},
+        error_messages={
+            "invalid_choice": "Unknown event '{input}'. Choose one of the event codes you can record."
+        },
     )
-    occurred_at = serializers.DateTimeField(help_text="When it happened, ISO 8601 (with an offset, or UK local time).")
-    details = serializers.DictField(required=False, default=dict, help_text="Detail fields for the code (see code).")
+    occurred_at = serializers.DateTimeField(
+        help_text="When it happened, ISO 8601 (with an offset, or UK local time)."
+    )
+    details = serializers.DictField(
+        required=False, default=dict, help_text="Detail fields for the code (see code)."
+    )
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
         error_messages={"max_length": "The note must be 4,000 characters or fewer."},
     )
 
 
-# --- errors and tokens ----------------------------------------------------------------------------------------
+# --- errors and tokens -----------------------------------------------------------------------------
 class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 

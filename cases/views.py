@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
-from victimcare.accounts.models import Team, User
+from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
 
@@ -95,18 +94,6 @@ def team_cases(request):
     return _case_list(request, "team")
 
 
-def _teams_for(user: User):
-    teams = Team.objects.select_related("bcu")
-    if user.role == Role.ADMIN:
-        return teams.all()
-    q = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
-    if user.role == Role.SUPERVISOR:
-        q |= Q(supervisors=user)
-    if user.role == Role.INSPECTOR:
-        q |= Q(bcu__inspectors=user)
-    return teams.filter(pk__in=Team.objects.filter(q).values("pk"))
-
-
 def _single_values(post, prefix: str) -> dict:
     return {
         k[len(prefix) :]: v
@@ -118,7 +105,7 @@ def _single_values(post, prefix: str) -> dict:
 @case_worker_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    teams = _teams_for(request.user)
+    teams = selectors.teams_recordable_by(request.user).select_related("bcu")
     officers = User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).select_related(
         "team"
     )
