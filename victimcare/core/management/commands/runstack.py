@@ -45,23 +45,26 @@ class Command(BaseCommand):
         def stop(*_):
             for p in running.values():
                 if p.poll() is None:
-                    os.killpg(p.pid, signal.SIGTERM)
+                    p.terminate()  # Celery's warm shutdown finishes the task in hand
             deadline = time.monotonic() + 10
             for p in running.values():
                 try:
                     p.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    os.killpg(p.pid, signal.SIGKILL)
+                    os.killpg(p.pid, signal.SIGKILL)  # the whole group, pool children included
 
-        signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
-        try:
-            while True:
-                for name, p in running.items():
-                    if p.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {p.returncode}; stopping the rest.")
-                        stop()
-                        sys.exit(p.returncode or 1)
-                time.sleep(0.5)
-        except KeyboardInterrupt:
+        def stop_and_exit(signum, _frame):
             self.stdout.write("Stopping…")
             stop()
+            sys.exit(0)
+
+        # Installed explicitly: a shell that starts us in the background may have left SIGINT ignored.
+        signal.signal(signal.SIGINT, stop_and_exit)
+        signal.signal(signal.SIGTERM, stop_and_exit)
+        while True:
+            for name, p in running.items():
+                if p.poll() is not None:
+                    self.stderr.write(f"{name} exited with code {p.returncode}; stopping the rest.")
+                    stop()
+                    sys.exit(p.returncode or 1)
+            time.sleep(0.5)
