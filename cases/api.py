@@ -176,12 +176,11 @@ class CrimeDetailApi(APIView):
     def get(self, request, ref: str):
         crime = _crime_for(request, ref, with_victims=True)
         data = CrimeDetailSerializer(crime, context={"request": request}).data
-        # Two INSERTs (access_record takes one action per call), written before the data leaves.
-        access_record(request=request, action=AccessAction.API_CRIME_READ, pairs=[(crime.id, None)])
+        # One INSERT, written before the data leaves.
         access_record(
             request=request,
-            action=AccessAction.API_VICTIM_READ,
-            pairs=[(crime.id, cv.person_id) for cv in crime.victims.all()],
+            rows=[(AccessAction.API_CRIME_READ, crime.id, None)]
+            + [(AccessAction.API_VICTIM_READ, crime.id, cv.person_id) for cv in crime.victims.all()],
         )
         return Response(data)
 
@@ -271,9 +270,7 @@ class VictimListApi(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         data = self.get_serializer(page, many=True).data
-        access_record(
-            request=request, action=AccessAction.API_VICTIM_READ, pairs=[(None, p.pk) for p in page]
-        )
+        access_record(request=request, rows=[(AccessAction.API_VICTIM_READ, None, p.pk) for p in page])
         return self.get_paginated_response(data)
 
 
@@ -296,7 +293,7 @@ class VictimDetailApi(generics.RetrieveAPIView):
         data = self.get_serializer(person).data
         access_record(
             request=request,
-            action=AccessAction.API_VICTIM_READ,
-            pairs=[(cv.crime_id, person.pk) for cv in person.visible_roles] or [(None, person.pk)],
+            rows=[(AccessAction.API_VICTIM_READ, cv.crime_id, person.pk) for cv in person.visible_roles]
+            or [(AccessAction.API_VICTIM_READ, None, person.pk)],
         )
         return Response(data)

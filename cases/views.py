@@ -198,8 +198,8 @@ def case_detail(request, ref: str):
     events = list(crime.events.select_related("recorded_by", "officer").order_by("-occurred_at", "-id"))
     access_record(
         request=request,
-        action=AccessAction.CASE_VIEWED,
-        pairs=[(crime.id, None)] + [(crime.id, cv.person_id) for cv in victims],
+        rows=[(AccessAction.CASE_VIEWED, crime.id, None)]
+        + [(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id) for cv in victims],
     )
     available = [t for t in RECORDABLE if crime.status in t.allowed_from]
     return render(
@@ -281,9 +281,7 @@ def _crime_victim(request, ref: str, cv_id: int):
 def victim_detail(request, ref: str, cv_id: int):
     crime, cv = _crime_victim(request, ref, cv_id)
     history = list(VictimChange.objects.filter(person=cv.person).select_related("changed_by", "crime")[:100])
-    access_record(
-        request=request, action=AccessAction.VICTIM_HISTORY_VIEWED, pairs=[(crime.id, cv.person_id)]
-    )
+    access_record(request=request, rows=[(AccessAction.VICTIM_HISTORY_VIEWED, crime.id, cv.person_id)])
     return render(
         request,
         "cases/victim_detail.html",
@@ -302,7 +300,7 @@ def victim_edit(request, ref: str, cv_id: int):
     crime, cv = _crime_victim(request, ref, cv_id)
     form = PersonForm(request.POST or None, instance=cv.person)
     if request.method == "GET":
-        access_record(request=request, action=AccessAction.VICTIM_VIEWED, pairs=[(crime.id, cv.person_id)])
+        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data.get(k) for k in services.PERSON_FIELDS}
         try:
@@ -347,7 +345,7 @@ def needs_assessment(request, ref: str, cv_id: int):
     instance = getattr(cv, "needs_assessment", None) if hasattr(cv, "needs_assessment") else None
     form = NeedsAssessmentForm(request.POST or None, instance=instance)
     if request.method == "GET":
-        access_record(request=request, action=AccessAction.VICTIM_VIEWED, pairs=[(crime.id, cv.person_id)])
+        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         try:
             services.needs_assessment_save(
@@ -370,5 +368,5 @@ def access_log(request, ref: str):
         raise Http404("No case found")
     records = AccessRecord.objects.filter(crime=crime).select_related("user", "person")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    access_record(request=request, action=AccessAction.ACCESS_LOG_VIEWED, pairs=[(crime.id, None)])
+    access_record(request=request, rows=[(AccessAction.ACCESS_LOG_VIEWED, crime.id, None)])
     return render(request, "cases/access_log.html", {"crime": crime, "page": page})

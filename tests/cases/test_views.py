@@ -133,7 +133,7 @@ class TestCasePage:
         records = AccessRecord.objects.filter(crime=case).order_by("id")
         assert [(a.action, a.person_id) for a in records] == [
             ("case_viewed", None),
-            ("case_viewed", person.id),
+            ("victim_viewed", person.id),
         ]
         assert (
             records[0].user == officer
