@@ -32,10 +32,32 @@ class CrimeAdmin(admin.ModelAdmin):
     list_filter = ("status", "bcu", "is_domestic_abuse", "is_hate_crime", "is_restricted")
     search_fields = ("reference",)
     list_select_related = ("offence", "team", "team__bcu", "oic")
-    raw_id_fields = ("oic", "created_by", "named_users")
-    readonly_fields = ("status", "closure_reason", "closed_at")
+    # Who holds and who may see a case change only through the audited staff UI (allocation events,
+    # restricted-case rules), never here.
+    readonly_fields = (
+        "status",
+        "closure_reason",
+        "closed_at",
+        "oic",
+        "team",
+        "bcu",
+        "is_restricted",
+        "named_users",
+        "created_by",
+    )
     date_hierarchy = "recorded_at"
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        from .selectors import cases_visible_to
+
+        return super().get_queryset(request).filter(pk__in=cases_visible_to(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CaseEvent)

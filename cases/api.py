@@ -160,7 +160,18 @@ class CrimeListCreateApi(generics.ListAPIView):
         crime = services.case_record(by=request.user, **serializer.service_kwargs())
         crime = _crime_for(request, crime.slug, with_victims=True)
         data = CrimeDetailSerializer(crime, context={"request": request}).data
+        # The response carries victims' personal data (possibly of an already known person): audit it.
+        _audit_crime_read(request, crime)
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+def _audit_crime_read(request, crime) -> None:
+    """One INSERT, written before the data leaves: the crime, and each victim on it."""
+    access_record(
+        request=request,
+        rows=[(AccessAction.API_CRIME_READ, crime.id, None)]
+        + [(AccessAction.API_VICTIM_READ, crime.id, cv.person_id) for cv in crime.victims.all()],
+    )
 
 
 class CrimeDetailApi(APIView):
@@ -176,12 +187,7 @@ class CrimeDetailApi(APIView):
     def get(self, request, ref: str):
         crime = _crime_for(request, ref, with_victims=True)
         data = CrimeDetailSerializer(crime, context={"request": request}).data
-        # One INSERT, written before the data leaves.
-        access_record(
-            request=request,
-            rows=[(AccessAction.API_CRIME_READ, crime.id, None)]
-            + [(AccessAction.API_VICTIM_READ, crime.id, cv.person_id) for cv in crime.victims.all()],
-        )
+        _audit_crime_read(request, crime)
         return Response(data)
 
 
@@ -270,7 +276,11 @@ class VictimListApi(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         data = self.get_serializer(page, many=True).data
-        access_record(request=request, rows=[(AccessAction.API_VICTIM_READ, None, p.pk) for p in page])
+        # One row per (person, visible crime) so each read shows in that case's access log.
+        access_record(
+            request=request,
+            rows=[(AccessAction.API_VICTIM_READ, cv.crime_id, p.pk) for p in page for cv in p.visible_roles],
+        )
         return self.get_paginated_response(data)
 
 

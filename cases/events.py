@@ -285,6 +285,15 @@ def details_form_class(event_type: EventType):
 
 def clean_details(event_type: EventType, data: dict) -> tuple[dict, dict]:
     """Returns (details as JSON-safe values, errors by field)."""
+    if not isinstance(data, dict):
+        return {}, {"__all__": ["Details must be an object of field names and values."]}
+    bad = {
+        k: ["Enter text, a number or a date, not a list or an object."]
+        for k, v in data.items()
+        if v is not None and not isinstance(v, str | int | float | bool)
+    }
+    if bad:
+        return {}, bad
     form = details_form_class(event_type)(data=data)
     if not form.is_valid():
         return {}, {k: [str(m) for m in v] for k, v in form.errors.items()}

@@ -12,8 +12,14 @@ from .events import RECORDABLE, details_form_class
 from .models import NeedsAssessment, Offence, Person
 from .services import NEEDS_FIELDS, PERSON_FIELDS
 
+SIGN_IN_LIMIT = 10  # failures per window, per account and per address
+SIGN_IN_WINDOW = 15 * 60
+
 
 class SignInForm(AuthenticationForm):
+    """Email sign-in with a lock-out: after 10 failed attempts for one account or from one address within
+    15 minutes, further attempts are refused without checking the password."""
+
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -23,7 +29,27 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask an administrator.",
+        "locked": "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator.",
     }
+
+    def _keys(self) -> list[str]:
+        email = (self.data.get("username") or "").strip().lower()
+        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return [f"signin-fail:acct:{email}", f"signin-fail:ip:{ip}"]
+
+    def clean(self):
+        from django.core.cache import cache
+
+        keys = self._keys()
+        if any((cache.get(k) or 0) >= SIGN_IN_LIMIT for k in keys):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            for k in keys:
+                cache.add(k, 0, SIGN_IN_WINDOW)
+                cache.incr(k)
+            raise
 
 
 def apply_service_errors(error: ValidationError, forms_by_prefix: dict[str, forms.Form]) -> None:

@@ -275,7 +275,10 @@ class CrimeVictim(TimestampedModel):
 
     @cached_property
     def age_at_offence(self) -> int | None:
-        return self.person.age_on(self.crime.occurred_at.date())
+        # The offence's date in the UK, not in UTC: 00:30 BST on a birthday is that birthday.
+        from django.utils import timezone
+
+        return self.person.age_on(timezone.localdate(self.crime.occurred_at))
 
 
 class NeedsAssessment(TimestampedModel):

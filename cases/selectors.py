@@ -91,13 +91,12 @@ def crime_victims_for_case(crime: Crime) -> QuerySet[CrimeVictim]:
     ).order_by("id")
 
 
-def repeat_victim_counts(person_ids: list[int], exclude_crime_id: int) -> dict[int, int]:
-    """How many other crimes each person is on (visible or not: the flag is that they are a repeat
-    victim, not what those crimes are)."""
+def repeat_victim_counts(user: User, person_ids: list[int], exclude_crime_id: int) -> dict[int, int]:
+    """How many other crimes, among those the user may see, each person is on."""
     from django.db.models import Count
 
     rows = (
-        CrimeVictim.objects.filter(person_id__in=person_ids)
+        CrimeVictim.objects.filter(person_id__in=person_ids, crime__in=cases_visible_to(user))
         .exclude(crime_id=exclude_crime_id)
         .values("person_id")
         .annotate(n=Count("crime_id", distinct=True))

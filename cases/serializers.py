@@ -8,6 +8,7 @@ touch the database beyond what the view has already select_related / prefetched.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 
 from .constants import VictimRole
@@ -212,7 +213,7 @@ class CrimeCreateSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "Choose a team you can record crimes for."},
     )
     oic = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(),
+        queryset=User.objects.none(),
         required=False,
         allow_null=True,
         default=None,
@@ -241,7 +242,12 @@ class CrimeCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["team"].queryset = teams_recordable_by(request.user)
+            teams = teams_recordable_by(request.user)
+            self.fields["team"].queryset = teams
+            # Only officers the caller could allocate to: an id outside that is "not found", never a name.
+            self.fields["oic"].queryset = User.objects.filter(
+                team__in=teams, is_active=True, role__in=list(OIC_ROLES)
+            )
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)

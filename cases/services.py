@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
+from victimcare.core.errors import Errors
 
 from .constants import CRIME_REFERENCE_RE, CrimeStatus
 from .events import REGISTRY, clean_details, status_after
@@ -68,20 +69,6 @@ NEEDS_FIELDS = [
 ]
 
 
-class Errors:
-    """Collects field errors and raises them together."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
-
-
 def _full_clean(obj, errors: Errors, prefix: str = "", exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -124,12 +111,33 @@ class VictimInput:
     person: dict[str, Any] | None = None
 
 
-def _find_repeat_person(data: dict[str, Any]) -> Person | None:
-    """The same person on an earlier crime: same name and date of birth."""
-    if not data.get("date_of_birth"):
-        return None
-    key = Person.make_match_key(data.get("first_name", ""), data.get("last_name", ""))
-    return Person.objects.filter(match_key=key, date_of_birth=data["date_of_birth"]).order_by("id").first()
+def _resolve_person(data: dict[str, Any], by: User) -> tuple[Person, dict[str, list]]:
+    """The person these details describe: an existing victim the recorder can already see (same name and
+    date of birth), or a new one. Matching never reaches beyond the recorder's own cases, so nobody can use
+    a name and date of birth to pull another case's victim (or learn that they exist).
+
+    For a match, typed details that add to or differ from the stored ones are applied and returned as
+    changes for the victim's history; blank fields and unticked boxes leave the stored values alone."""
+    from .selectors import victims_visible_to
+
+    existing = None
+    if data.get("date_of_birth"):
+        key = Person.make_match_key(data.get("first_name", ""), data.get("last_name", ""))
+        existing = (
+            victims_visible_to(by)
+            .filter(match_key=key, date_of_birth=data["date_of_birth"])
+            .order_by("id")
+            .first()
+        )
+    if existing is None:
+        return Person(**data), {}
+    changes = {}
+    for k, val in data.items():
+        if val in (None, "", False) or getattr(existing, k) == val:
+            continue
+        changes[k] = [_json_value(getattr(existing, k)), _json_value(val)]
+        setattr(existing, k, val)
+    return existing, changes
 
 
 def _event_write(
@@ -223,19 +231,10 @@ def case_record(
         errors.add("victims", "Add at least one victim.")
 
     today = timezone.localdate(now)
-    people: list[tuple[VictimInput, Person, bool]] = []
+    people: list[tuple[VictimInput, Person, dict]] = []
     for i, v in enumerate(victims):
         pdata = _normalise_person_data(v.person or {})
-        existing = _find_repeat_person(pdata)
-        person = existing or Person()
-        if existing:
-            # Keep the stored record; fill gaps only. Changes to an existing person go through victim_update.
-            for k, val in pdata.items():
-                if val not in (None, "") and getattr(person, k) in (None, ""):
-                    setattr(person, k, val)
-        else:
-            for k, val in pdata.items():
-                setattr(person, k, val)
+        person, changes = _resolve_person(pdata, by)
         _check_person(person, errors, f"victims.{i}.", today)
         CrimeVictim(role=v.role, relationship=v.relationship[:100])
         if v.role not in dict(CrimeVictim._meta.get_field("role").choices):
@@ -244,7 +243,7 @@ def case_record(
             errors.add(
                 f"victims.{i}.relationship", "Say how this person is related, e.g. 'mother of the deceased'."
             )
-        people.append((v, person, existing is not None))
+        people.append((v, person, changes))
     keys = [
         (p.match_key or Person.make_match_key(p.first_name, p.last_name), p.date_of_birth)
         for _, p, _ in people
@@ -281,8 +280,10 @@ def case_record(
     if is_restricted:
         crime.named_users.add(by)
     _event_write(crime=crime, code="RECORDED", occurred_at=now, by=by)
-    for v, person, _existing in people:
+    for v, person, changes in people:
         person.save()
+        if changes:
+            VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
         CrimeVictim.objects.create(
             crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by
         )
@@ -297,17 +298,18 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     now = now or timezone.now()
     errors = Errors()
     pdata = _normalise_person_data(victim.person or {})
-    existing = _find_repeat_person(pdata)
-    person = existing or Person(**pdata)
+    person, changes = _resolve_person(pdata, by)
     _check_person(person, errors, "", timezone.localdate(now))
     if victim.role != "victim" and not victim.relationship.strip():
         errors.add("relationship", "Say how this person is related, e.g. 'mother of the deceased'.")
-    if existing and CrimeVictim.objects.filter(crime=crime, person=existing).exists():
-        errors.add("first_name", f"{existing.full_name} is already on this crime.")
+    if person.pk and CrimeVictim.objects.filter(crime=crime, person=person).exists():
+        errors.add("first_name", f"{person.full_name} is already on this crime.")
     if crime.is_closed:
         errors.add("__all__", "This case is closed. Reopen it before adding a victim.")
     errors.raise_if_any()
     person.save()
+    if changes:
+        VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
     return CrimeVictim.objects.create(
         crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
     )

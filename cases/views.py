@@ -173,8 +173,8 @@ def case_new(request):
     return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
 
 
-def _victim_rows(crime, victims):
-    repeat = selectors.repeat_victim_counts([cv.person_id for cv in victims], crime.id)
+def _victim_rows(user, crime, victims):
+    repeat = selectors.repeat_victim_counts(user, [cv.person_id for cv in victims], crime.id)
     rows = []
     for cv in victims:
         cv.crime = crime  # avoid re-fetching for age and eligibility
@@ -207,7 +207,7 @@ def case_detail(request, ref: str):
         "cases/case_detail.html",
         {
             "crime": crime,
-            "victims": _victim_rows(crime, victims),
+            "victims": _victim_rows(request.user, crime, victims),
             "events": events,
             "available_events": available,
             "can_view_access_log": selectors.can_view_access_log(request.user, crime),
@@ -280,14 +280,18 @@ def _crime_victim(request, ref: str, cv_id: int):
 @login_required
 def victim_detail(request, ref: str, cv_id: int):
     crime, cv = _crime_victim(request, ref, cv_id)
-    history = list(VictimChange.objects.filter(person=cv.person).select_related("changed_by", "crime")[:100])
+    history = list(
+        VictimChange.objects.filter(
+            person=cv.person, crime__in=selectors.cases_visible_to(request.user)
+        ).select_related("changed_by", "crime")[:100]
+    )
     access_record(request=request, rows=[(AccessAction.VICTIM_HISTORY_VIEWED, crime.id, cv.person_id)])
     return render(
         request,
         "cases/victim_detail.html",
         {
             "crime": crime,
-            "row": _victim_rows(crime, [cv])[0],
+            "row": _victim_rows(request.user, crime, [cv])[0],
             "history": history,
             "labels": {f: PersonForm.base_fields[f].label for f in services.PERSON_FIELDS},
         },

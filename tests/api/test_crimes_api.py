@@ -366,12 +366,31 @@ def test_officer_records_a_crime(api, org, officer):
     assert api(officer).get(detail_url(crime)).status_code == 200
 
 
-def test_recording_a_repeat_victim_reuses_the_person(api, org, officer):
+def test_recording_a_repeat_victim_reuses_a_person_the_recorder_can_see(api, org, officer):
     person = PersonFactory(first_name="Vera", last_name="Victim", date_of_birth="1980-05-17")
+    earlier = CrimeFactory(team=org["team_a1"], victims=[person])
     response = api(officer).post(LIST_URL, crime_data(org["team_a1"]), format="json")
     assert response.status_code == 201
     assert response.json()["victims"][0]["person"]["id"] == person.id
     assert Person.objects.count() == 1
+    # The response shows personal data: it is audited like a read.
+    actions = set(AccessRecord.objects.filter(person=person).values_list("action", "crime_id"))
+    assert (AccessAction.API_VICTIM_READ, earlier.id) not in actions
+    assert any(a == AccessAction.API_VICTIM_READ for a, _ in actions)
+
+
+def test_name_and_birth_date_never_reach_a_victim_on_a_case_the_recorder_cannot_see(api, org, officer):
+    secret = PersonFactory(
+        first_name="Vera", last_name="Victim", date_of_birth="1980-05-17", address_line_1="1 Refuge Road"
+    )
+    hidden = CrimeFactory(team=org["team_b1"], victims=[secret], is_restricted=True)
+    response = api(officer).post(LIST_URL, crime_data(org["team_a1"]), format="json")
+    assert response.status_code == 201
+    body = str(response.json())
+    assert "Refuge Road" not in body and hidden.reference not in body
+    assert response.json()["victims"][0]["person"]["id"] != secret.id
+    secret.refresh_from_db()
+    assert secret.address_line_1 == "1 Refuge Road" and secret.changes.count() == 0
 
 
 def test_bereaved_relative_and_unallocated_crime(api, org, supervisor):
@@ -448,7 +467,7 @@ BAD_INPUTS = {
     "oic in another team": (
         lambda c: {"oic": c.oic_other_team},
         ["oic"],
-        "Choose an officer from the case's team",
+        "Choose an active officer or supervisor",
     ),
     "oic not an officer": (
         lambda c: {"oic": c.oic_inspector},

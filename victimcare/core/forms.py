@@ -23,6 +23,8 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        if value not in (None, "") and not isinstance(value, str | datetime):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if isinstance(value, str) and "T" in value and ("+" in value[10:] or value.endswith("Z")):
             # ISO 8601 with an offset (API callers): keep the instant as given.
             try:
