@@ -229,10 +229,55 @@ _types = [
         "CLOSED",
         _("Investigation closed"),
         allowed_from=OPEN,
+        hint=_(
+            "Before closing, log a contact telling each victim what was done, that the case can be reopened, "
+            "about support and their right to review. If you could not tell a victim, say why."
+        ),
         fields=(
             DetailField(
                 "closure_reason", _("Closure reason"), "choice", choices=tuple(ClosureReason.choices)
             ),
+            DetailField(
+                "not_told_reason",
+                _("If a victim could not be told, why"),
+                "longtext",
+                required=False,
+                max_length=1000,
+            ),
+        ),
+    ),
+    EventType("WITNESS_STATEMENT", _("Witness statement taken from the victim"), allowed_from=OPEN),
+    EventType(
+        "BAIL_HEARING_OUTCOME",
+        _("Bail-hearing outcome, warrant or re-arrest received"),
+        allowed_from=POST_CHARGE,
+        hint=_("'When it happened' is when the Witness Care Unit received it."),
+        fields=(DetailField("outcome", _("Outcome"), "longtext", max_length=2000),),
+    ),
+    EventType(
+        "EVIDENCE_DECISION",
+        _("Whether the victim must give evidence received"),
+        allowed_from=POST_CHARGE,
+        hint=_("'When it happened' is when the Witness Care Unit received it."),
+        fields=(
+            DetailField(
+                "must_give_evidence",
+                _("Must the victim give evidence?"),
+                "choice",
+                choices=(("yes", _("Yes")), ("no", _("No"))),
+            ),
+            DetailField(
+                "special_measures", _("Special measures outcome"), "longtext", required=False, max_length=2000
+            ),
+        ),
+    ),
+    EventType(
+        "VRR_REQUESTED",
+        _("Victim asked for a review of the decision (VRR)"),
+        allowed_from=tuple(CrimeStatus),
+        requires_prior=("RELEASED_NFA", "NOT_PROSECUTED"),
+        fields=(
+            DetailField("grounds", _("What the victim said"), "longtext", required=False, max_length=2000),
         ),
     ),
     EventType(

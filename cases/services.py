@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts import services as contacts
 from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 from victimcare.core.errors import Errors
@@ -362,6 +363,7 @@ def needs_assessment_save(
     _full_clean(na, errors, exclude=["crime_victim", "completed_by"])
     errors.raise_if_any()
     na.save()
+    contacts.needs_assessed(crime_victim=crime_victim, assessment=na, at=now)
     return na
 
 
@@ -378,6 +380,14 @@ def case_allocate(
         errors.add("officer", "This case is closed. Reopen it before allocating it.")
     if crime.oic_id == officer.id:
         errors.add("officer", f"The case is already allocated to {officer.display_name}.")
+    away = contacts.absent_on(officer.id, timezone.localdate(now))
+    if away is not None:
+        errors.add(
+            "officer",
+            f"{officer.display_name} is away ({away.get_kind_display().lower()}) "
+            f"until {away.ends_on:%-d %B %Y}. "
+            "Choose someone who is at work.",
+        )
     errors.raise_if_any()
     code = "REALLOCATED" if crime.oic_id else "ALLOCATED"
     details = {"from_officer_id": crime.oic_id} if crime.oic_id else {}
@@ -386,9 +396,11 @@ def case_allocate(
     crime.save(update_fields=["oic", "status", "updated_at"])
     if crime.is_restricted:
         crime.named_users.add(officer)
-    return _event_write(
+    event = _event_write(
         crime=crime, code=code, occurred_at=now, by=by, details=details, note=note, officer=officer
     )
+    contacts.on_allocated(crime=crime, event=event)
+    return event
 
 
 @transaction.atomic
@@ -432,6 +444,15 @@ def event_record(
     for field, messages in detail_errors.items():
         for m in messages:
             errors.add(f"details.{field}", m)
+    if code == "CLOSED" and not detail_errors:
+        # Closure is a contact, not a click: each victim must have been told, or we record why not.
+        not_told = contacts.closure_gate(crime=crime, not_told_reason=cleaned.get("not_told_reason", ""))
+        if not_told:
+            errors.add(
+                "details.not_told_reason",
+                f"Log a contact telling {', '.join(not_told)} that the investigation is closing, "
+                "or say why they could not be told.",
+            )
     errors.raise_if_any()
 
     new_status = status_after(et, crime.status)
@@ -448,6 +469,8 @@ def event_record(
             crime.status = CrimeStatus.RECORDED
         update += ["closure_reason", "closed_at"]
     crime.save(update_fields=update)
-    return _event_write(
+    event = _event_write(
         crime=crime, code=code, occurred_at=occurred_at, by=by, details=cleaned, note=note or ""
     )
+    contacts.on_event(crime=crime, event=event)
+    return event

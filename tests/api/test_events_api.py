@@ -38,7 +38,10 @@ def closed_case(case, officer):
         code="CLOSED",
         by=officer,
         occurred_at=timezone.now() - timedelta(hours=1),
-        details={"closure_reason": "no_suspect"},
+        details={
+            "closure_reason": "no_suspect",
+            "not_told_reason": "Victim moved abroad; no contact details.",
+        },
     )
     case.refresh_from_db()
     return case
@@ -180,7 +183,10 @@ def test_closing_and_reopening(api, case, officer):
         {
             "code": "CLOSED",
             "occurred_at": ago(hours=3),
-            "details": {"closure_reason": "evidential_difficulties"},
+            "details": {
+                "closure_reason": "evidential_difficulties",
+                "not_told_reason": "Victim asked not to be called.",
+            },
         },
         format="json",
     )

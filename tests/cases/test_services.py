@@ -232,7 +232,14 @@ class TestEvents:
             details={"outcome": "Guilty", "custody_months": "14"},
         )
         services.event_record(
-            crime=crime, code="CLOSED", by=officer, occurred_at=t, details={"closure_reason": "court_outcome"}
+            crime=crime,
+            code="CLOSED",
+            by=officer,
+            occurred_at=t,
+            details={
+                "closure_reason": "court_outcome",
+                "not_told_reason": "Told at court by the Witness Care Unit.",
+            },
         )
         crime.refresh_from_db()
         assert crime.status == "closed" and crime.closure_reason == "court_outcome" and crime.closed_at == t
@@ -262,7 +269,10 @@ class TestEvents:
                 code=c,
                 by=officer,
                 occurred_at=NOW - timedelta(hours=1),
-                details={"closure_reason": "no_suspect"},
+                details={
+                    "closure_reason": "no_suspect",
+                    "not_told_reason": "Victim moved abroad; no contact details.",
+                },
             )
         crime.refresh_from_db()
         status, n = crime.status, CaseEvent.objects.count()
@@ -288,7 +298,14 @@ class TestEvents:
     def test_reopen(self, officer):
         crime = record(officer)
         services.event_record(
-            crime=crime, code="CLOSED", by=officer, occurred_at=NOW, details={"closure_reason": "no_suspect"}
+            crime=crime,
+            code="CLOSED",
+            by=officer,
+            occurred_at=NOW,
+            details={
+                "closure_reason": "no_suspect",
+                "not_told_reason": "Victim moved abroad; no contact details.",
+            },
         )
         services.event_record(
             crime=crime, code="REOPENED", by=officer, occurred_at=NOW, details={"reason": "New CCTV"}

@@ -232,7 +232,10 @@ class TestCaseWork:
             code="CLOSED",
             by=officer,
             occurred_at=timezone.now(),
-            details={"closure_reason": "no_suspect"},
+            details={
+                "closure_reason": "no_suspect",
+                "not_told_reason": "Victim moved abroad; no contact details.",
+            },
         )
         url = reverse("cases:event_new", kwargs={"ref": case.slug})
         r = officer_client.post(

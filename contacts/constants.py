@@ -1,0 +1,96 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ObligationState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    NOT_REQUIRED = "not_required", _("Not required")
+    WAIVED = "waived", _("Waived")
+
+
+class Trigger(models.TextChoices):
+    """What starts a rule's clock. Case-event triggers use the event code from cases.events."""
+
+    VICTIM_ADDED = "VICTIM_ADDED", _("Crime recorded (victim added to the case)")
+    NOT_INVESTIGATED = "NOT_INVESTIGATED", _("Decision not to investigate")
+    ARREST = "ARREST", _("Suspect arrested")
+    INTERVIEW = "INTERVIEW", _("Suspect interviewed under caution")
+    RELEASED_NFA = "RELEASED_NFA", _("Suspect released – no further action")
+    BAIL = "BAIL", _("Suspect bailed")
+    RUI = "RUI", _("Suspect released under investigation")
+    BAIL_CHANGED = "BAIL_CHANGED", _("Bail conditions changed or cancelled")
+    CHARGED = "CHARGED", _("Suspect charged or summonsed")
+    OUT_OF_COURT = "OUT_OF_COURT", _("Out-of-court disposal given")
+    NOT_PROSECUTED = "NOT_PROSECUTED", _("Decision not to prosecute")
+    CLOSED = "CLOSED", _("Investigation closed")
+    REALLOCATED = "REALLOCATED", _("Case reallocated to a new officer")
+    WITNESS_STATEMENT = "WITNESS_STATEMENT", _("Witness statement taken")
+    HEARING_DETAILS = "HEARING_DETAILS", _("Witness Care Unit receives hearing details")
+    BAIL_HEARING_OUTCOME = "BAIL_HEARING_OUTCOME", _("Witness Care Unit receives a bail-hearing outcome")
+    EVIDENCE_DECISION = (
+        "EVIDENCE_DECISION",
+        _("Witness Care Unit receives whether the victim must give evidence"),
+    )
+    OUTCOME = "OUTCOME", _("Witness Care Unit receives the outcome or sentence")
+    QUALIFYING_SENTENCE = (
+        "QUALIFYING_SENTENCE",
+        _("Sentence of 12 months or more for a violent or sexual offence"),
+    )
+    VRR_REQUESTED = "VRR_REQUESTED", _("Victim asks for a review of a decision")
+    PORTAL_QUERY = "PORTAL_QUERY", _("Victim sends a question through the portal")
+    PLAN = "PLAN", _("Recurring, as agreed in the contact plan")
+
+
+class RuleSetKind(models.TextChoices):
+    EDITION = "edition", _("Edition of the Code")
+    OVERLAY = "overlay", _("Local overlay")
+
+
+class Condition(models.TextChoices):
+    ALWAYS = "", _("Always")
+    SENSITIVE = "sensitive", _("Only in sensitive cases")
+    NOT_MINOR_PROPERTY = (
+        "not_minor_property",
+        _("Not for vehicle crime or minor criminal damage unless vulnerable, repeat, hate crime or asked"),
+    )
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    EVERY_28_DAYS = "every_28_days", _("Every 28 days")
+    KEY_EVENTS = "key_events", _("Only when something important happens")
+    NONE = "none", _("No updates")
+
+
+FREQUENCY_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.EVERY_28_DAYS: 28}
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE = "spoke", _("Spoke to the victim")
+    MET = "met", _("Met the victim in person")
+    WRITTEN_SENT = "written_sent", _("Letter, email, text or portal message sent")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number or address")
+    DECLINED = "declined", _("Victim did not want to talk")
+
+
+SUCCESSFUL_OUTCOMES = {ContactOutcome.SPOKE, ContactOutcome.MET, ContactOutcome.WRITTEN_SENT}
+
+
+class Format(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    LARGE_PRINT = "large_print", _("Large print")
+    EASY_READ = "easy_read", _("Easy read")
+    BRAILLE = "braille", _("Braille")
+
+
+class Stage(models.TextChoices):
+    """Notification stages. Each (obligation, stage, recipient) is notified at most once."""
+
+    REMINDER = "reminder", _("Due soon")
+    BREACH = "breach", _("Overdue – escalated to supervisor")
+    ESCALATION = "escalation", _("Still overdue – escalated to inspector")
+    ABSENCE = "absence", _("Falls due while the officer is away")

@@ -1,0 +1,46 @@
+"""Email digests: one email per person per run, listing every notification not yet emailed."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from victimcare.accounts.models import User
+
+from .models import StaffNotification
+
+
+def digest_send(*, recipient_id: int, now=None) -> int:
+    """Claim this person's un-emailed notifications and send them as one email, in one transaction: if
+    sending fails nothing is marked and the next run tries again. Returns how many were included."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        qs = StaffNotification.objects.filter(recipient_id=recipient_id, emailed_at__isnull=True)
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        items = list(qs.select_related("obligation", "obligation__crime").order_by("obligation__due_at"))
+        if not items:
+            return 0
+        user = User.objects.get(pk=recipient_id)
+        StaffNotification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+        context = {"user": user, "items": items, "base_url": settings.SITE_URL}
+        send_mail(
+            subject=f"Victim care: {len(items)} item{'s' if len(items) != 1 else ''} need your attention",
+            message=render_to_string("contacts/email/digest.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.contact_email or user.email],
+        )
+        return len(items)
+
+
+def digest_recipients() -> list[int]:
+    return list(
+        StaffNotification.objects.filter(emailed_at__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def digest_run(now=None) -> dict[int, int]:
+    return {rid: digest_send(recipient_id=rid, now=now) for rid in digest_recipients()}

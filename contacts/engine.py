@@ -1,0 +1,63 @@
+"""The deadline engine: pure functions of a rule, a trigger time and a calendar. No ORM, no clock.
+
+`rule` is anything with the Rule fields used here (the model, or a stand-in in tests)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from victimcare.calendar import (
+    WorkingDayCalendar,
+    due_after_calendar_days,
+    due_after_working_days,
+    end_of_local_day,
+    local_date,
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    due_at: datetime
+    remind_at: datetime
+    escalate_at: datetime
+
+
+def due_at(
+    trigger_at: datetime,
+    rule,
+    *,
+    enhanced: bool,
+    cal: WorkingDayCalendar,
+    period_days: int | None = None,
+    first: bool = False,
+) -> datetime:
+    """When the duty falls due. Working-day limits count from the trigger's London date (day 0); recurring
+    periods count calendar days from the last qualifying contact (or the start, for the first one)."""
+    if rule.standard_wd is not None:
+        limit = rule.enhanced_wd if enhanced and rule.enhanced_wd is not None else rule.standard_wd
+        return due_after_working_days(trigger_at, limit, cal)
+    days = period_days or rule.period_days
+    if first and rule.first_period_days:
+        days = min(days, rule.first_period_days)
+    if not days:
+        raise ValueError(f"Rule {rule.code} has neither a working-day limit nor a period.")
+    return due_after_calendar_days(trigger_at, days)
+
+
+def schedule(trigger_at: datetime, due: datetime, rule) -> Schedule:
+    """Reminder before the deadline (at once for short duties), escalation after it."""
+    if rule.remind_days_before is None:
+        remind = trigger_at
+    else:
+        remind = max(trigger_at, due - timedelta(days=rule.remind_days_before))
+    return Schedule(
+        due_at=due, remind_at=remind, escalate_at=due + timedelta(days=rule.second_escalation_days)
+    )
+
+
+def rag(due: datetime, now: datetime, cal: WorkingDayCalendar) -> str:
+    """red: overdue; amber: due by the end of the next working day; green: otherwise."""
+    if due < now:
+        return "red"
+    if due <= end_of_local_day(cal.next_working_day(local_date(now))):
+        return "amber"
+    return "green"
