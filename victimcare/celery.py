@@ -14,6 +14,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Proves the worker and beat are alive; the health page shows the last beat.
     "heartbeat": {"task": "victimcare.core.tasks.heartbeat", "schedule": 60.0},
+    # Victims' Code deadlines: reminders before, escalations after (contacts/scan.py).
+    "vcop-scan": {"task": "contacts.tasks.scan_tick", "schedule": 120.0},
+    # One email per person per run with everything not yet emailed.
+    "vcop-digest": {"task": "contacts.tasks.send_digests", "schedule": crontab(minute="*/5")},
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
     "clear-expired-sessions": {
         "task": "victimcare.core.tasks.clear_expired_sessions",
