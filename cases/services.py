@@ -281,16 +281,21 @@ def case_record(
     if is_restricted:
         crime.named_users.add(by)
     _event_write(crime=crime, code="RECORDED", occurred_at=now, by=by)
+    added = []
     for v, person, changes in people:
         person.save()
         if changes:
             VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
-        CrimeVictim.objects.create(
-            crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by
+        added.append(
+            CrimeVictim.objects.create(
+                crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by
+            )
         )
     if oic is not None:
         case_allocate(crime=crime, officer=oic, by=by, now=now)
         crime.refresh_from_db(fields=["oic", "status"])
+    # The Code's clocks start when the crime is recorded: acknowledgement, needs assessment, referral, plan.
+    contacts.on_victims_added(crime=crime, victims=added, at=now)
     return crime
 
 
@@ -311,9 +316,11 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     person.save()
     if changes:
         VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
-    return CrimeVictim.objects.create(
+    cv = CrimeVictim.objects.create(
         crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
     )
+    contacts.on_victims_added(crime=crime, victims=[cv], at=now)
+    return cv
 
 
 def _json_value(v):
@@ -474,3 +481,19 @@ def event_record(
     )
     contacts.on_event(crime=crime, event=event)
     return event
+
+
+@transaction.atomic
+def cases_reallocate(*, crimes: list[Crime], officer: User, by: User, note: str = "") -> list[CaseEvent]:
+    """Reallocate several cases to one officer, all or nothing (the absence cover view's bulk action)."""
+    events, errors = [], Errors()
+    for crime in crimes:
+        try:
+            events.append(case_allocate(crime=crime, officer=officer, by=by, note=note))
+        except ValidationError as e:
+            for m in e.message_dict.get("officer", e.messages):
+                errors.add("officer", f"{crime.reference}: {m}")
+    if errors:
+        transaction.set_rollback(True)
+        errors.raise_if_any()
+    return events

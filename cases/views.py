@@ -9,8 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from contacts.selectors import case_duties
+from contacts.services import working_calendar
 from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction, AccessRecord
@@ -50,7 +53,7 @@ def case_worker_required(view):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.role in CASE_ROLES:
-        return redirect("cases:mine")
+        return redirect("contacts:my_work")
     return render(request, "cases/no_cases.html", {})
 
 
@@ -173,19 +176,24 @@ def case_new(request):
     return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
 
 
-def _victim_rows(user, crime, victims):
+def _victim_rows(user, crime, victims, duties=None):
     repeat = selectors.repeat_victim_counts(user, [cv.person_id for cv in victims], crime.id)
     rows = []
     for cv in victims:
         cv.crime = crime  # avoid re-fetching for age and eligibility
+        d = (duties or {}).get(cv.id)
         rows.append(
             {
                 "cv": cv,
                 "person": cv.person,
                 "na": getattr(cv, "needs_assessment", None),
+                "plan": getattr(cv, "contact_plan", None),
                 "enhanced": enhanced_reasons(eligibility_input_for(cv)),
+                "added_reasons": list(cv.added_eligibility.all()) if duties is not None else [],
                 "other_crimes": repeat.get(cv.person_id, 0),
                 "age": cv.age_at_offence,
+                "obligations": d.obligations if d else [],
+                "contacts": d.contacts if d else [],
             }
         )
     return rows
@@ -202,12 +210,13 @@ def case_detail(request, ref: str):
         + [(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id) for cv in victims],
     )
     available = [t for t in RECORDABLE if crime.status in t.allowed_from]
+    duties = case_duties(crime, timezone.now(), working_calendar())
     return render(
         request,
         "cases/case_detail.html",
         {
             "crime": crime,
-            "victims": _victim_rows(request.user, crime, victims),
+            "victims": _victim_rows(request.user, crime, victims, duties),
             "events": events,
             "available_events": available,
             "can_view_access_log": selectors.can_view_access_log(request.user, crime),

@@ -36,8 +36,8 @@ def test_officer_records_crime_arrest_and_finds_it(page, offences):
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My cases").wait_for()
-    assert_accessible(page, "my cases")
+    page.get_by_role("heading", name="My work").wait_for()
+    assert_accessible(page, "my work")
 
     page.get_by_role("link", name="Record a crime").click()
     page.get_by_role("heading", name="Record a crime").wait_for()

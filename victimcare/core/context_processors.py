@@ -11,4 +11,20 @@ def service(request):
 
         ctx["can_work_cases"] = user.role in CASE_ROLES
         ctx["team_scope_label"] = team_scope_label(user)
+        if ctx["can_work_cases"]:
+            from django.urls import reverse
+
+            from contacts.selectors import unread_count
+
+            team_work = "BCU work" if user.role == "inspector" else "Team work"
+            ctx["nav_items"] = [
+                ("work", reverse("contacts:my_work"), "My work"),
+                ("mine", reverse("cases:mine"), "My cases"),
+                ("team_work", reverse("contacts:team_work"), team_work),
+                ("team", reverse("cases:team"), ctx["team_scope_label"]),
+                ("new", reverse("cases:new"), "Record a crime"),
+                ("absences", reverse("contacts:absences"), "Absences"),
+                ("inbox", reverse("contacts:inbox"), "Inbox"),
+            ]
+            ctx["unread_count"] = unread_count(user)
     return ctx

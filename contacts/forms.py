@@ -1,0 +1,105 @@
+from django import forms
+
+from cases.constants import ContactMethod
+from victimcare.accounts.constants import AbsenceKind
+from victimcare.accounts.models import User
+from victimcare.core.forms import LocalDateTimeField
+
+from .constants import ContactOutcome, Format, Frequency
+
+
+class ObligationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, ob):
+        return f"{ob.rule.duty} (due {ob.due_at:%-d %b %Y})"
+
+
+class ContactForm(forms.Form):
+    method = forms.ChoiceField(choices=ContactMethod.choices, widget=forms.RadioSelect, label="How?")
+    outcome = forms.ChoiceField(
+        choices=ContactOutcome.choices, widget=forms.RadioSelect, label="What happened?"
+    )
+    occurred_at = LocalDateTimeField(label="When?")
+    summary = forms.CharField(
+        label="Summary",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you told the victim and anything they asked for",
+    )
+    obligations = ObligationChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which duties does this meet?",
+        help_text="A failed attempt meets nothing. Any successful contact also counts as a progress update.",
+    )
+    about_closure = forms.BooleanField(
+        required=False,
+        label="I told the victim the investigation is closing",
+        help_text="What was done, that it can be reopened, support and the right to review",
+    )
+
+    def __init__(self, *args, obligations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obligations"].queryset = obligations
+
+
+class PlanForm(forms.Form):
+    wants_updates = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No, the victim does not want updates")],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        initial="yes",
+        label="Does the victim want updates?",
+    )
+    method_1 = forms.ChoiceField(
+        choices=[("", "Choose"), *ContactMethod.choices], required=False, label="First choice"
+    )
+    method_2 = forms.ChoiceField(
+        choices=[("", "None"), *ContactMethod.choices], required=False, label="Second choice"
+    )
+    method_3 = forms.ChoiceField(
+        choices=[("", "None"), *ContactMethod.choices], required=False, label="Third choice"
+    )
+    frequency = forms.ChoiceField(choices=Frequency.choices, widget=forms.RadioSelect, label="How often?")
+    safe_times = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Safe times to contact",
+        help_text="For example: weekdays after 6pm; never at weekends",
+    )
+    language = forms.CharField(max_length=50, label="Language")
+    format = forms.ChoiceField(choices=Format.choices, label="Format for written updates")
+    notes = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Notes"
+    )
+
+    def methods(self) -> list[str]:
+        return [m for m in (self.cleaned_data.get(f"method_{i}") for i in (1, 2, 3)) if m]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AbsenceForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Who", empty_label="Choose a person")
+    kind = forms.ChoiceField(choices=AbsenceKind.choices, label="Kind of absence")
+    starts_on = forms.DateField(label="First day away", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(max_length=200, required=False, label="Note")
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people if people is not None else User.objects.none()
+
+
+class ReallocateForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.none(), empty_label="Choose an officer", label="New officer"
+    )
+    crimes = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple, label="Cases")
+
+    def __init__(self, *args, officers=None, crime_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers if officers is not None else User.objects.none()
+        self.fields["crimes"].choices = crime_choices

@@ -1,0 +1,182 @@
+"""Reads for worklists and case pages. Who may see an obligation is decided by who may see its case
+(cases.selectors.cases_visible_to); nothing here widens that."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from cases.models import Crime, CrimeVictim
+from cases.selectors import cases_visible_to
+from victimcare.accounts.models import Absence, User
+from victimcare.calendar import WorkingDayCalendar, end_of_local_day, local_date
+
+from . import engine
+from .constants import ObligationState
+from .models import Contact, Obligation, StaffNotification
+
+WORK_RELATED = ("crime", "crime_victim__person", "rule", "owner")
+
+
+def amber_limit(now: datetime, cal: WorkingDayCalendar) -> datetime:
+    """Due by this instant counts as 'due soon': the end of the next working day."""
+    return end_of_local_day(cal.next_working_day(local_date(now)))
+
+
+def my_work(user: User) -> QuerySet[Obligation]:
+    # Served by the partial index obl_owner_open_idx (owner, due_at) WHERE state = 'open'.
+    return (
+        Obligation.objects.filter(owner=user, state=ObligationState.OPEN)
+        .select_related(*WORK_RELATED)
+        .order_by("due_at", "id")
+    )
+
+
+def team_work(
+    user: User, *, owner_id: int | None = None, overdue_before: datetime | None = None
+) -> QuerySet[Obligation]:
+    qs = Obligation.objects.filter(state=ObligationState.OPEN, crime__in=cases_visible_to(user))
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if overdue_before:
+        qs = qs.filter(due_at__lt=overdue_before)
+    return qs.select_related(*WORK_RELATED).order_by("due_at", "id")
+
+
+def rag_counts(qs: QuerySet[Obligation], now: datetime, cal: WorkingDayCalendar) -> dict[str, int]:
+    return qs.aggregate(
+        total=Count("id"),
+        red=Count("id", filter=Q(due_at__lt=now)),
+        amber=Count("id", filter=Q(due_at__gte=now, due_at__lte=amber_limit(now, cal))),
+    )
+
+
+def with_rag(obligations, now: datetime, cal: WorkingDayCalendar) -> list[Obligation]:
+    rows = list(obligations)
+    for ob in rows:
+        ob.rag = engine.rag(ob.due_at, now, cal) if ob.state == ObligationState.OPEN else None
+    return rows
+
+
+@dataclass
+class VictimDuties:
+    obligations: list[Obligation]
+    contacts: list[Contact]
+
+
+def case_duties(crime: Crime, now: datetime, cal: WorkingDayCalendar) -> dict[int, VictimDuties]:
+    """Each victim's obligations (open first, by due time) and contact log, in two queries."""
+    out: dict[int, VictimDuties] = {}
+    obligations = with_rag(
+        crime.obligations.select_related("rule", "met_by_contact", "closed_by").order_by("due_at", "id"),
+        now,
+        cal,
+    )
+    for ob in sorted(obligations, key=lambda o: (o.state != ObligationState.OPEN, o.due_at)):
+        out.setdefault(ob.crime_victim_id, VictimDuties([], [])).obligations.append(ob)
+    for c in crime.contacts.select_related("recorded_by").order_by("-occurred_at", "-id"):
+        out.setdefault(c.crime_victim_id, VictimDuties([], [])).contacts.append(c)
+    return out
+
+
+def meetable(cv: CrimeVictim) -> QuerySet[Obligation]:
+    """Open duties a contact with this victim can meet (not those met by doing them or by a referral)."""
+    return (
+        Obligation.objects.filter(crime_victim=cv, state=ObligationState.OPEN)
+        .exclude(code__in=["NEEDS_ASSESSMENT", "CONTACT_PLAN"])
+        .exclude(rule__met_by_referral=True)
+        .select_related("rule")
+        .order_by("due_at")
+    )
+
+
+def inbox(user: User) -> QuerySet[StaffNotification]:
+    return StaffNotification.objects.filter(recipient=user).select_related(
+        "obligation", "obligation__crime", "obligation__crime_victim__person"
+    )
+
+
+def unread_count(user: User) -> int:
+    return StaffNotification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def absences_visible_to(user: User) -> QuerySet[Absence]:
+    """Your own absences; supervisors also their teams'; inspectors their BCUs'; admins all."""
+    from victimcare.accounts.constants import Role
+
+    q = Q(user=user)
+    if user.role == Role.SUPERVISOR:
+        q |= Q(user__team__supervisors=user)
+    elif user.role == Role.INSPECTOR:
+        q |= Q(user__team__bcu__inspectors=user)
+    elif user.role == Role.ADMIN:
+        q = Q()
+    return Absence.objects.filter(pk__in=Absence.objects.filter(q).values("pk")).select_related(
+        "user", "user__team"
+    )
+
+
+def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
+    from victimcare.accounts.constants import Role
+
+    if user.role == Role.ADMIN:
+        return User.objects.filter(is_active=True, team__isnull=False)
+    q = Q(pk=user.pk)
+    if user.role == Role.SUPERVISOR:
+        q |= Q(team__supervisors=user)
+    elif user.role == Role.INSPECTOR:
+        q |= Q(team__bcu__inspectors=user)
+    return User.objects.filter(pk__in=User.objects.filter(q, is_active=True).values("pk")).order_by(
+        "last_name"
+    )
+
+
+def cover_needed(user: User, now: datetime, horizon_days: int = 14) -> list[Obligation]:
+    """Open obligations in cases the user can see, due within the horizon (or overdue), whose officer is
+    away on the day they fall due (or today, if already overdue)."""
+    from datetime import timedelta
+
+    today = local_date(now)
+    until = today + timedelta(days=horizon_days)
+    absences = list(
+        Absence.objects.filter(ends_on__gte=today, starts_on__lte=until).values_list(
+            "user_id", "starts_on", "ends_on"
+        )
+    )
+    if not absences:
+        return []
+    owners = {a[0] for a in absences}
+    rows = (
+        Obligation.objects.filter(
+            state=ObligationState.OPEN,
+            owner_id__in=owners,
+            crime__in=cases_visible_to(user),
+            due_at__lte=end_of_local_day(until),
+        )
+        .select_related(*WORK_RELATED)
+        .order_by("crime_id", "due_at")
+    )
+    out = []
+    for ob in rows:
+        day = max(local_date(ob.due_at), today)
+        away = [(s, e) for uid, s, e in absences if uid == ob.owner_id and s <= day <= e]
+        if away:
+            ob.away_until = away[0][1]
+            out.append(ob)
+    return out
+
+
+NEXT_STEPS = {
+    "recorded": "Your crime has been recorded. An officer will be given your case and will contact you.",
+    "allocated": "An officer has your case. They will look at what happened and tell you what they will do.",
+    "under_investigation": "Officers are investigating. They will tell you when something important happens "
+    "and update you as agreed with you.",
+    "suspect_charged": "A suspect has been charged. The Witness Care Unit will tell you about court dates.",
+    "court": "The case is going through the courts. The Witness Care Unit will keep you informed.",
+    "closed": "The investigation has closed. It can be reopened if new information comes to light. You can "
+    "still get support, and you may be able to ask for a review of the decision.",
+}
+
+
+def next_steps(crime: Crime) -> str:
+    return NEXT_STEPS.get(crime.status, NEXT_STEPS["recorded"])

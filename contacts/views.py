@@ -1,0 +1,332 @@
+"""Officer and supervisor worklists, the contact log, contact plans, absences and cover, the inbox, and
+the victim care card. Case-specific pages fetch the case through cases.selectors.case_get (404 when not
+visible); pages that show a victim's details write an access record."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases.forms import apply_service_errors
+from cases.models import CrimeVictim
+from cases.views import case_worker_required
+from victimcare.accounts.constants import OIC_ROLES, Role
+from victimcare.accounts.models import User
+from victimcare.accounts.services import absence_record
+from victimcare.audit.models import AccessAction
+from victimcare.audit.services import access_record
+
+from . import selectors, services
+from .forms import AbsenceForm, ContactForm, PlanForm, ReallocateForm, ReasonForm
+from .models import Obligation
+
+PAGE = 50
+
+
+def _worklist(request, qs, *, title, nav, extra=None):
+    now, cal = timezone.now(), services.working_calendar()
+    counts = selectors.rag_counts(qs.order_by(), now, cal)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_rag(page.object_list, now, cal)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "contacts/worklist.html",
+        {
+            "title": title,
+            "nav": nav,
+            "page": page,
+            "counts": counts,
+            "querystring": query.urlencode(),
+            **(extra or {}),
+        },
+    )
+
+
+@case_worker_required
+def my_work(request):
+    return _worklist(request, selectors.my_work(request.user), title="My work", nav="work")
+
+
+@case_worker_required
+def team_work(request):
+    user = request.user
+    officers = User.objects.filter(
+        team__in=case_selectors.teams_recordable_by(user), role__in=list(OIC_ROLES), is_active=True
+    ).order_by("last_name", "first_name")
+    owner_id = request.GET.get("officer")
+    owner_id = int(owner_id) if owner_id and owner_id.isdigit() else None
+    overdue = request.GET.get("overdue") == "1"
+    qs = selectors.team_work(user, owner_id=owner_id, overdue_before=timezone.now() if overdue else None)
+    title = "BCU work" if user.role == Role.INSPECTOR else "Team work"
+    return _worklist(
+        request,
+        qs,
+        title=title,
+        nav="team_work",
+        extra={
+            "officers": officers,
+            "officer_id": owner_id,
+            "overdue": overdue,
+            "team_view": True,
+        },
+    )
+
+
+def _victim(request, ref, cv_id):
+    crime = case_selectors.case_get(user=request.user, ref=ref)
+    cv = get_object_or_404(CrimeVictim.objects.select_related("person"), pk=cv_id, crime=crime)
+    cv.crime = crime
+    return crime, cv
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request, ref, cv_id):
+    crime, cv = _victim(request, ref, cv_id)
+    meetable = selectors.meetable(cv)
+    chosen = request.GET.get("obligation")
+    initial = {
+        "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+        "obligations": [int(chosen)] if chosen and chosen.isdigit() else [o.pk for o in meetable],
+    }
+    form = ContactForm(request.POST or None, obligations=meetable, initial=initial)
+    if request.method == "GET":
+        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            contact, met = services.contact_log(
+                crime_victim=cv,
+                by=request.user,
+                method=cd["method"],
+                outcome=cd["outcome"],
+                summary=cd["summary"],
+                occurred_at=cd["occurred_at"],
+                obligation_ids=[o.pk for o in cd["obligations"]],
+                about_closure=cd["about_closure"],
+            )
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            if contact.successful:
+                messages.success(
+                    request, f"Contact logged. {len(met)} dut{'y' if len(met) == 1 else 'ies'} met."
+                )
+            else:
+                messages.success(request, "Attempt logged. It meets no duty: they stay open.")
+            return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
+    return render(request, "contacts/contact_new.html", {"crime": crime, "cv": cv, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, ref, cv_id):
+    crime, cv = _victim(request, ref, cv_id)
+    plan = getattr(cv, "contact_plan", None) if hasattr(cv, "contact_plan") else None
+    person = cv.person
+    if plan:
+        methods = (plan.methods + ["", "", ""])[:3]
+        initial = {
+            "wants_updates": "yes" if plan.wants_updates else "no",
+            "frequency": plan.frequency,
+            "safe_times": plan.safe_times,
+            "language": plan.language,
+            "format": plan.format,
+            "notes": plan.notes,
+            "method_1": methods[0],
+            "method_2": methods[1],
+            "method_3": methods[2],
+        }
+    else:
+        fmt = (
+            "large_print"
+            if person.needs_large_print
+            else "easy_read"
+            if person.needs_easy_read
+            else ("braille" if person.needs_braille else "standard")
+        )
+        initial = {
+            "wants_updates": "yes",
+            "frequency": "every_28_days",
+            "language": person.first_language,
+            "format": fmt,
+            "safe_times": person.preferred_contact_times,
+            "method_1": person.preferred_contact_method,
+        }
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "GET":
+        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
+    if request.method == "POST" and form.is_valid():
+        data = {
+            **{
+                k: form.cleaned_data[k]
+                for k in ("wants_updates", "frequency", "safe_times", "language", "format", "notes")
+            },
+            "methods": form.methods(),
+        }
+        try:
+            services.plan_save(crime_victim=cv, by=request.user, data=data)
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+            if "methods" in e.message_dict:
+                for m in e.message_dict["methods"]:
+                    form.add_error("method_1", m)
+        else:
+            messages.success(request, f"Contact plan saved for {person.full_name}.")
+            return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
+    history = plan.changes.select_related("changed_by")[:50] if plan else []
+    return render(
+        request,
+        "contacts/plan.html",
+        {"crime": crime, "cv": cv, "form": form, "plan": plan, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def obligation_waive(request, ref, obligation_id):
+    crime = case_selectors.case_get(user=request.user, ref=ref)
+    ob = get_object_or_404(
+        Obligation.objects.select_related("rule", "crime_victim__person"), pk=obligation_id, crime=crime
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.obligation_waive(obligation=ob, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, "Duty waived. The reason is recorded.")
+            return redirect(crime.get_absolute_url() + f"#victim-{ob.crime_victim_id}")
+    return render(request, "contacts/waive.html", {"crime": crime, "ob": ob, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eligibility_add(request, ref, cv_id):
+    crime, cv = _victim(request, ref, cv_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_add(crime_victim=cv, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, "Reason added. New duties for this victim use the enhanced limits.")
+            return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
+    return render(request, "contacts/eligibility.html", {"crime": crime, "cv": cv, "form": form})
+
+
+@login_required
+def care_card(request, ref, cv_id):
+    crime, cv = _victim(request, ref, cv_id)
+    access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
+    from referrals.models import SupportOrganisation
+
+    orgs = SupportOrganisation.objects.filter(active=True).filter(
+        bcus=crime.bcu
+    ) | SupportOrganisation.objects.filter(active=True, is_national=True)
+    return render(
+        request,
+        "contacts/care_card.html",
+        {
+            "crime": crime,
+            "cv": cv,
+            "oic": crime.oic,
+            "orgs": orgs.distinct().order_by("is_national", "name")[:8],
+            "next_steps": selectors.next_steps(crime),
+        },
+    )
+
+
+@case_worker_required
+def inbox(request):
+    qs = selectors.inbox(request.user)
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, "All marked as read.")
+        return redirect("contacts:inbox")
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    return render(request, "contacts/inbox.html", {"page": page, "nav": "inbox"})
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def absences(request):
+    people = selectors.people_user_may_record_absence_for(request.user)
+    form = AbsenceForm(request.POST or None, people=people, initial={"user": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            absence_record(
+                user=cd["user"],
+                by=request.user,
+                kind=cd["kind"],
+                starts_on=cd["starts_on"],
+                ends_on=cd["ends_on"],
+                note=cd["note"],
+            )
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(request, f"Absence recorded for {cd['user'].display_name}.")
+            return redirect("contacts:absences")
+    today = timezone.localdate()
+    current = selectors.absences_visible_to(request.user).filter(ends_on__gte=today).order_by("starts_on")
+    return render(
+        request, "contacts/absences.html", {"form": form, "absences": current[:200], "nav": "absences"}
+    )
+
+
+@case_worker_required
+@require_http_methods(["GET", "POST"])
+def cover(request):
+    """Supervisors: duties falling due while their officer is away, with one-click reallocation."""
+    if request.user.role not in (Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN):
+        raise PermissionDenied
+    now = timezone.now()
+    rows = selectors.cover_needed(request.user, now)
+    crimes = {}
+    for ob in rows:
+        crimes.setdefault(
+            ob.crime_id,
+            {"crime": ob.crime, "owner": ob.owner, "away_until": ob.away_until, "obligations": []},
+        )["obligations"].append(ob)
+    officers = User.objects.filter(
+        team__in=case_selectors.teams_recordable_by(request.user), role__in=list(OIC_ROLES), is_active=True
+    ).order_by("last_name")
+    form = ReallocateForm(
+        request.POST or None,
+        officers=officers,
+        crime_choices=[(str(k), v["crime"].reference) for k, v in crimes.items()],
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = [crimes[int(c)]["crime"] for c in form.cleaned_data["crimes"]]
+        try:
+            case_services.cases_reallocate(
+                crimes=chosen,
+                officer=form.cleaned_data["officer"],
+                by=request.user,
+                note="Reallocated to cover an absence",
+            )
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            messages.success(
+                request,
+                f"{len(chosen)} case{'s' if len(chosen) != 1 else ''} reallocated to "
+                f"{form.cleaned_data['officer'].display_name}.",
+            )
+            return redirect("contacts:cover")
+    return render(
+        request,
+        "contacts/cover.html",
+        {"groups": list(crimes.values()), "form": form, "nav": "cover", "now": now},
+    )
