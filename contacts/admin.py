@@ -1,9 +1,64 @@
 from django.contrib import admin
 
-from .models import ClosureDay
+from .models import ClosureDay, Obligation, Rule, RuleSet
 
 
 @admin.register(ClosureDay)
 class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ("day", "reason", "added_by")
     date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        if not obj.added_by_id:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class RuleInline(admin.StackedInline):
+    model = Rule
+    extra = 0
+    fields = (
+        ("code", "triggers"),
+        "duty",
+        ("standard_wd", "enhanced_wd"),
+        ("period_days", "first_period_days"),
+        ("auto_message_allowed", "met_by_referral", "is_update", "once_per_victim"),
+        "condition",
+        ("remind_days_before", "second_escalation_days"),
+    )
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    """Editable by admins; every change is kept in the admin's history (the History button). Changes apply
+    to obligations created afterwards; existing deadlines are not rewritten."""
+
+    list_display = ("code", "name", "kind", "effective_from", "active")
+    list_filter = ("kind", "active")
+    inlines = [RuleInline]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    """Read-only: obligations change only through the contact log, waivers and case events."""
+
+    list_display = ("code", "crime", "state", "due_at", "owner", "met_on_time")
+    list_filter = ("state", "code", "enhanced")
+    search_fields = ("crime__reference",)
+    list_select_related = ("crime", "owner")
+    show_full_result_count = False
+    date_hierarchy = "due_at"
+
+    def get_queryset(self, request):
+        from cases.selectors import cases_visible_to
+
+        return super().get_queryset(request).filter(crime__in=cases_visible_to(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Obligation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

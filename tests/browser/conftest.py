@@ -66,6 +66,24 @@ def offences(transactional_db):
         Offence.objects.update_or_create(code=code, defaults=row)
 
 
+@pytest.fixture
+def rule_sets(transactional_db):
+    """Transactional tests empty the tables between tests; put the shipped rule sets back."""
+    from datetime import date
+
+    from contacts.models import Rule, RuleSet
+
+    rows = json.loads(
+        (Path(__file__).resolve().parents[2] / "contacts" / "fixtures" / "rulesets.json").read_text()
+    )
+    for item in rows:
+        rules = item.pop("rules")
+        item["effective_from"] = date.fromisoformat(item["effective_from"])
+        rs, _ = RuleSet.objects.update_or_create(code=item.pop("code"), defaults=item)
+        for rule in rules:
+            Rule.objects.update_or_create(rule_set=rs, code=rule.pop("code"), defaults=rule)
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -21,7 +21,7 @@ def assert_accessible(page, where):
     assert violations == [], f"{where}: {violations}"
 
 
-def test_officer_records_crime_arrest_and_finds_it(page, offences):
+def test_officer_records_crime_arrest_and_finds_it(page, offences, rule_sets):
     officer = UserFactory(
         email="pc.browser@test.police.uk",
         team=TeamFactory(name="Response A"),
