@@ -35,8 +35,11 @@ def digest_send(*, recipient_id: int, now=None) -> int:
 
 
 def digest_recipients() -> list[int]:
+    # order_by() replaces the model's default ordering (-created_at, -id): with it in the SELECT, DISTINCT
+    # would return one row per notification instead of one per person.
     return list(
         StaffNotification.objects.filter(emailed_at__isnull=True)
+        .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()
     )

@@ -32,8 +32,8 @@ def due_at(
 ) -> datetime:
     """When the duty falls due. Working-day limits count from the trigger's London date (day 0); recurring
     periods count calendar days from the last qualifying contact (or the start, for the first one)."""
-    if rule.standard_wd is not None:
-        limit = rule.enhanced_wd if enhanced and rule.enhanced_wd is not None else rule.standard_wd
+    limit = working_day_limit(rule, enhanced=enhanced)
+    if limit is not None:
         return due_after_working_days(trigger_at, limit, cal)
     days = period_days or rule.period_days
     if first and rule.first_period_days:
@@ -43,9 +43,18 @@ def due_at(
     return due_after_calendar_days(trigger_at, days)
 
 
-def schedule(trigger_at: datetime, due: datetime, rule) -> Schedule:
-    """Reminder before the deadline (at once for short duties), escalation after it."""
-    if rule.remind_days_before is None:
+def working_day_limit(rule, *, enhanced: bool) -> int | None:
+    """The working-day limit that applies to this victim (None for a recurring duty)."""
+    if rule.standard_wd is None:
+        return None
+    return rule.enhanced_wd if enhanced and rule.enhanced_wd is not None else rule.standard_wd
+
+
+def schedule(trigger_at: datetime, due: datetime, rule, *, enhanced: bool = False) -> Schedule:
+    """Reminder before the deadline (at once for 1 WD duties and rules without an offset, never before
+    the trigger), escalation after it."""
+    limit = working_day_limit(rule, enhanced=enhanced)
+    if rule.remind_days_before is None or (limit is not None and limit <= 1):
         remind = trigger_at
     else:
         remind = max(trigger_at, due - timedelta(days=rule.remind_days_before))

@@ -46,6 +46,7 @@ NO_UPDATES = "The victim asked for no updates."
 KEY_EVENTS_ONLY = "The victim asked to hear only when something important happens."
 DECLINED_REFERRAL = "The victim declined a referral to a support service."
 CASE_CLOSED = "The case was closed."
+CASE_REOPENED = "The case was reopened before the victim was told it had closed."
 
 
 def working_calendar() -> WorkingDayCalendar:
@@ -220,7 +221,7 @@ def obligations_create(
             due = engine.due_at(
                 at, rule, enhanced=enhanced, cal=cal, period_days=plan_period(rule, cv), first=first
             )
-            sch = engine.schedule(at, due, rule)
+            sch = engine.schedule(at, due, rule, enhanced=enhanced)
             out.append(
                 Obligation(
                     crime=crime,
@@ -292,6 +293,10 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
         )
         _meet_closure_with_earlier_contacts(crime, made)
     if event.code == "REOPENED":
+        # There is no closure to tell the victim about any more; closing again creates a new duty.
+        Obligation.objects.filter(crime=crime, state=ObligationState.OPEN, trigger=Trigger.CLOSED).update(
+            state=ObligationState.NOT_REQUIRED, closed_reason=CASE_REOPENED
+        )
         made += obligations_create(
             crime=crime,
             trigger=Trigger.PLAN,
