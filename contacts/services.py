@@ -385,10 +385,62 @@ def duty_done(*, crime_victim: CrimeVictim, code: str, at: datetime) -> int:
 
 def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> None:
     duty_done(crime_victim=crime_victim, code="NEEDS_ASSESSMENT", at=at)
+    referrals = Obligation.objects.filter(crime_victim=crime_victim, code="SUPPORT_REFERRAL")
     if assessment.referral_consent == Consent.DECLINED:
-        Obligation.objects.filter(
-            crime_victim=crime_victim, code="SUPPORT_REFERRAL", state=ObligationState.OPEN
-        ).update(state=ObligationState.NOT_REQUIRED, closed_reason=DECLINED_REFERRAL)
+        referrals.filter(state=ObligationState.OPEN).update(
+            state=ObligationState.NOT_REQUIRED, closed_reason=DECLINED_REFERRAL
+        )
+    elif (
+        assessment.referral_consent == Consent.GIVEN
+        and referrals.filter(closed_reason=DECLINED_REFERRAL).exists()
+        and not referrals.exclude(closed_reason=DECLINED_REFERRAL).exists()
+    ):
+        # The victim changed their mind: the referral duty starts again from now.
+        crime = Crime.objects.get(pk=crime_victim.crime_id)
+        cv = _victims(crime, [_fresh(crime_victim)])
+        made = obligations_create(crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
+        Obligation.objects.bulk_create([o for o in made if o.code == "SUPPORT_REFERRAL"])
+    enhanced_reassess(crime_victim=crime_victim)
+
+
+def _fresh(cv: CrimeVictim) -> CrimeVictim:
+    return (
+        CrimeVictim.objects.select_related("person", "needs_assessment", "contact_plan")
+        .prefetch_related("added_eligibility")
+        .get(pk=cv.pk)
+    )
+
+
+def enhanced_reassess(*, crime_victim: CrimeVictim) -> int:
+    """A victim found to be enhanced later (needs assessment, an officer's reason) gets the shorter limits on
+    the duties still open: each is re-derived from its own trigger time and only ever brought forward."""
+    crime = Crime.objects.get(pk=crime_victim.crime_id)
+    cv = _victims(crime, [_fresh(crime_victim)])[0]
+    book, cal = load_rulebook(), None
+    changed = 0
+    for ob in Obligation.objects.filter(
+        crime_victim=cv, state=ObligationState.OPEN, enhanced=False
+    ).select_related("rule"):
+        edition = book.edition_at(local_date(ob.triggered_at))
+        if edition is None or ob.rule.standard_wd is None:
+            continue
+        enhanced, _ = enhanced_for(cv, edition[0])
+        if not enhanced:
+            continue
+        cal = cal or working_calendar()
+        due = engine.due_at(ob.triggered_at, ob.rule, enhanced=True, cal=cal)
+        if due >= ob.due_at:
+            continue
+        sch = engine.schedule(ob.triggered_at, due, ob.rule, enhanced=True)
+        ob.enhanced, ob.due_at, ob.remind_at, ob.escalate_at = (
+            True,
+            sch.due_at,
+            sch.remind_at,
+            sch.escalate_at,
+        )
+        ob.save(update_fields=["enhanced", "due_at", "remind_at", "escalate_at"])
+        changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -417,7 +469,9 @@ def eligibility_add(*, crime_victim: CrimeVictim, by: User, reason: str) -> Adde
     elif len(reason) > 300:
         errors.add("reason", "The reason must be 300 characters or fewer.")
     errors.raise_if_any()
-    return AddedEligibility.objects.create(crime_victim=crime_victim, reason=reason, added_by=by)
+    added = AddedEligibility.objects.create(crime_victim=crime_victim, reason=reason, added_by=by)
+    enhanced_reassess(crime_victim=crime_victim)
+    return added
 
 
 # --- the contact log -------------------------------------------------------------------------------

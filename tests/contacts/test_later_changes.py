@@ -1,0 +1,46 @@
+"""What happens to open duties when the victim's situation changes after they were created."""
+
+import pytest
+
+from cases import services as case_services
+from contacts import services
+
+from .support import end_of, event, one, record, victims
+
+
+@pytest.mark.django_db
+def test_victim_found_vulnerable_later_gets_shorter_limits_on_open_duties(clock, officer):
+    crime = record(officer)  # Monday 2 Nov 2026 10:00; a standard adult victim
+    arrest = event(crime, "ARREST", officer)
+    ob = one(crime, "ARREST")
+    assert ob.due_at == end_of(2026, 11, 9) and not ob.enhanced
+    cv = victims(crime)[0]
+    case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"mental_disorder": True})
+    ob.refresh_from_db()
+    assert ob.enhanced and ob.due_at == end_of(2026, 11, 3)  # 1 WD from the arrest, not from now
+    assert ob.triggered_at == arrest.occurred_at
+
+
+@pytest.mark.django_db
+def test_officer_added_reason_brings_deadlines_forward_never_back(clock, officer):
+    crime = record(officer)
+    event(crime, "ARREST", officer)
+    cv = victims(crime)[0]
+    services.eligibility_add(crime_victim=cv, by=officer, reason="Victim is a carer and isolated")
+    ob = one(crime, "ARREST")
+    assert ob.enhanced and ob.due_at == end_of(2026, 11, 3)
+    ack = one(crime, "ACKNOWLEDGE")  # 5 WD either way: unchanged
+    assert ack.due_at == end_of(2026, 11, 9)
+
+
+@pytest.mark.django_db
+def test_consent_given_after_declining_restores_the_referral_duty(clock, officer):
+    crime = record(officer)
+    cv = victims(crime)[0]
+    case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "declined"})
+    assert one(crime, "SUPPORT_REFERRAL").state == "not_required"
+    case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "given"})
+    states = sorted(crime.obligations.filter(code="SUPPORT_REFERRAL").values_list("state", flat=True))
+    assert states == ["not_required", "open"]
+    case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "given"})
+    assert crime.obligations.filter(code="SUPPORT_REFERRAL").count() == 2  # not duplicated
