@@ -1,4 +1,5 @@
-"""Benchmarks: server-side timings of the staff pages against the configured database.
+"""Benchmarks: server-side timings of the staff pages against the configured database, then the deadline
+engine's scan and worklist on 1,000,000 obligations (bench/obligations.py, PostgreSQL only).
 
 Run with `make bench` (set DATABASE_URL to PostgreSQL for meaningful figures). Seeds demo data if the
 database is empty, then prints one `name=value` line per figure. Not part of the test run.
@@ -68,7 +69,10 @@ def main() -> int:
         print(f"{name}_p50_ms={statistics.median(samples):.1f}")
         print(f"{name}_p95_ms={p95(samples):.1f}")
         print(f"{name}_queries={queries}")
-    return 0
+    # The deadline engine at scale: 1,000,000 obligations (PostgreSQL only; skips with a message otherwise).
+    from bench import obligations
+
+    return obligations.run()
 
 
 if __name__ == "__main__":

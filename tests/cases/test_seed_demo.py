@@ -11,9 +11,13 @@ from django.utils import timezone
 from cases.constants import CRIME_REFERENCE_RE, CrimeStatus, VictimRole
 from cases.events import REGISTRY, clean_details, status_after
 from cases.models import CaseEvent, Crime, CrimeVictim, NeedsAssessment, Person
+from contacts import engine, scan
+from contacts.constants import SUCCESSFUL_OUTCOMES, ObligationState, Stage, Trigger
+from contacts.models import Contact, ContactPlan, Obligation, StaffNotification
+from contacts.services import CASE_CLOSED, KEY_EVENTS_ONLY, NO_UPDATES, working_calendar
 from referrals.models import SupportOrganisation
 from victimcare.accounts.constants import OIC_ROLES, Role
-from victimcare.accounts.models import BCU, Team, User
+from victimcare.accounts.models import BCU, Absence, Team, User
 
 PASSWORD = "victimcare-demo"
 LOGINS = {
@@ -24,7 +28,22 @@ LOGINS = {
     "analyst@demo.police.uk": Role.ANALYST,
     "partner@demo.police.uk": Role.PARTNER,
 }
-MODELS = [User, BCU, Team, SupportOrganisation, Crime, Person, CrimeVictim, NeedsAssessment, CaseEvent]
+MODELS = [
+    User,
+    BCU,
+    Team,
+    SupportOrganisation,
+    Crime,
+    Person,
+    CrimeVictim,
+    NeedsAssessment,
+    CaseEvent,
+    Obligation,
+    Contact,
+    ContactPlan,
+    Absence,
+    StaffNotification,
+]
 
 
 def seed(*args) -> str:
@@ -294,3 +313,207 @@ def test_a_larger_seed_looks_realistic():
     assert len(set(Person.objects.values_list("ethnicity", flat=True))) >= 6
     assert Person.objects.filter(mobile_phone__startswith="07700 900").count() > 0.6 * people
     assert Crime.objects.filter(oic__email="officer@demo.police.uk").count() == 12
+    # Contact plans: mostly every 28 days, some more often or only for key events, a few want no updates.
+    frequencies = Counter(ContactPlan.objects.values_list("frequency", flat=True))
+    assert frequencies.most_common(1)[0][0] == "every_28_days"
+    assert {"weekly", "fortnightly", "key_events", "none"} <= frequencies.keys()
+    assert set(ContactPlan.objects.filter(frequency="none").values_list("wants_updates", flat=True)) == {
+        False
+    }
+    # Duties: mostly met on time, some late; a realistic share open, a minority of those overdue.
+    now = timezone.now()
+    met = Obligation.objects.filter(state=ObligationState.MET)
+    assert met.filter(met_on_time=False).count() < 0.2 * met.count() < met.filter(met_on_time=True).count()
+    still_open = Obligation.objects.filter(state=ObligationState.OPEN)
+    assert 0 < still_open.filter(due_at__lt=now).count() < 0.4 * still_open.count()
+    assert still_open.count() < 0.15 * Obligation.objects.count()
+
+
+# --- the deadline engine's demo data ------------------------------------------------------------------
+SAFE = {
+    "phone": "safe_phone",
+    "sms": "safe_sms",
+    "email": "safe_email",
+    "portal": "safe_email",
+    "letter": "safe_letter",
+    "visit": "safe_visit",
+}
+
+
+def obligations():
+    return Obligation.objects.select_related(
+        "rule", "crime", "crime_victim", "met_by_contact", "trigger_event"
+    )
+
+
+@pytest.mark.django_db
+def test_every_crime_has_obligations_in_every_state(seeded):
+    assert not Crime.objects.filter(obligations__isnull=True).exists()
+    assert not CrimeVictim.objects.filter(obligations__isnull=True).exists()
+    states = Counter(Obligation.objects.values_list("state", flat=True))
+    assert {ObligationState.OPEN, ObligationState.MET, ObligationState.NOT_REQUIRED} <= states.keys()
+    # Most duties were met; a realistic minority is still open.
+    assert states[ObligationState.MET] > 0.6 * sum(states.values())
+    assert 0 < states[ObligationState.OPEN] < 0.3 * sum(states.values())
+    # Every victim was acknowledged (vcop-2020) when the crime was recorded, by the engine's rules.
+    for cv in CrimeVictim.objects.select_related("crime"):
+        ack = Obligation.objects.get(crime_victim=cv, code="ACKNOWLEDGE")
+        assert ack.trigger == Trigger.VICTIM_ADDED and ack.triggered_at == cv.crime.recorded_at
+
+
+@pytest.mark.django_db
+def test_demo_officer_worklist_has_red_amber_and_green(seeded):
+    officer = User.objects.get(email="officer@demo.police.uk")
+    now, cal = timezone.now(), working_calendar()
+    open_dues = list(
+        Obligation.objects.filter(owner=officer, state=ObligationState.OPEN).values_list("due_at", flat=True)
+    )
+    colours = Counter(engine.rag(due, now, cal) for due in open_dues)
+    assert colours["red"] >= 1, colours
+    assert colours["amber"] + colours["green"] >= 1, colours
+
+
+@pytest.mark.django_db
+def test_obligations_are_consistent(seeded):
+    now = timezone.now()
+    for ob in obligations():
+        assert ob.owner_id == ob.crime.oic_id
+        assert ob.crime_victim.crime_id == ob.crime_id
+        assert ob.code == ob.rule.code
+        assert ob.crime.recorded_at <= ob.triggered_at <= now
+        if ob.trigger_event_id:
+            assert ob.trigger_event.crime_id == ob.crime_id
+            assert ob.triggered_at == ob.trigger_event.occurred_at
+        # The notification schedule is the engine's, and no tick has run yet.
+        sch = engine.schedule(ob.triggered_at, ob.due_at, ob.rule)
+        assert (ob.remind_at, ob.escalate_at) == (sch.remind_at, sch.escalate_at)
+        assert ob.reminded_at is None and ob.breached_at is None and ob.escalated_at is None
+        if ob.state == ObligationState.MET:
+            assert ob.met_at is not None and ob.met_at <= now
+            assert ob.met_on_time == (ob.met_at <= ob.due_at)
+            if ob.met_by_contact_id:
+                c = ob.met_by_contact
+                assert c.crime_victim_id == ob.crime_victim_id and c.crime_id == ob.crime_id
+                assert c.outcome in SUCCESSFUL_OUTCOMES and c.occurred_at == ob.met_at
+            else:
+                assert ob.code in ("NEEDS_ASSESSMENT", "CONTACT_PLAN")
+        else:
+            assert ob.met_at is None and ob.met_by_contact_id is None
+        if ob.state in (ObligationState.NOT_REQUIRED, ObligationState.WAIVED):
+            assert ob.closed_reason
+        if ob.state == ObligationState.WAIVED:
+            assert ob.closed_by_id
+    # At most one open progress update per victim (also a database constraint).
+    per_victim = Counter(
+        Obligation.objects.filter(state=ObligationState.OPEN, code="PROGRESS_UPDATE").values_list(
+            "crime_victim_id", flat=True
+        )
+    )
+    assert per_victim and max(per_victim.values()) == 1
+    assert not StaffNotification.objects.exists()
+    # Duties met by doing them, at the time they were done.
+    for ob in obligations().filter(code="NEEDS_ASSESSMENT", state=ObligationState.MET):
+        assert ob.met_at == ob.crime_victim.needs_assessment.completed_at
+    for ob in obligations().filter(code="CONTACT_PLAN", state=ObligationState.MET):
+        assert ob.met_at == ob.crime_victim.contact_plan.agreed_at
+
+
+@pytest.mark.django_db
+def test_contact_log_is_plausible(seeded):
+    now = timezone.now()
+    contacts = Contact.objects.select_related("crime", "crime_victim__person")
+    assert contacts.exists()
+    outcomes = Counter(contacts.values_list("outcome", flat=True))
+    assert outcomes["spoke"] and (outcomes["no_answer"] or outcomes["left_message"])
+    for c in contacts:
+        assert c.crime.occurred_at <= c.occurred_at <= now
+        assert c.summary and "\n" not in c.summary
+        assert c.crime_victim.crime_id == c.crime_id
+        if c.outcome not in SUCCESSFUL_OUTCOMES:
+            assert not c.met.exists()  # failed attempts meet nothing
+        if c.method in ("phone", "email", "visit"):
+            assert getattr(c.crime_victim.person, SAFE[c.method]), (c, c.method)
+
+
+@pytest.mark.django_db
+def test_contact_plans_use_safe_channels_and_are_honoured(seeded):
+    plans = ContactPlan.objects.select_related("crime_victim__person")
+    assert plans.count() > 0.6 * CrimeVictim.objects.count()
+    for plan in plans:
+        person = plan.crime_victim.person
+        assert plan.methods, plan
+        for m in plan.methods:
+            assert getattr(person, SAFE[m]), (person, m)
+        updates = Obligation.objects.filter(crime_victim=plan.crime_victim, rule__is_update=True)
+        if not plan.wants_updates:
+            assert set(updates.values_list("state", "closed_reason")) <= {
+                (ObligationState.NOT_REQUIRED, NO_UPDATES)
+            }
+        elif plan.frequency == "key_events":
+            recurring = updates.filter(trigger=Trigger.PLAN)
+            assert set(recurring.values_list("closed_reason", flat=True)) == {KEY_EVENTS_ONLY}
+
+
+@pytest.mark.django_db
+def test_closed_crimes_told_the_victims_and_stopped_updates(seeded):
+    closed = Crime.objects.filter(status=CrimeStatus.CLOSED)
+    assert closed.exists()
+    for crime in closed:
+        obs = Obligation.objects.filter(crime=crime)
+        assert not obs.filter(state=ObligationState.OPEN, trigger=Trigger.PLAN).exists()
+        last = obs.filter(trigger=Trigger.PLAN).order_by("-triggered_at", "-id").first()
+        if last is not None:
+            assert last.state == ObligationState.NOT_REQUIRED
+            assert last.closed_reason in (CASE_CLOSED, NO_UPDATES, KEY_EVENTS_ONLY)
+        for ob in obs.filter(code="CLOSURE").select_related("met_by_contact"):
+            if ob.state == ObligationState.NOT_REQUIRED:
+                assert ob.closed_reason == NO_UPDATES
+                continue
+            assert ob.state == ObligationState.MET and ob.met_on_time
+            assert ob.met_by_contact.about_closure and ob.met_by_contact.occurred_at <= crime.closed_at
+    assert Obligation.objects.filter(state=ObligationState.NOT_REQUIRED, closed_reason=CASE_CLOSED).exists()
+
+
+@pytest.mark.django_db
+def test_absences_give_the_supervisor_a_cover_view(seeded):
+    officer = User.objects.get(email="officer@demo.police.uk")
+    today = timezone.localdate()
+    away_today = Absence.objects.filter(
+        user__team=officer.team, starts_on__lte=today, ends_on__gte=today
+    ).exclude(user=officer)
+    assert away_today.exists()
+    assert not Absence.objects.filter(user=officer, starts_on__lte=today, ends_on__gte=today).exists()
+    assert {"leave", "sickness", "course", "part_time"} <= set(Absence.objects.values_list("kind", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_first_tick_sends_reminders_and_escalations(seeded):
+    now = timezone.now()
+    done = scan.tick(now)
+    assert done[Stage.REMINDER] > 0 and done[Stage.BREACH] > 0, done
+    stages = set(StaffNotification.objects.values_list("stage", flat=True))
+    assert {Stage.REMINDER, Stage.BREACH} <= stages
+    officer = User.objects.get(email="officer@demo.police.uk")
+    assert StaffNotification.objects.filter(recipient=officer).exists()
+    supervisor = User.objects.get(email="supervisor@demo.police.uk")
+    assert StaffNotification.objects.filter(recipient=supervisor, stage=Stage.BREACH).exists()
+    # Nothing new to do straight after.
+    again = scan.tick(now)
+    assert again[Stage.REMINDER] == again[Stage.BREACH] == again[Stage.ESCALATION] == 0
+
+
+@pytest.mark.django_db
+def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
+    before = counts()
+    Obligation.objects.all().delete()
+    Contact.objects.all().delete()
+    ContactPlan.objects.all().delete()
+    Absence.objects.all().delete()
+    out = seed("--if-empty")
+    assert "did nothing" not in out
+    assert Obligation.objects.exists() and Contact.objects.exists() and ContactPlan.objects.exists()
+    after = counts()
+    assert {
+        k: v for k, v in after.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")
+    } == {k: v for k, v in before.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")}
+    assert "did nothing" in seed("--if-empty")
