@@ -180,11 +180,11 @@ django.setup()
 from datetime import datetime
 from contacts import scan
 
-def hang(stage, rows):  # called after the claim UPDATE, before the notification INSERT
-    print("claimed", len(rows), flush=True)
+def hang(stage, n):  # called after the claim and its notifications, before the commit
+    print("claimed", n, flush=True)
     time.sleep(600)
 
-scan._recipients = hang
+scan._claimed = hang
 scan.run_chunk(scan.Stage.REMINDER, datetime.fromisoformat(sys.argv[1]), 500)
 """
 
