@@ -129,3 +129,18 @@ def make_client(db):
         return c
 
     return make
+
+
+@pytest.fixture
+def redis_url():
+    """A reachable Redis for real-worker tests (REDIS_URL); skipped without one (a failure in CI)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set: the real-worker test needs Redis")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"Redis not reachable at {url}: {e}")
+    return url

@@ -19,17 +19,6 @@ def detail_url(crime):
     return f"/api/crimes/{crime.slug}/"
 
 
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
-
-
 def refs(response):
     assert response.status_code == 200, response.content
     return [row["reference"] for row in response.json()["results"]]

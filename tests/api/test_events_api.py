@@ -4,23 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import CaseEvent, Crime
 from tests.factories import CrimeFactory
 from victimcare.audit.models import AccessRecord
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def events_url(crime):

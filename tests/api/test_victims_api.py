@@ -1,23 +1,11 @@
 """GET /api/victims/ and GET /api/victims/{id}/."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import CrimeFactory, PersonFactory
 from victimcare.audit.models import AccessAction, AccessRecord
 
 LIST_URL = "/api/victims/"
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
 
 
 def detail_url(person):

@@ -1,6 +1,5 @@
 """Playwright driving the system Chromium (its own browser download does not work here)."""
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -31,8 +30,11 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """Per test, not per session: while Playwright's event loop runs, Django hands this thread a different
+    connection object, and a session-long loop would leak that into every later test (losing the serialized
+    test data that transactional tests restore)."""
     path = chromium_path()
     if path is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
@@ -51,37 +53,6 @@ def page(browser, live_server):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
-
-
-@pytest.fixture
-def offences(transactional_db):
-    """Transactional tests empty the tables between tests; put the offence classification back."""
-    from cases.models import Offence
-
-    rows = json.loads(
-        (Path(__file__).resolve().parents[2] / "cases" / "fixtures" / "offences.json").read_text()
-    )
-    for row in rows:
-        code = row.pop("code")
-        Offence.objects.update_or_create(code=code, defaults=row)
-
-
-@pytest.fixture
-def rule_sets(transactional_db):
-    """Transactional tests empty the tables between tests; put the shipped rule sets back."""
-    from datetime import date
-
-    from contacts.models import Rule, RuleSet
-
-    rows = json.loads(
-        (Path(__file__).resolve().parents[2] / "contacts" / "fixtures" / "rulesets.json").read_text()
-    )
-    for item in rows:
-        rules = item.pop("rules")
-        item["effective_from"] = date.fromisoformat(item["effective_from"])
-        rs, _ = RuleSet.objects.update_or_create(code=item.pop("code"), defaults=item)
-        for rule in rules:
-            Rule.objects.update_or_create(rule_set=rs, code=rule.pop("code"), defaults=rule)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

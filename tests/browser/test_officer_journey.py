@@ -9,7 +9,7 @@ from cases.models import Crime
 from tests.browser.conftest import axe_violations
 from tests.factories import TeamFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def local(dt):
@@ -21,7 +21,7 @@ def assert_accessible(page, where):
     assert violations == [], f"{where}: {violations}"
 
 
-def test_officer_records_crime_arrest_and_finds_it(page, offences, rule_sets):
+def test_officer_records_crime_arrest_and_finds_it(page):
     officer = UserFactory(
         email="pc.browser@test.police.uk",
         team=TeamFactory(name="Response A"),

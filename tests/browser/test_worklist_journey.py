@@ -9,10 +9,10 @@ from cases import services as case_services
 from tests.browser.conftest import axe_violations
 from tests.factories import TeamFactory, UserFactory, offence
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_overdue_duty_turns_green_after_a_contact(page, offences, rule_sets):
+def test_overdue_duty_turns_green_after_a_contact(page):
     team = TeamFactory(name="Response B")
     officer = UserFactory(email="pc.work@test.police.uk", team=team, first_name="Sam", last_name="Work")
     supervisor = UserFactory(email="ps.work@test.police.uk", team=team, role="supervisor")

@@ -224,20 +224,6 @@ def test_a_worker_killed_mid_chunk_loses_nothing_and_duplicates_nothing(world):
 
 
 # --- a real Celery worker -------------------------------------------------------------------------
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL not set: the real-worker test needs Redis")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"Redis not reachable at {url}: {e}")
-    return url
-
-
 def wait_for(predicate, worker, timeout=90):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -12,23 +12,9 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL not set: the real-worker test needs Redis")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"Redis not reachable at {url}: {e}")
-    return url
-
-
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_worker_processes_a_task(redis_url):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL so the worker process can share the test database")
