@@ -26,6 +26,9 @@ def scan_tick(now_iso: str | None = None) -> dict[str, int]:
             scan_stage.delay(stage, now.isoformat())
         queued[stage] = n
     queued[Stage.ABSENCE] = scan.absence_check(now)
+    # Email what this run found once its chunks have had time to finish; the beat's own digest entry
+    # catches anything later (a digest only ever takes notifications not yet emailed).
+    send_digests.apply_async(countdown=30)
     return queued
 
 

@@ -151,3 +151,9 @@ def status_tag_class(status: str) -> str:
         "court": "govuk-tag--pink",
         "closed": "govuk-tag--grey",
     }.get(status, "")
+
+
+@register.filter
+def code_label(code: str) -> str:
+    """PROGRESS_UPDATE -> Progress update (rule and event codes shown to people)."""
+    return str(code).replace("_", " ").capitalize()
