@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from victimcare.accounts.models import User
 
+from .constants import Stage
 from .models import StaffNotification
 
 
@@ -23,15 +24,29 @@ def digest_send(*, recipient_id: int, now=None) -> int:
         if not items:
             return 0
         user = User.objects.get(pk=recipient_id)
-        StaffNotification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+        marked = StaffNotification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+        items = most_serious_per_duty(items)
         context = {"user": user, "items": items, "base_url": settings.SITE_URL}
         send_mail(
-            subject=f"Victim care: {len(items)} item{'s' if len(items) != 1 else ''} need your attention",
+            subject=f"Victim care: {len(items)} dut{'ies' if len(items) != 1 else 'y'} need your attention",
             message=render_to_string("contacts/email/digest.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.contact_email or user.email],
         )
-        return len(items)
+        return marked
+
+
+SEVERITY = {Stage.REMINDER: 0, Stage.ABSENCE: 1, Stage.BREACH: 2, Stage.ESCALATION: 3}
+
+
+def most_serious_per_duty(items: list[StaffNotification]) -> list[StaffNotification]:
+    """One line per duty: a catch-up run can find a duty both 'due soon' and overdue; say the worse."""
+    best: dict[int, StaffNotification] = {}
+    for n in items:
+        kept = best.get(n.obligation_id)
+        if kept is None or SEVERITY.get(n.stage, 0) > SEVERITY.get(kept.stage, 0):
+            best[n.obligation_id] = n
+    return sorted(best.values(), key=lambda n: n.obligation.due_at)
 
 
 def digest_recipients() -> list[int]:

@@ -44,3 +44,28 @@ def test_consent_given_after_declining_restores_the_referral_duty(clock, officer
     assert states == ["not_required", "open"]
     case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "given"})
     assert crime.obligations.filter(code="SUPPORT_REFERRAL").count() == 2  # not duplicated
+
+
+@pytest.mark.django_db
+def test_digest_lists_a_duty_once_at_its_most_serious_stage(clock, officer, settings):
+    from django.core import mail
+
+    from contacts import digest
+    from contacts.models import StaffNotification
+    from contacts.scan import tick
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    crime = record(officer)
+    clock.shift(60 * 60 * 24 * 10)  # nothing ran for ten days: reminders and breaches arrive together
+    tick()
+    ack = one(crime, "ACKNOWLEDGE")
+    assert set(
+        StaffNotification.objects.filter(obligation=ack, recipient=officer).values_list("stage", flat=True)
+    ) >= {
+        "reminder",
+        "breach",
+    }
+    digest.digest_run()
+    body = next(m.body for m in mail.outbox if officer.email in m.to)
+    lines = [line for line in body.splitlines() if line.startswith("- ") and "Acknowledge" in line]
+    assert len(lines) == 1 and lines[0].startswith("- Overdue")

@@ -293,7 +293,8 @@ def test_digest_one_email_per_recipient_per_run(crime, cv, officer, supervisor, 
     by_to = {m.to[0]: m for m in outbox}
     assert set(by_to) == {officer.email, supervisor.email, inspector.email}
     body = by_to[officer.email].body
-    assert "10 item" in by_to[officer.email].subject
+    # 10 notifications (a reminder and a breach for each of 5 duties): each duty is listed once
+    assert "5 duties" in by_to[officer.email].subject
     assert crime.reference in body and "VC/77777/26" in body
     for m in outbox:
         for name in ("Zebedee", "Quixote"):
@@ -308,7 +309,7 @@ def test_digest_one_email_per_recipient_per_run(crime, cv, officer, supervisor, 
     make(crime, cv, 1, remind=11 * DAY, due=20 * DAY, escalate=30 * DAY)
     scan.tick(NOW + 11 * DAY)
     assert digest.digest_run(NOW + 11 * DAY) == {officer.id: 1}
-    assert len(outbox) == 4 and "1 item need" in outbox[-1].subject
+    assert len(outbox) == 4 and "1 duty need" in outbox[-1].subject
 
 
 def test_digest_uses_the_contact_email_when_set(crime, cv, officer, outbox):
