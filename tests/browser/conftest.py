@@ -44,6 +44,11 @@ def browser():
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b
         b.close()
+        # Close the connections Django opened for this event-loop context, or they outlive the test and
+        # keep the test database busy at teardown.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
