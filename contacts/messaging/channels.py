@@ -1,0 +1,82 @@
+"""Delivery channels behind one interface. Settings choose the backend for each channel:
+
+    VC_EMAIL_BACKEND  default "contacts.messaging.channels.DjangoEmailBackend"
+                      (Django's EMAIL_BACKEND: files under var/sent-email in make run)
+    VC_SMS_BACKEND    default "contacts.messaging.channels.FileSmsBackend" (text files under var/sent-sms)
+
+GOV.UK Notify backends live in contacts.messaging.notify. A backend raises TemporaryFailure (try again
+later) or PermanentFailure (never will work: bad address, rejected) and otherwise returns a Delivery."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    channel: str  # "email" | "sms"
+    to: str
+    subject: str
+    body: str
+    reference: str  # our message id, echoed back by providers in delivery receipts
+
+
+@dataclass(frozen=True)
+class Delivery:
+    status: str  # "sent" (accepted by the provider) or "delivered"
+    provider_ref: str = ""
+
+
+class TemporaryFailure(Exception):
+    """The provider or network failed in a way that may work on retry."""
+
+
+class PermanentFailure(Exception):
+    """The message can never be delivered as addressed (invalid number, address rejected...)."""
+
+
+class Backend:
+    def send(self, message: Outgoing) -> Delivery:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class DjangoEmailBackend(Backend):
+    """Email through Django's configured EMAIL_BACKEND (file backend in make run, SMTP in production)."""
+
+    def send(self, message: Outgoing) -> Delivery:
+        try:
+            EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[message.to],
+                headers={"X-Victimcare-Reference": message.reference},
+            ).send(fail_silently=False)
+        except (ConnectionError, TimeoutError, OSError) as e:
+            raise TemporaryFailure(str(e)) from e
+        return Delivery(status="sent")
+
+
+class FileSmsBackend(Backend):
+    """Development SMS: one text file per message under VC_SMS_FILE_PATH (var/sent-sms)."""
+
+    def send(self, message: Outgoing) -> Delivery:
+        folder = Path(getattr(settings, "VC_SMS_FILE_PATH", settings.VAR_DIR / "sent-sms"))
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+        (folder / f"{stamp}-{message.reference}.txt").write_text(f"To: {message.to}\n\n{message.body}\n")
+        return Delivery(status="delivered")
+
+
+def backend_for(channel: str) -> Backend:
+    path = {
+        "email": getattr(settings, "VC_EMAIL_BACKEND", "contacts.messaging.channels.DjangoEmailBackend"),
+        "sms": getattr(settings, "VC_SMS_BACKEND", "contacts.messaging.channels.FileSmsBackend"),
+    }.get(channel)
+    if path is None:
+        raise ValueError(f"No delivery backend for channel {channel!r}")
+    return import_string(path)()
