@@ -94,3 +94,30 @@ class Stage(models.TextChoices):
     BREACH = "breach", _("Overdue – escalated to supervisor")
     ESCALATION = "escalation", _("Still overdue – escalated to inspector")
     ABSENCE = "absence", _("Falls due while the officer is away")
+    DELIVERY_FAILED = "delivery_failed", _("A message to the victim could not be delivered")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal message")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+
+
+class MessageKind(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic standard message")
+    OFFICER = "officer", _("Message from the officer")
+    ALERT = "alert", _("Alert (no case details)")
+
+
+class MessageStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft for the officer")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    TEMPORARY_FAILURE = "temporary_failure", _("Failed – will try again")
+    PERMANENT_FAILURE = "permanent_failure", _("Failed – will not be delivered")
+
+
+DELIVERABLE = [MessageStatus.QUEUED, MessageStatus.TEMPORARY_FAILURE]

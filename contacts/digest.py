@@ -41,12 +41,13 @@ SEVERITY = {Stage.REMINDER: 0, Stage.ABSENCE: 1, Stage.BREACH: 2, Stage.ESCALATI
 
 def most_serious_per_duty(items: list[StaffNotification]) -> list[StaffNotification]:
     """One line per duty: a catch-up run can find a duty both 'due soon' and overdue; say the worse."""
-    best: dict[int, StaffNotification] = {}
+    best: dict[str, StaffNotification] = {}
     for n in items:
-        kept = best.get(n.obligation_id)
+        key = f"m{n.message_id}" if n.message_id else f"o{n.obligation_id}"
+        kept = best.get(key)
         if kept is None or SEVERITY.get(n.stage, 0) > SEVERITY.get(kept.stage, 0):
-            best[n.obligation_id] = n
-    return sorted(best.values(), key=lambda n: n.obligation.due_at)
+            best[key] = n
+    return sorted(best.values(), key=lambda n: n.obligation.due_at if n.obligation_id else n.created_at)
 
 
 def digest_recipients() -> list[int]:

@@ -92,7 +92,7 @@ def meetable(cv: CrimeVictim) -> QuerySet[Obligation]:
 
 def inbox(user: User) -> QuerySet[StaffNotification]:
     return StaffNotification.objects.filter(recipient=user).select_related(
-        "obligation", "obligation__crime", "obligation__crime_victim__person"
+        "obligation", "obligation__crime", "message", "message__crime"
     )
 
 

@@ -48,3 +48,21 @@ def send_digests() -> int:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def send_digest(recipient_id: int) -> int:
     return digest.digest_send(recipient_id=recipient_id)
+
+
+@shared_task(acks_late=True)
+def deliver_message(message_id: int) -> bool:
+    from .messaging.outbox import message_deliver
+
+    return message_deliver(message_id=message_id)
+
+
+@shared_task(acks_late=True)
+def outbox_sweep() -> int:
+    """The database is the source of truth: whatever a lost task did not deliver is queued again here."""
+    from .messaging.outbox import outbox_sweep as sweep
+
+    ids = sweep()
+    for pk in ids:
+        deliver_message.delay(pk)
+    return len(ids)

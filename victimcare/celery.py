@@ -18,6 +18,8 @@ app.conf.beat_schedule = {
     "vcop-scan": {"task": "contacts.tasks.scan_tick", "schedule": 120.0},
     # One email per person per run with everything not yet emailed.
     "vcop-digest": {"task": "contacts.tasks.send_digests", "schedule": crontab(minute="*/5")},
+    # Victim messages: retries, and anything a lost task did not deliver.
+    "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": 60.0},
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
     "clear-expired-sessions": {
         "task": "victimcare.core.tasks.clear_expired_sessions",

@@ -1,0 +1,193 @@
+"""The outbox: queue a message in the caller's transaction, deliver it from a worker.
+
+Delivery claims a row atomically (queued/temporary_failure -> sending), so two workers or a retried task
+never send it twice. A worker that dies mid-send leaves the row in `sending`; the sweep returns it to the
+queue after SENDING_TIMEOUT (at-least-once: a provider may, rarely, get it twice). Temporary failures back
+off exponentially; after MAX_ATTEMPTS, or on a permanent failure, the officer in case is told and the duty
+stays open. A content message (portal or letter) that is sent meets its duty; alerts never do."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from cases.models import CrimeVictim
+from victimcare.accounts.models import User
+
+from ..constants import DELIVERABLE, Channel, MessageKind, MessageStatus, ObligationState, Stage
+from ..models import Message, Obligation, StaffNotification
+from .channels import Outgoing, PermanentFailure, TemporaryFailure, backend_for
+
+MAX_ATTEMPTS = 6
+SENDING_TIMEOUT = timedelta(minutes=10)
+CONTENT_CHANNELS = {Channel.PORTAL, Channel.LETTER}
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 4, 16, 64 minutes... capped at 6 hours."""
+    return min(timedelta(minutes=4 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+def message_queue(
+    *,
+    crime_victim: CrimeVictim,
+    channel: str,
+    body: str,
+    kind: str = MessageKind.AUTOMATIC,
+    to_address: str = "",
+    subject: str = "",
+    obligation: Obligation | None = None,
+    language: str = "en",
+    template_code: str = "",
+    template_version: int = 0,
+    not_before: datetime | None = None,
+    by: User | None = None,
+) -> Message:
+    """Write the outbox row (in the caller's transaction) and ask a worker to deliver it after commit."""
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    if kind == MessageKind.ALERT and obligation is not None:
+        raise ValueError("An alert carries no case details, so it cannot meet a duty.")
+    msg = Message.objects.create(
+        crime_id=crime_victim.crime_id,
+        crime_victim=crime_victim,
+        obligation=obligation,
+        kind=kind,
+        channel=channel,
+        language=language,
+        template_code=template_code,
+        template_version=template_version,
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        next_attempt_at=not_before or timezone.now(),
+        created_by=by,
+    )
+    if msg.next_attempt_at <= timezone.now():
+        from ..tasks import deliver_message
+
+        transaction.on_commit(lambda: deliver_message.delay(msg.pk))
+    return msg
+
+
+def _claim(message_id: int, now: datetime) -> Message | None:
+    claimed = Message.objects.filter(pk=message_id, status__in=DELIVERABLE, next_attempt_at__lte=now).update(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return Message.objects.select_related("crime").get(pk=message_id) if claimed else None
+
+
+def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
+    """Deliver one message if it is due. Returns whether this call did the delivery attempt."""
+    now = now or timezone.now()
+    msg = _claim(message_id, now)
+    if msg is None:
+        return False
+    try:
+        if msg.channel == Channel.PORTAL:
+            status, ref = MessageStatus.DELIVERED, ""  # it is in the victim's portal timeline now
+        elif msg.channel == Channel.LETTER:
+            status, ref = MessageStatus.SENT, ""  # handed to the print queue
+        else:
+            result = backend_for(msg.channel).send(
+                Outgoing(
+                    channel=msg.channel,
+                    to=msg.to_address,
+                    subject=msg.subject,
+                    body=msg.body,
+                    reference=str(msg.pk),
+                )
+            )
+            status, ref = result.status, result.provider_ref
+    except PermanentFailure as e:
+        _failed(msg, str(e), now)
+    except TemporaryFailure as e:
+        if msg.attempts >= MAX_ATTEMPTS:
+            _failed(msg, f"Gave up after {msg.attempts} attempts: {e}", now)
+        else:
+            Message.objects.filter(pk=msg.pk, status=MessageStatus.SENDING).update(
+                status=MessageStatus.TEMPORARY_FAILURE,
+                last_error=str(e)[:500],
+                next_attempt_at=now + backoff(msg.attempts),
+            )
+    else:
+        _succeeded(msg, status, ref, now)
+    return True
+
+
+@transaction.atomic
+def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> None:
+    fields = {"status": status, "provider_ref": provider_ref[:100], "sent_at": now, "last_error": ""}
+    if status == MessageStatus.DELIVERED:
+        fields["delivered_at"] = now
+    Message.objects.filter(pk=msg.pk).update(**fields)
+    if msg.kind != MessageKind.ALERT and msg.channel in CONTENT_CHANNELS:
+        _meet_duty(msg, now)
+
+
+def _meet_duty(msg: Message, at: datetime) -> None:
+    if msg.obligation_id is None:
+        return
+    ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)
+    if ob.state == ObligationState.OPEN and ob.rule.auto_message_allowed:
+        ob.state, ob.met_at, ob.met_on_time = ObligationState.MET, at, at <= ob.due_at
+        ob.save(update_fields=["state", "met_at", "met_on_time"])
+
+
+@transaction.atomic
+def _failed(msg: Message, error: str, now: datetime) -> None:
+    Message.objects.filter(pk=msg.pk).update(status=MessageStatus.PERMANENT_FAILURE, last_error=error[:500])
+    # The duty stays open; the officer in case (or, unallocated, nobody yet: the scan escalates) is told.
+    if msg.crime.oic_id:
+        StaffNotification.objects.bulk_create(
+            [
+                StaffNotification(
+                    recipient_id=msg.crime.oic_id,
+                    message=msg,
+                    obligation_id=msg.obligation_id,
+                    stage=Stage.DELIVERY_FAILED,
+                    created_at=now,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def delivery_receipt(*, reference: str, provider_ref: str, status: str, now: datetime | None = None) -> bool:
+    """Apply a provider's delivery receipt (e.g. GOV.UK Notify's callback). Returns False if unknown."""
+    now = now or timezone.now()
+    if not reference.isdigit():
+        return False
+    msg = Message.objects.select_related("crime").filter(pk=int(reference)).first()
+    if msg is None or (provider_ref and msg.provider_ref and provider_ref != msg.provider_ref):
+        return False
+    if status == "delivered":
+        Message.objects.filter(pk=msg.pk).exclude(status=MessageStatus.DELIVERED).update(
+            status=MessageStatus.DELIVERED, delivered_at=now
+        )
+    elif status == "permanent_failure" and msg.status != MessageStatus.PERMANENT_FAILURE:
+        _failed(msg, "The provider could not deliver it.", now)
+    elif status == "temporary_failure" and msg.status in (MessageStatus.SENT, MessageStatus.SENDING):
+        # The provider gave up after its own retries: try again from our side.
+        Message.objects.filter(pk=msg.pk).update(
+            status=MessageStatus.TEMPORARY_FAILURE,
+            next_attempt_at=now + backoff(msg.attempts),
+            last_error="The provider reported a temporary failure.",
+        )
+    return True
+
+
+def outbox_sweep(now: datetime | None = None) -> list[int]:
+    """Return stuck messages to the queue and list every message due for a delivery attempt."""
+    now = now or timezone.now()
+    Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - SENDING_TIMEOUT).update(
+        status=MessageStatus.TEMPORARY_FAILURE,
+        next_attempt_at=now,
+        last_error="The worker stopped while sending; trying again.",
+    )
+    return list(
+        Message.objects.filter(Q(status__in=DELIVERABLE), next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:5000]
+    )
