@@ -25,7 +25,19 @@ def digest_send(*, recipient_id: int, now=None) -> int:
             return 0
         user = User.objects.get(pk=recipient_id)
         marked = StaffNotification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
-        items = most_serious_per_duty(items)
+        if not user.is_active:
+            return 0  # a leaver gets nothing; the items are marked so they do not pile up
+        # Only cases the person may still see (restricted cases, a team they have left).
+        from .selectors import notifications_visible
+
+        visible = set(
+            notifications_visible(
+                user, StaffNotification.objects.filter(pk__in=[n.pk for n in items])
+            ).values_list("pk", flat=True)
+        )
+        items = most_serious_per_duty([n for n in items if n.pk in visible])
+        if not items:
+            return 0
         context = {"user": user, "items": items, "base_url": settings.SITE_URL}
         send_mail(
             subject=f"Victim care: {len(items)} dut{'ies' if len(items) != 1 else 'y'} need your attention",

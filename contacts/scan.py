@@ -96,6 +96,30 @@ def _recipients(stage: str, rows: list[tuple[int, int | None, int, int]]) -> lis
     return pairs
 
 
+def allowed_recipients(pairs: list[tuple[int, int]], crime_of: dict[int, int]) -> list[tuple[int, int]]:
+    """Drop inactive staff, and anyone not named on a restricted case (they may not know it exists)."""
+    from cases.models import Crime
+    from victimcare.accounts.models import User
+
+    users = {u for _, u in pairs}
+    active = set(User.objects.filter(pk__in=users, is_active=True).values_list("pk", flat=True))
+    restricted = set(
+        Crime.objects.filter(pk__in=set(crime_of.values()), is_restricted=True).values_list("pk", flat=True)
+    )
+    named = set()
+    if restricted:
+        named = set(
+            Crime.named_users.through.objects.filter(crime_id__in=restricted).values_list(
+                "crime_id", "user_id"
+            )
+        )
+    return [
+        (o, u)
+        for o, u in pairs
+        if u in active and (crime_of[o] not in restricted or (crime_of[o], u) in named)
+    ]
+
+
 class _Contended(Exception):
     """Another claimant marked some of our rows between select and update (only without SKIP LOCKED)."""
 
@@ -147,11 +171,18 @@ def _chunk_postgres(stage: str, now: datetime, chunk: int) -> int:
             WHERE o.id = due.id AND o.{mark} IS NULL
             RETURNING o.id, o.owner_id, o.crime_id
         ), m AS (
-            SELECT marked.id, marked.owner_id, c.team_id, c.bcu_id
+            SELECT marked.id, marked.owner_id, c.id AS crime_id, c.team_id, c.bcu_id, c.is_restricted
             FROM marked JOIN cases_crime c ON c.id = marked.crime_id
         ), ins AS (
             INSERT INTO contacts_staffnotification (recipient_id, obligation_id, stage, created_at)
             SELECT t.user_id, t.id, %(stage)s, %(now)s FROM ({_SQL_TARGETS[stage]}) t
+            JOIN m ON m.id = t.id
+            JOIN accounts_user u ON u.id = t.user_id AND u.is_active
+            -- A restricted case is only ever named to the people named on it.
+            WHERE NOT m.is_restricted OR EXISTS (
+                SELECT 1 FROM cases_crime_named_users nu
+                WHERE nu.crime_id = m.crime_id AND nu.user_id = t.user_id
+            )
             ON CONFLICT DO NOTHING RETURNING 1
         )
         SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM ins)"""  # noqa: S608 (constants only)
@@ -175,7 +206,9 @@ def run_chunk(stage: str, now: datetime, chunk: int = CHUNK) -> int:
                 qs = Obligation.objects.filter(spec.ready).order_by(spec.due_field)
                 if connection.features.has_select_for_update_skip_locked:
                     qs = qs.select_for_update(skip_locked=True, of=("self",))
-                rows = list(qs.values_list("id", "owner_id", "crime__team_id", "crime__bcu_id")[:chunk])
+                rows = list(
+                    qs.values_list("id", "owner_id", "crime__team_id", "crime__bcu_id", "crime_id")[:chunk]
+                )
                 if not rows:
                     return 0
                 ids = [r[0] for r in rows]
@@ -187,7 +220,9 @@ def run_chunk(stage: str, now: datetime, chunk: int = CHUNK) -> int:
                 StaffNotification.objects.bulk_create(
                     [
                         StaffNotification(obligation_id=o, recipient_id=u, stage=stage, created_at=now)
-                        for o, u in _recipients(stage, rows)
+                        for o, u in allowed_recipients(
+                            _recipients(stage, [r[:4] for r in rows]), {r[0]: r[4] for r in rows}
+                        )
                     ],
                     ignore_conflicts=True,
                 )
@@ -231,21 +266,21 @@ def absence_check(now: datetime, lookahead_days: int = ABSENCE_LOOKAHEAD_DAYS) -
             ),
         )
         .exclude(Exists(StaffNotification.objects.filter(obligation_id=OuterRef("pk"), stage=Stage.ABSENCE)))
-        .values_list("id", "owner_id", "due_at", "crime__team_id")
+        .values_list("id", "owner_id", "due_at", "crime__team_id", "crime_id")
     )
     due_while_away = [
-        (ob_id, team_id)
-        for ob_id, owner_id, due, team_id in rows
+        (ob_id, team_id, crime_id)
+        for ob_id, owner_id, due, team_id, crime_id in rows
         if any(s <= max(timezone.localdate(due), today) <= e for s, e in by_user[owner_id])
     ]
     if not due_while_away:
         return 0
-    sups = _team_supervisors({t for _, t in due_while_away})
+    sups = _team_supervisors({t for _, t, _ in due_while_away})
+    pairs = [(o, u) for o, t, _ in due_while_away for u in sups.get(t, [])]
     StaffNotification.objects.bulk_create(
         [
             StaffNotification(obligation_id=o, recipient_id=u, stage=Stage.ABSENCE, created_at=now)
-            for o, t in due_while_away
-            for u in sups.get(t, [])
+            for o, u in allowed_recipients(pairs, {o: c for o, _, c in due_while_away})
         ],
         ignore_conflicts=True,
     )

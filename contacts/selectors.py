@@ -90,14 +90,24 @@ def meetable(cv: CrimeVictim) -> QuerySet[Obligation]:
     )
 
 
+def notifications_visible(user: User, qs: QuerySet[StaffNotification]) -> QuerySet[StaffNotification]:
+    """Only notifications about cases the user may still see (a restricted case, a team they left)."""
+    visible = cases_visible_to(user)
+    return qs.filter(
+        Q(obligation__crime__in=visible) | Q(obligation__isnull=True, message__crime__in=visible)
+    )
+
+
 def inbox(user: User) -> QuerySet[StaffNotification]:
-    return StaffNotification.objects.filter(recipient=user).select_related(
+    return notifications_visible(user, StaffNotification.objects.filter(recipient=user)).select_related(
         "obligation", "obligation__crime", "message", "message__crime"
     )
 
 
 def unread_count(user: User) -> int:
-    return StaffNotification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_visible(
+        user, StaffNotification.objects.filter(recipient=user, read_at__isnull=True)
+    ).count()
 
 
 def absences_visible_to(user: User) -> QuerySet[Absence]:

@@ -514,6 +514,10 @@ def contact_log(
         errors.add("obligations", "Choose only duties of this victim on this case.")
     elif any(o.state != ObligationState.OPEN for o in chosen):
         errors.add("obligations", "One of the chosen duties has already been met or closed. Reload the page.")
+    elif occurred_at and any(o.triggered_at > occurred_at for o in chosen):
+        errors.add(
+            "obligations", "This contact was before one of the chosen duties began, so it cannot meet it."
+        )
     errors.raise_if_any()
 
     contact = Contact.objects.create(
@@ -531,12 +535,14 @@ def contact_log(
     met = chosen + list(
         Obligation.objects.select_for_update()
         .filter(crime_victim=crime_victim, state=ObligationState.OPEN, trigger=Trigger.PLAN)
+        .filter(triggered_at__lte=occurred_at)  # a back-dated contact cannot meet a later duty
         .exclude(pk__in=ids)
     )
     if about_closure:
         met += list(
             Obligation.objects.select_for_update()
             .filter(crime_victim=crime_victim, state=ObligationState.OPEN, code="CLOSURE")
+            .filter(triggered_at__lte=occurred_at)
             .exclude(pk__in=[o.pk for o in met])
         )
     _meet(met, at=occurred_at, contact=contact)

@@ -28,11 +28,32 @@ from .models import Obligation
 PAGE = 50
 
 
+def _int_or_none(value: str | None) -> int | None:
+    # str.isdigit() accepts characters such as "²" that int() refuses.
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _audit_victim(request, crime, cv) -> None:
+    access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
+
+
 def _worklist(request, qs, *, title, nav, extra=None):
     now, cal = timezone.now(), services.working_calendar()
     counts = selectors.rag_counts(qs.order_by(), now, cal)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_rag(page.object_list, now, cal)
+    if page.object_list:
+        # The list shows victims' names: that is a look at personal data, recorded like any other.
+        access_record(
+            request=request,
+            rows=[
+                (AccessAction.VICTIM_VIEWED, ob.crime_id, ob.crime_victim.person_id)
+                for ob in page.object_list
+            ],
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,8 +81,7 @@ def team_work(request):
     officers = User.objects.filter(
         team__in=case_selectors.teams_recordable_by(user), role__in=list(OIC_ROLES), is_active=True
     ).order_by("last_name", "first_name")
-    owner_id = request.GET.get("officer")
-    owner_id = int(owner_id) if owner_id and owner_id.isdigit() else None
+    owner_id = _int_or_none(request.GET.get("officer"))
     overdue = request.GET.get("overdue") == "1"
     qs = selectors.team_work(user, owner_id=owner_id, overdue_before=timezone.now() if overdue else None)
     title = "BCU work" if user.role == Role.INSPECTOR else "Team work"
@@ -91,14 +111,12 @@ def _victim(request, ref, cv_id):
 def contact_new(request, ref, cv_id):
     crime, cv = _victim(request, ref, cv_id)
     meetable = selectors.meetable(cv)
-    chosen = request.GET.get("obligation")
+    chosen = _int_or_none(request.GET.get("obligation"))
     initial = {
         "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
-        "obligations": [int(chosen)] if chosen and chosen.isdigit() else [o.pk for o in meetable],
+        "obligations": [chosen] if chosen else [o.pk for o in meetable],
     }
     form = ContactForm(request.POST or None, obligations=meetable, initial=initial)
-    if request.method == "GET":
-        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -122,6 +140,7 @@ def contact_new(request, ref, cv_id):
             else:
                 messages.success(request, "Attempt logged. It meets no duty: they stay open.")
             return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
+    _audit_victim(request, crime, cv)
     return render(request, "contacts/contact_new.html", {"crime": crime, "cv": cv, "form": form})
 
 
@@ -161,8 +180,6 @@ def plan_edit(request, ref, cv_id):
             "method_1": person.preferred_contact_method,
         }
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "GET":
-        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         data = {
             **{
@@ -182,6 +199,7 @@ def plan_edit(request, ref, cv_id):
             messages.success(request, f"Contact plan saved for {person.full_name}.")
             return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
     history = plan.changes.select_related("changed_by")[:50] if plan else []
+    _audit_victim(request, crime, cv)
     return render(
         request,
         "contacts/plan.html",
@@ -205,6 +223,7 @@ def obligation_waive(request, ref, obligation_id):
         else:
             messages.success(request, "Duty waived. The reason is recorded.")
             return redirect(crime.get_absolute_url() + f"#victim-{ob.crime_victim_id}")
+    _audit_victim(request, crime, ob.crime_victim)
     return render(request, "contacts/waive.html", {"crime": crime, "ob": ob, "form": form})
 
 
@@ -221,13 +240,14 @@ def eligibility_add(request, ref, cv_id):
         else:
             messages.success(request, "Reason added. New duties for this victim use the enhanced limits.")
             return redirect(crime.get_absolute_url() + f"#victim-{cv.id}")
+    _audit_victim(request, crime, cv)
     return render(request, "contacts/eligibility.html", {"crime": crime, "cv": cv, "form": form})
 
 
 @login_required
 def care_card(request, ref, cv_id):
     crime, cv = _victim(request, ref, cv_id)
-    access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
+    _audit_victim(request, crime, cv)
     from referrals.models import SupportOrganisation
 
     orgs = SupportOrganisation.objects.filter(active=True).filter(
