@@ -138,6 +138,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="victimcare@demo.poli
 # Used in emails to link back to the service.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- Delivery channels for victim messages / GOV.UK Notify ----------------------------------------
+VC_EMAIL_BACKEND = env.str("VC_EMAIL_BACKEND", default="contacts.messaging.channels.DjangoEmailBackend")
+VC_SMS_BACKEND = env.str("VC_SMS_BACKEND", default="contacts.messaging.channels.FileSmsBackend")
+VC_SMS_FILE_PATH = env.str("VC_SMS_FILE_PATH", default=str(VAR_DIR / "sent-sms"))
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_EMAIL_REPLY_TO_ID = env.str("NOTIFY_EMAIL_REPLY_TO_ID", default="")
+NOTIFY_SMS_SENDER_ID = env.str("NOTIFY_SMS_SENDER_ID", default="")
+# Notify sends this as "Authorization: Bearer <token>" on delivery receipts; empty disables the endpoint.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

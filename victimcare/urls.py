@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases.forms import SignInForm
 from cases.views import home
+from contacts.messaging.callbacks import notify_delivery_status
 from victimcare.core.views import health
 
 admin.site.site_header = "Victim care administration"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("", include("contacts.urls")),
+    path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
     path("api/", include("cases.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
