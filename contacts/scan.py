@@ -134,17 +134,22 @@ def _claimed(stage: str, n: int) -> None:
 # escalation -> the BCU's inspectors (or, with none, the supervisors).
 _SQL_TARGETS = {
     Stage.REMINDER: """
-        SELECT m.id, m.owner_id AS user_id FROM m WHERE m.owner_id IS NOT NULL
-        UNION ALL SELECT m.id, s.user_id FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
+        SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL
+        UNION ALL SELECT m.id, s.user_id, m.crime_id, m.is_restricted
+        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
         WHERE m.owner_id IS NULL""",
     Stage.BREACH: """
-        SELECT m.id, m.owner_id AS user_id FROM m WHERE m.owner_id IS NOT NULL
-        UNION SELECT m.id, s.user_id FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
-        UNION SELECT m.id, i.user_id FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
+        SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL
+        UNION SELECT m.id, s.user_id, m.crime_id, m.is_restricted
+        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
+        UNION SELECT m.id, i.user_id, m.crime_id, m.is_restricted
+        FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
         WHERE NOT EXISTS (SELECT 1 FROM accounts_team_supervisors s WHERE s.team_id = m.team_id)""",
     Stage.ESCALATION: """
-        SELECT m.id, i.user_id FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
-        UNION SELECT m.id, s.user_id FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
+        SELECT m.id, i.user_id, m.crime_id, m.is_restricted
+        FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
+        UNION SELECT m.id, s.user_id, m.crime_id, m.is_restricted
+        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
         WHERE NOT EXISTS (SELECT 1 FROM accounts_bcu_inspectors i WHERE i.bcu_id = m.bcu_id)""",
 }
 _SQL_READY = {
@@ -176,17 +181,19 @@ def _chunk_postgres(stage: str, now: datetime, chunk: int) -> int:
         ), ins AS (
             INSERT INTO contacts_staffnotification (recipient_id, obligation_id, stage, created_at)
             SELECT t.user_id, t.id, %(stage)s, %(now)s FROM ({_SQL_TARGETS[stage]}) t
-            JOIN m ON m.id = t.id
-            JOIN accounts_user u ON u.id = t.user_id AND u.is_active
-            -- A restricted case is only ever named to the people named on it.
-            WHERE NOT m.is_restricted OR EXISTS (
+            -- Only active staff; a restricted case only ever to the people named on it.
+            WHERE EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = t.user_id AND u.is_active)
+            AND (NOT t.is_restricted OR EXISTS (
                 SELECT 1 FROM cases_crime_named_users nu
-                WHERE nu.crime_id = m.crime_id AND nu.user_id = t.user_id
-            )
+                WHERE nu.crime_id = t.crime_id AND nu.user_id = t.user_id
+            ))
             ON CONFLICT DO NOTHING RETURNING 1
         )
         SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM ins)"""  # noqa: S608 (constants only)
     with transaction.atomic(), connection.cursor() as cur:
+        # The planner's cost estimate for this statement is large (it cannot know how few rows are due),
+        # which would make PostgreSQL JIT-compile it on every chunk: ~0.7 s for ~1 ms of work.
+        cur.execute("SET LOCAL jit = off")
         cur.execute(sql, {"now": now, "chunk": chunk, "stage": str(stage)})
         claimed, _inserted = cur.fetchone()
         if claimed:
