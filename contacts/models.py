@@ -300,6 +300,28 @@ class Obligation(models.Model):
         return self.state == ObligationState.OPEN
 
 
+class MessageTemplate(TimestampedModel):
+    """A standard message in one language, versioned: a new wording is a new version, so a sent message
+    always records exactly which words it used. Bodies use Django template syntax over a fixed context
+    (see contacts.messaging.templates)."""
+
+    code = models.CharField(max_length=40)
+    language = models.CharField(max_length=5, choices=[("en", "English"), ("cy", "Cymraeg")])
+    version = models.PositiveIntegerField(default=1)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "language", "version"], name="template_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.language}) v{self.version}"
+
+
 class Message(models.Model):
     """The outbox: every message to a victim is first a row here, written in the same transaction as its
     cause. Workers deliver rows and record status and errors on them; a lost task or a broker outage

@@ -1,0 +1,80 @@
+"""Rendering standard messages: the newest active version of a template in the victim's language, with
+a fixed, known context. Values are data, never template code: a victim's name containing "{{" is shown
+as typed."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import Context, Engine
+
+from ..models import MessageTemplate
+
+# Plain text: nothing is HTML-escaped (letters, SMS, email bodies). The portal escapes on display.
+_ENGINE = Engine(
+    autoescape=False, libraries={}, builtins=["django.template.defaultfilters", "django.template.defaulttags"]
+)
+CONTEXT_KEYS = {
+    "victim_name",
+    "crime_reference",
+    "oic_name",
+    "oic_phone",
+    "oic_email",
+    "oic_pattern",
+    "force_name",
+    "next_steps",
+    "details",
+    "portal_url",
+}
+LANGUAGES = ("en", "cy")
+
+
+class TemplateMissing(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    code: str
+    language: str
+    version: int
+    subject: str
+    body: str
+
+
+def render(code: str, language: str, context: dict[str, str]) -> Rendered:
+    unknown = set(context) - CONTEXT_KEYS
+    if unknown:
+        raise ValueError(f"Unknown message context keys: {', '.join(sorted(unknown))}")
+    language = language if language in LANGUAGES else "en"
+    tpl = (
+        MessageTemplate.objects.filter(code=code, language=language, active=True).order_by("-version").first()
+    )
+    if tpl is None:
+        raise TemplateMissing(f"No active template {code!r} in {language!r}.")
+    values = {
+        "force_name": settings.FORCE_NAME,
+        **{k: "" for k in CONTEXT_KEYS if k != "force_name"},
+        **context,
+    }
+    ctx = Context(values, autoescape=False)
+    subject = _ENGINE.from_string(tpl.subject).render(ctx).strip() if tpl.subject else ""
+    body = _ENGINE.from_string(tpl.body).render(ctx).strip()
+    return Rendered(code=code, language=language, version=tpl.version, subject=subject, body=body)
+
+
+def context_for(crime, person, *, details: str = "", portal_url: str = "") -> dict[str, str]:
+    """The standard personalisation: title and surname, the officer's details, what happens next."""
+    from ..selectors import next_steps
+
+    oic = crime.oic
+    return {
+        "victim_name": person.formal_name,
+        "crime_reference": crime.reference,
+        "oic_name": oic.display_name if oic else "",
+        "oic_phone": oic.contact_phone if oic else "",
+        "oic_email": (oic.contact_email or oic.email) if oic else "",
+        "oic_pattern": oic.working_pattern if oic else "",
+        "next_steps": next_steps(crime),
+        "details": details,
+        "portal_url": portal_url or f"{settings.SITE_URL}/portal/",
+    }
