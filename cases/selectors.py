@@ -108,11 +108,26 @@ def repeat_victim_counts(user: User, person_ids: list[int], exclude_crime_id: in
     return {r["person_id"]: r["n"] for r in rows}
 
 
-def officers_assignable(*, crime: Crime) -> QuerySet[User]:
-    """Officers the case can be (re)allocated to: active officers and supervisors in its team."""
-    return User.objects.filter(team_id=crime.team_id, is_active=True, role__in=list(OIC_ROLES)).order_by(
+def crime_victim_get(*, user: User, ref: str, cv_id: int) -> tuple[Crime, CrimeVictim]:
+    """A victim on a case the user may see, or 404 (a victim id from another case is a 404 too)."""
+    from django.shortcuts import get_object_or_404
+
+    crime = case_get(user=user, ref=ref)
+    cv = get_object_or_404(CrimeVictim.objects.select_related("person"), pk=cv_id, crime=crime)
+    cv.crime = crime
+    return crime, cv
+
+
+def officers_in(teams) -> QuerySet[User]:
+    """Active officers and supervisors (people who can hold a case) in these teams."""
+    return User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).order_by(
         "last_name", "first_name"
     )
+
+
+def officers_assignable(*, crime: Crime) -> QuerySet[User]:
+    """Officers the case can be (re)allocated to: those in its team."""
+    return officers_in([crime.team_id])
 
 
 def can_view_access_log(user: User, crime: Crime) -> bool:

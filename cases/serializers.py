@@ -8,13 +8,12 @@ touch the database beyond what the view has already select_related / prefetched.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 
 from .constants import VictimRole
 from .events import RECORDABLE
 from .models import CaseEvent, Crime, CrimeVictim, Offence, Person
-from .selectors import teams_recordable_by
+from .selectors import officers_in, teams_recordable_by
 from .services import PERSON_FIELDS, VictimInput
 
 MAX_VICTIMS = 20  # the same cap as the web form's victim formset
@@ -245,9 +244,7 @@ class CrimeCreateSerializer(serializers.Serializer):
             teams = teams_recordable_by(request.user)
             self.fields["team"].queryset = teams
             # Only officers the caller could allocate to: an id outside that is "not found", never a name.
-            self.fields["oic"].queryset = User.objects.filter(
-                team__in=teams, is_active=True, role__in=list(OIC_ROLES)
-            )
+            self.fields["oic"].queryset = officers_in(teams)
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)

@@ -8,14 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contacts.selectors import case_duties
 from contacts.services import working_calendar
-from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
-from victimcare.accounts.models import User
+from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
 
@@ -34,7 +33,7 @@ from .forms import (
     apply_service_errors,
     event_details_form,
 )
-from .models import CrimeVictim, VictimChange
+from .models import VictimChange
 
 PAGE_SIZE = 25
 
@@ -109,9 +108,7 @@ def _single_values(post, prefix: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     teams = selectors.teams_recordable_by(request.user).select_related("bcu")
-    officers = User.objects.filter(team__in=teams, is_active=True, role__in=list(OIC_ROLES)).select_related(
-        "team"
-    )
+    officers = selectors.officers_in(teams).select_related("team")
     data = request.POST if request.method == "POST" else None
     form = CrimeForm(
         data,
@@ -279,16 +276,9 @@ def case_allocate(request, ref: str):
     return render(request, "cases/allocate.html", {"crime": crime, "form": form})
 
 
-def _crime_victim(request, ref: str, cv_id: int):
-    crime = selectors.case_get(user=request.user, ref=ref)
-    cv = get_object_or_404(CrimeVictim.objects.select_related("person"), pk=cv_id, crime=crime)
-    cv.crime = crime
-    return crime, cv
-
-
 @login_required
 def victim_detail(request, ref: str, cv_id: int):
-    crime, cv = _crime_victim(request, ref, cv_id)
+    crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     history = list(
         VictimChange.objects.filter(
             person=cv.person, crime__in=selectors.cases_visible_to(request.user)
@@ -310,7 +300,7 @@ def victim_detail(request, ref: str, cv_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def victim_edit(request, ref: str, cv_id: int):
-    crime, cv = _crime_victim(request, ref, cv_id)
+    crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     form = PersonForm(request.POST or None, instance=cv.person)
     if request.method == "GET":
         access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
@@ -354,7 +344,7 @@ def victim_add(request, ref: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs_assessment(request, ref: str, cv_id: int):
-    crime, cv = _crime_victim(request, ref, cv_id)
+    crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     instance = getattr(cv, "needs_assessment", None) if hasattr(cv, "needs_assessment") else None
     form = NeedsAssessmentForm(request.POST or None, instance=instance)
     if request.method == "GET":

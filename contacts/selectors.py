@@ -126,21 +126,6 @@ def absences_visible_to(user: User) -> QuerySet[Absence]:
     )
 
 
-def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
-    from victimcare.accounts.constants import Role
-
-    if user.role == Role.ADMIN:
-        return User.objects.filter(is_active=True, team__isnull=False)
-    q = Q(pk=user.pk)
-    if user.role == Role.SUPERVISOR:
-        q |= Q(team__supervisors=user)
-    elif user.role == Role.INSPECTOR:
-        q |= Q(team__bcu__inspectors=user)
-    return User.objects.filter(pk__in=User.objects.filter(q, is_active=True).values("pk")).order_by(
-        "last_name"
-    )
-
-
 def cover_needed(user: User, now: datetime, horizon_days: int = 14) -> list[Obligation]:
     """Open obligations in cases the user can see, due within the horizon (or overdue), whose officer is
     away on the day they fall due (or today, if already overdue)."""

@@ -165,13 +165,16 @@ def plan_period(rule: Rule, cv: CrimeVictim) -> int | None:
     return rule.period_days or agreed
 
 
+def _with_context(qs):
+    """Victims with everything the rules read: the person, needs assessment, plan, added reasons."""
+    return qs.select_related("person", "needs_assessment", "contact_plan").prefetch_related(
+        "added_eligibility"
+    )
+
+
 def _victims(crime: Crime, victims: list[CrimeVictim] | None) -> list[CrimeVictim]:
     if victims is None:
-        victims = list(
-            crime.victims.select_related("person", "needs_assessment", "contact_plan").prefetch_related(
-                "added_eligibility"
-            )
-        )
+        victims = list(_with_context(crime.victims.all()))
     for cv in victims:
         cv.crime = crime
     return victims
@@ -248,7 +251,9 @@ def obligations_create(
 # --- hooks called by the case services (same transaction as their cause) -------------------------
 def on_victims_added(*, crime: Crime, victims: list[CrimeVictim], at: datetime) -> list[Obligation]:
     book, cal = load_rulebook(), working_calendar()
-    victims = _victims(crime, [CrimeVictim.objects.select_related("person").get(pk=cv.pk) for cv in victims])
+    victims = _victims(
+        crime, list(_with_context(CrimeVictim.objects.filter(pk__in=[cv.pk for cv in victims])))
+    )
     made = obligations_create(
         crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=victims, book=book, cal=cal
     )
@@ -404,11 +409,7 @@ def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> No
 
 
 def _fresh(cv: CrimeVictim) -> CrimeVictim:
-    return (
-        CrimeVictim.objects.select_related("person", "needs_assessment", "contact_plan")
-        .prefetch_related("added_eligibility")
-        .get(pk=cv.pk)
-    )
+    return _with_context(CrimeVictim.objects.all()).get(pk=cv.pk)
 
 
 def enhanced_reassess(*, crime_victim: CrimeVictim) -> int:
@@ -623,7 +624,7 @@ def _replan_updates(cv: CrimeVictim, now: datetime) -> None:
             state=ObligationState.NOT_REQUIRED, closed_reason="Replaced after the contact plan changed."
         )
     if crime.status != CrimeStatus.CLOSED:
-        cv = CrimeVictim.objects.select_related("person", "needs_assessment", "contact_plan").get(pk=cv.pk)
+        cv = _fresh(cv)
         obligations_create(
             crime=crime,
             trigger=Trigger.PLAN,

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import apply_service_errors
-from cases.models import CrimeVictim
 from cases.views import case_worker_required
-from victimcare.accounts.constants import OIC_ROLES, Role
-from victimcare.accounts.models import User
+from victimcare.accounts.constants import Role
+from victimcare.accounts.selectors import people_user_may_record_absence_for
 from victimcare.accounts.services import absence_record
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
@@ -78,9 +77,7 @@ def my_work(request):
 @case_worker_required
 def team_work(request):
     user = request.user
-    officers = User.objects.filter(
-        team__in=case_selectors.teams_recordable_by(user), role__in=list(OIC_ROLES), is_active=True
-    ).order_by("last_name", "first_name")
+    officers = case_selectors.officers_in(case_selectors.teams_recordable_by(user))
     owner_id = _int_or_none(request.GET.get("officer"))
     overdue = request.GET.get("overdue") == "1"
     qs = selectors.team_work(user, owner_id=owner_id, overdue_before=timezone.now() if overdue else None)
@@ -99,17 +96,10 @@ def team_work(request):
     )
 
 
-def _victim(request, ref, cv_id):
-    crime = case_selectors.case_get(user=request.user, ref=ref)
-    cv = get_object_or_404(CrimeVictim.objects.select_related("person"), pk=cv_id, crime=crime)
-    cv.crime = crime
-    return crime, cv
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_new(request, ref, cv_id):
-    crime, cv = _victim(request, ref, cv_id)
+    crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     meetable = selectors.meetable(cv)
     chosen = _int_or_none(request.GET.get("obligation"))
     initial = {
@@ -147,7 +137,7 @@ def contact_new(request, ref, cv_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, ref, cv_id):
-    crime, cv = _victim(request, ref, cv_id)
+    crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     plan = getattr(cv, "contact_plan", None) if hasattr(cv, "contact_plan") else None
     person = cv.person
     if plan:
@@ -230,7 +220,7 @@ def obligation_waive(request, ref, obligation_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def eligibility_add(request, ref, cv_id):
-    crime, cv = _victim(request, ref, cv_id)
+    crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,7 +236,7 @@ def eligibility_add(request, ref, cv_id):
 
 @login_required
 def care_card(request, ref, cv_id):
-    crime, cv = _victim(request, ref, cv_id)
+    crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     _audit_victim(request, crime, cv)
     from referrals.models import SupportOrganisation
 
@@ -280,7 +270,7 @@ def inbox(request):
 @case_worker_required
 @require_http_methods(["GET", "POST"])
 def absences(request):
-    people = selectors.people_user_may_record_absence_for(request.user)
+    people = people_user_may_record_absence_for(request.user)
     form = AbsenceForm(request.POST or None, people=people, initial={"user": request.user.pk})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
@@ -319,9 +309,7 @@ def cover(request):
             ob.crime_id,
             {"crime": ob.crime, "owner": ob.owner, "away_until": ob.away_until, "obligations": []},
         )["obligations"].append(ob)
-    officers = User.objects.filter(
-        team__in=case_selectors.teams_recordable_by(request.user), role__in=list(OIC_ROLES), is_active=True
-    ).order_by("last_name")
+    officers = case_selectors.officers_in(case_selectors.teams_recordable_by(request.user))
     form = ReallocateForm(
         request.POST or None,
         officers=officers,

@@ -5,18 +5,9 @@ from django.utils import timezone
 
 from victimcare.core.errors import Errors
 
-from .constants import AbsenceKind, Role
+from .constants import AbsenceKind
 from .models import Absence, User
-
-
-def _may_record_for(by: User, user: User) -> bool:
-    if by.pk == user.pk or by.role == Role.ADMIN:
-        return True
-    if by.role == Role.SUPERVISOR:
-        return user.team_id is not None and user.team.supervisors.filter(pk=by.pk).exists()
-    if by.role == Role.INSPECTOR:
-        return user.team_id is not None and user.team.bcu.inspectors.filter(pk=by.pk).exists()
-    return False
+from .selectors import people_user_may_record_absence_for
 
 
 @transaction.atomic
@@ -35,7 +26,7 @@ def absence_record(
     errors = Errors()
     if user is None:
         errors.add("user", "Choose whose absence this is.")
-    elif not _may_record_for(by, user):
+    elif user.pk != by.pk and not people_user_may_record_absence_for(by).filter(pk=user.pk).exists():
         errors.add("user", "You can only record absences for yourself or the people you supervise.")
     if kind not in AbsenceKind.values:
         errors.add("kind", "Choose the kind of absence.")
