@@ -323,7 +323,15 @@ class CaseEvent(models.Model):
         help_text="When it happened (for Witness Care Unit information: when received)."
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the victim recorded it through the portal (e.g. a request for a review).",
+    )
+    by_victim = models.BooleanField(default=False)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -380,3 +388,34 @@ class VictimChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class PropertyStatus(models.TextChoices):
+    STOLEN = "stolen", "Stolen"
+    DAMAGED = "damaged", "Damaged"
+    RECOVERED = "recovered", "Recovered"
+
+
+class PropertyItem(TimestampedModel):
+    """Property recorded as stolen or damaged. The victim can correct or add to it through the portal; every
+    change is kept in `history`."""
+
+    crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="property_items")
+    crime_victim = models.ForeignKey(
+        "CrimeVictim", on_delete=models.PROTECT, null=True, blank=True, related_name="property_items"
+    )
+    description = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=PropertyStatus.choices, default=PropertyStatus.STOLEN)
+    value_pounds = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    serial_number = models.CharField(max_length=100, blank=True)
+    victim_notes = models.TextField(blank=True, validators=text_limit(2000))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = models.JSONField(default=list, blank=True, help_text="[{at, by, changes: {field: [old, new]}}]")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.status})"

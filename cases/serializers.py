@@ -292,7 +292,7 @@ class EventDetailLineSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
-    recorded_by = OfficerRefSerializer(read_only=True)
+    recorded_by = OfficerRefSerializer(read_only=True, allow_null=True)
     officer = OfficerRefSerializer(read_only=True, allow_null=True, help_text="Allocation events only.")
     details = serializers.DictField(
         read_only=True, help_text="The event's details; fields depend on the code."

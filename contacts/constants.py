@@ -95,6 +95,8 @@ class Stage(models.TextChoices):
     ESCALATION = "escalation", _("Still overdue – escalated to inspector")
     ABSENCE = "absence", _("Falls due while the officer is away")
     DELIVERY_FAILED = "delivery_failed", _("A message to the victim could not be delivered")
+    VICTIM_MESSAGE = "victim_message", _("The victim sent something through the portal")
+    DRAFT_READY = "draft_ready", _("A message needs a personal contact: a draft is ready")
 
 
 class Channel(models.TextChoices):
@@ -108,6 +110,8 @@ class MessageKind(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic standard message")
     OFFICER = "officer", _("Message from the officer")
     ALERT = "alert", _("Alert (no case details)")
+    VICTIM = "victim", _("From the victim (portal)")
+    ACCOUNT = "account", _("Portal account (activation or password reset)")
 
 
 class MessageStatus(models.TextChoices):
@@ -121,3 +125,16 @@ class MessageStatus(models.TextChoices):
 
 
 DELIVERABLE = [MessageStatus.QUEUED, MessageStatus.TEMPORARY_FAILURE]
+
+
+class Topic(models.TextChoices):
+    """What a portal message is about (for messages from the victim, and officer replies)."""
+
+    GENERAL = "", _("General")
+    QUESTION = "question", _("Question")
+    ANSWER = "answer", _("Answer to a question")
+    STATEMENT = "statement", _("Victim Personal Statement")
+    FEEDBACK = "feedback", _("Feedback")
+    PROPERTY = "property", _("Property details")
+    PREFERENCES = "preferences", _("Contact preferences")
+    REVIEW = "review", _("Request for a review (VRR)")

@@ -19,6 +19,7 @@ from .constants import (
     ObligationState,
     RuleSetKind,
     Stage,
+    Topic,
     Trigger,
 )
 
@@ -357,6 +358,14 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    topic = models.CharField(max_length=20, choices=Topic.choices, blank=True)
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    read_at = models.DateTimeField(null=True, blank=True, help_text="When the victim first read it.")
+    letter_format = models.CharField(
+        max_length=20, choices=Format.choices, blank=True, help_text="Letters only: standard or large print."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "victimcare.core",
     "cases",
     "contacts",
+    "portal",
     "referrals",
     "surveys",
 ]
