@@ -218,6 +218,18 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# --- Victim portal ------------------------------------------------------------------------------
+# Portal sessions end after this much inactivity (issue 4: 15 minutes).
+PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)
+PORTAL_ACTIVATION_HOURS = env.int("PORTAL_ACTIVATION_HOURS", default=72)
+PORTAL_RESET_MINUTES = env.int("PORTAL_RESET_MINUTES", default=60)
+# Force setting: offer the portal to every victim who has an email address marked safe, without the
+# officer ticking "offer the portal" on the record-crime form.
+PORTAL_OPT_IN_ALL_SAFE_EMAIL = env.bool("PORTAL_OPT_IN_ALL_SAFE_EMAIL", default=False)
+# Sign-in: this many failures for one crime reference, or from one address, within the window locks out.
+PORTAL_SIGN_IN_LIMIT = env.int("PORTAL_SIGN_IN_LIMIT", default=5)
+PORTAL_SIGN_IN_WINDOW_SECONDS = env.int("PORTAL_SIGN_IN_WINDOW_SECONDS", default=15 * 60)
+
 # Service name and the force shown in the header.
 FORCE_NAME = env.str("FORCE_NAME", default="Demo Constabulary")
 # Audit: trust X-Forwarded-For only behind a proxy that sets it.
