@@ -4,6 +4,7 @@ account belongs to the person, so one password covers each of their crimes."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from victimcare.core.models import TimestampedModel
 
@@ -70,3 +71,24 @@ class PortalToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} token for account {self.account_id}"
+
+
+class Feedback(models.Model):
+    """A victim's feedback once their case has closed: once per victim per case."""
+
+    class Rating(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+        SATISFIED = "satisfied", _("Satisfied")
+        NEITHER = "neither", _("Neither satisfied nor dissatisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+        VERY_DISSATISFIED = "very_dissatisfied", _("Very dissatisfied")
+
+    crime_victim = models.OneToOneField(
+        "cases.CrimeVictim", on_delete=models.PROTECT, related_name="feedback"
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.rating} (victim {self.crime_victim_id})"

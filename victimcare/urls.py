@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("portal/", include("portal.urls")),
     path("cases/", include("cases.urls")),
     path("", include("contacts.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),

@@ -3,6 +3,8 @@
     VC_EMAIL_BACKEND  default "contacts.messaging.channels.DjangoEmailBackend"
                       (Django's EMAIL_BACKEND: files under var/sent-email in make run)
     VC_SMS_BACKEND    default "contacts.messaging.channels.FileSmsBackend" (text files under var/sent-sms)
+    VC_LETTER_BACKEND default "contacts.messaging.channels.FileLetterBackend" (PDFs under var/letters: the
+                      print queue someone prints and posts each day)
 
 GOV.UK Notify backends live in contacts.messaging.notify. A backend raises TemporaryFailure (try again
 later) or PermanentFailure (never will work: bad address, rejected) and otherwise returns a Delivery."""
@@ -18,11 +20,12 @@ from django.utils.module_loading import import_string
 
 @dataclass(frozen=True)
 class Outgoing:
-    channel: str  # "email" | "sms"
-    to: str
+    channel: str  # "email" | "sms" | "letter"
+    to: str  # an address, a number, or for a letter the address block (lines joined by newlines)
     subject: str
     body: str
     reference: str  # our message id, echoed back by providers in delivery receipts
+    pdf: bytes = b""  # letters only: the finished, printable A4 PDF (contacts.messaging.letters)
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,32 @@ class FileSmsBackend(Backend):
         return Delivery(status="delivered")
 
 
+class FileLetterBackend(Backend):
+    """The print queue: one PDF per letter under VC_LETTER_FILE_PATH (default var/letters), named
+    <time>-<message id>.pdf so they print in order. "sent" means handed over for printing and posting."""
+
+    def send(self, message: Outgoing) -> Delivery:
+        if not message.pdf:
+            raise PermanentFailure("There is no letter to print.")
+        folder = Path(getattr(settings, "VC_LETTER_FILE_PATH", "") or settings.VAR_DIR / "letters")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+            path = folder / f"{stamp}-{message.reference}.pdf"
+            # Write then rename, so whoever prints the queue never picks up half a file.
+            partial = path.with_suffix(".part")
+            partial.write_bytes(message.pdf)
+            partial.replace(path)
+        except OSError as e:
+            raise TemporaryFailure(f"Could not write the letter to the print queue: {e}") from e
+        return Delivery(status="sent")
+
+
 def backend_for(channel: str) -> Backend:
     path = {
         "email": getattr(settings, "VC_EMAIL_BACKEND", "contacts.messaging.channels.DjangoEmailBackend"),
         "sms": getattr(settings, "VC_SMS_BACKEND", "contacts.messaging.channels.FileSmsBackend"),
+        "letter": getattr(settings, "VC_LETTER_BACKEND", "contacts.messaging.channels.FileLetterBackend"),
     }.get(channel)
     if path is None:
         raise ValueError(f"No delivery backend for channel {channel!r}")

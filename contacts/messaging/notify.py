@@ -1,7 +1,8 @@
 """GOV.UK Notify delivery backends and the delivery-receipt helper.
 
-Choose them with VC_EMAIL_BACKEND = "contacts.messaging.notify.NotifyEmailBackend" and
-VC_SMS_BACKEND = "contacts.messaging.notify.NotifySmsBackend". Settings:
+Choose them with VC_EMAIL_BACKEND = "contacts.messaging.notify.NotifyEmailBackend",
+VC_SMS_BACKEND = "contacts.messaging.notify.NotifySmsBackend" and
+VC_LETTER_BACKEND = "contacts.messaging.notify.NotifyLetterBackend". Settings:
 
     NOTIFY_API_KEY             required: "<key name>-<service id>-<secret key>" as Notify shows it
     NOTIFY_BASE_URL            default "https://api.notifications.service.gov.uk"
@@ -9,11 +10,15 @@ VC_SMS_BACKEND = "contacts.messaging.notify.NotifySmsBackend". Settings:
     NOTIFY_SMS_TEMPLATE_ID     required by the SMS backend
     NOTIFY_EMAIL_REPLY_TO_ID   optional: a reply-to address id from the Notify service settings
     NOTIFY_SMS_SENDER_ID       optional: a text message sender id from the Notify service settings
+    NOTIFY_LETTER_POSTAGE      optional: "first", "second" or "economy" (Notify's default when blank)
 
 Both templates render only the ((subject)) and ((body)) placeholders: the wording is ours, not Notify's.
+Letters need no template: we send our own PDF as a precompiled letter (contacts.messaging.letters lays it
+out to Notify's letter specification: A4, the address in the envelope window).
 Notify echoes our Outgoing.reference back in delivery-status callbacks; status_from_callback reads them.
 """
 
+import io
 import logging
 import uuid
 
@@ -40,7 +45,15 @@ CALLBACK_STATUSES = {
     "permanent-failure": "permanent_failure",
     "temporary-failure": "temporary_failure",
     "technical-failure": "temporary_failure",
+    # Letters: "received" is Notify's last state (printed and posted; there is no receipt from the post).
+    "pending-virus-check": "sending",
+    "accepted": "sending",
+    "received": "delivered",
+    "virus-scan-failed": "permanent_failure",
+    "validation-failed": "permanent_failure",
+    "cancelled": "permanent_failure",
 }
+LETTER_POSTAGE = ("first", "second", "economy")
 
 
 def _setting(name: str, default: str = "") -> str:
@@ -116,7 +129,7 @@ class _NotifyBackend(Backend):
 
     def __init__(self) -> None:
         api_key = _api_key()
-        self.template_id = _required(self.template_setting, type(self).__name__)
+        self.template_id = _required(self.template_setting, type(self).__name__) if self.template_setting else ""
         self.client = NotificationsAPIClient(
             api_key, base_url=_setting("NOTIFY_BASE_URL", DEFAULT_BASE_URL), timeout=self.timeout
         )
@@ -164,6 +177,24 @@ class NotifySmsBackend(_NotifyBackend):
             personalisation=self.personalisation(message),
             reference=message.reference,
             sms_sender_id=_setting("NOTIFY_SMS_SENDER_ID") or None,
+        )
+
+
+class NotifyLetterBackend(_NotifyBackend):
+    """Our own PDF as a precompiled letter. Notify checks it against its letter specification and prints
+    and posts it; a refusal (address not in the window, not A4) is a 400: a permanent failure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.postage = _setting("NOTIFY_LETTER_POSTAGE") or None
+        if self.postage not in (None, *LETTER_POSTAGE):
+            raise ImproperlyConfigured(f"NOTIFY_LETTER_POSTAGE must be one of {', '.join(LETTER_POSTAGE)}.")
+
+    def _post(self, message: Outgoing) -> dict:
+        if not message.pdf:
+            raise PermanentFailure("There is no letter to send.")
+        return self.client.send_precompiled_letter_notification(
+            reference=message.reference, pdf_file=io.BytesIO(message.pdf), postage=self.postage
         )
 
 

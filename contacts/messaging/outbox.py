@@ -4,7 +4,9 @@ Delivery claims a row atomically (queued/temporary_failure -> sending), so two w
 never send it twice. A worker that dies mid-send leaves the row in `sending`; the sweep returns it to the
 queue after SENDING_TIMEOUT (at-least-once: a provider may, rarely, get it twice). Temporary failures back
 off exponentially; after MAX_ATTEMPTS, or on a permanent failure, the officer in case is told and the duty
-stays open. A content message (portal or letter) that is sent meets its duty; alerts never do."""
+stays open. A content message (portal or letter) that is sent meets its duty (an automatic one only where
+the rule allows automatic messages; an officer's own message always); alerts never do. Drafts are rows too,
+but never deliverable until an officer sends them (contacts.messaging.officer)."""
 
 from datetime import datetime, timedelta
 
@@ -43,12 +45,21 @@ def message_queue(
     template_version: int = 0,
     not_before: datetime | None = None,
     by: User | None = None,
+    letter_format: str = "",
+    topic: str = "",
+    in_reply_to: Message | None = None,
+    status: str = MessageStatus.QUEUED,
 ) -> Message:
-    """Write the outbox row (in the caller's transaction) and ask a worker to deliver it after commit."""
+    """Write the outbox row (in the caller's transaction) and ask a worker to deliver it after commit.
+    A draft (status DRAFT) is written but not delivered: an officer reviews and sends it."""
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel {channel!r}")
     if kind == MessageKind.ALERT and obligation is not None:
         raise ValueError("An alert carries no case details, so it cannot meet a duty.")
+    if status not in (MessageStatus.QUEUED, MessageStatus.DRAFT):
+        raise ValueError(f"A new message is queued or a draft, not {status!r}")
+    if letter_format and channel != Channel.LETTER:
+        raise ValueError("Only a letter has a letter format.")
     msg = Message.objects.create(
         crime_id=crime_victim.crime_id,
         crime_victim=crime_victim,
@@ -61,21 +72,47 @@ def message_queue(
         to_address=to_address,
         subject=subject,
         body=body,
+        status=status,
         next_attempt_at=not_before or timezone.now(),
         created_by=by,
+        letter_format=letter_format,
+        topic=topic,
+        in_reply_to=in_reply_to,
     )
+    if status == MessageStatus.QUEUED:
+        delivery_schedule(msg)
+    return msg
+
+
+def delivery_schedule(msg: Message) -> None:
+    """Ask a worker to deliver the message once the caller's transaction commits (if it is due now; a
+    message held for later, such as a text at night, is found by the sweep when it falls due)."""
     if msg.next_attempt_at <= timezone.now():
         from ..tasks import deliver_message
 
-        transaction.on_commit(lambda: deliver_message.delay(msg.pk))
-    return msg
+        pk = msg.pk
+        transaction.on_commit(lambda: deliver_message.delay(pk))
 
 
 def _claim(message_id: int, now: datetime) -> Message | None:
     claimed = Message.objects.filter(pk=message_id, status__in=DELIVERABLE, next_attempt_at__lte=now).update(
         status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-    return Message.objects.select_related("crime").get(pk=message_id) if claimed else None
+    if not claimed:
+        return None
+    # Letters need the victim and the officer to lay out the page; the joins cost nothing for the rest.
+    return Message.objects.select_related("crime", "crime__oic", "crime_victim__person").get(pk=message_id)
+
+
+def _letter_pdf(msg: Message, now: datetime) -> bytes:
+    from .letters import LetterError, letter_pdf
+
+    try:
+        return letter_pdf(msg, now=now)
+    except LetterError as e:
+        raise PermanentFailure(str(e)) from e
+    except Exception as e:  # noqa: BLE001 - a bug must end in "gave up, OIC told", never a silent loop
+        raise TemporaryFailure(f"Could not make the letter: {e}") from e
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
@@ -88,7 +125,18 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
         if msg.channel == Channel.PORTAL:
             status, ref = MessageStatus.DELIVERED, ""  # it is in the victim's portal timeline now
         elif msg.channel == Channel.LETTER:
-            status, ref = MessageStatus.SENT, ""  # handed to the print queue
+            # Rendered at delivery (dated the day it is printed) and handed to the print queue or Notify.
+            result = backend_for(Channel.LETTER).send(
+                Outgoing(
+                    channel=msg.channel,
+                    to=msg.to_address,
+                    subject=msg.subject,
+                    body=msg.body,
+                    reference=str(msg.pk),
+                    pdf=_letter_pdf(msg, now),
+                )
+            )
+            status, ref = result.status, result.provider_ref
         else:
             result = backend_for(msg.channel).send(
                 Outgoing(
@@ -127,10 +175,13 @@ def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> N
 
 
 def _meet_duty(msg: Message, at: datetime) -> None:
-    if msg.obligation_id is None:
+    """An officer's own written message meets its duty whatever the rule says (they wrote it personally);
+    an automatic one only where the rule allows automatic messages. Alerts never reach here."""
+    if msg.obligation_id is None or msg.kind not in (MessageKind.AUTOMATIC, MessageKind.OFFICER):
         return
     ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)
-    if ob.state == ObligationState.OPEN and ob.rule.auto_message_allowed:
+    allowed = msg.kind == MessageKind.OFFICER or ob.rule.auto_message_allowed
+    if ob.state == ObligationState.OPEN and allowed:
         ob.state, ob.met_at, ob.met_on_time = ObligationState.MET, at, at <= ob.due_at
         ob.save(update_fields=["state", "met_at", "met_on_time"])
 

@@ -3,6 +3,7 @@
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -25,8 +26,9 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
     )
     errors = (
         format_html(
-            '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+            '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">{}</span> {}</p>',
             error_id,
+            _("Error:"),
             " ".join(str(e) for e in bf.errors),
         )
         if bf.errors
@@ -35,7 +37,7 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
     group_cls = "govuk-form-group" + (" govuk-form-group--error" if bf.errors else "")
     described = _describedby(bf, hint_id, error_id)
     label_text = bf.label
-    optional = "" if bf.field.required or isinstance(widget, forms.CheckboxInput) else " (optional)"
+    optional = "" if bf.field.required or isinstance(widget, forms.CheckboxInput) else " " + _("(optional)")
 
     if isinstance(widget, forms.CheckboxInput):
         attrs = {"class": "govuk-checkboxes__input"}
@@ -135,8 +137,9 @@ def govuk_error_summary(*forms_):
     lis = format_html_join("", '<li><a href="{}">{}</a></li>', items)
     return format_html(
         '<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">'
-        '<h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body">'
+        '<h2 class="govuk-error-summary__title">{}</h2><div class="govuk-error-summary__body">'
         '<ul class="govuk-list govuk-error-summary__list">{}</ul></div></div></div>',
+        _("There is a problem"),
         lis,
     )
 

@@ -1,0 +1,125 @@
+"""Reads for the victim portal. Everything is scoped to the one crime-victim in the portal session: no
+portal read takes an id from the URL without checking it belongs to that crime-victim."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CrimeVictim, PropertyItem
+from contacts.constants import Channel, MessageKind, MessageStatus
+from contacts.models import Message
+from referrals.models import SupportOrganisation
+
+from .models import AccountStatus
+
+# Case status in plain words, and what happens next, for the victim (not police jargon).
+STATUS_WORDS = {
+    "recorded": _("We have recorded the crime"),
+    "allocated": _("An officer has your case"),
+    "under_investigation": _("We are investigating"),
+    "suspect_charged": _("Someone has been charged"),
+    "court": _("The case is at court"),
+    "closed": _("The investigation has closed"),
+}
+NEXT_STEPS = {
+    "recorded": _(
+        "An officer will be given your case. They will contact you and agree how often you want updates."
+    ),
+    "allocated": _(
+        "Your officer will look at what happened and tell you what they will do. You do not need to do "
+        "anything, but you can send them a question at any time."
+    ),
+    "under_investigation": _(
+        "Officers are investigating. We will tell you when something important happens, such as an arrest, "
+        "and update you as often as you asked."
+    ),
+    "suspect_charged": _(
+        "The Witness Care Unit will tell you about court dates and whether you need to give evidence. "
+        "You can make a Victim Personal Statement about how the crime affected you."
+    ),
+    "court": _(
+        "The Witness Care Unit will keep you informed about hearings and the outcome. You can still send "
+        "your officer a question."
+    ),
+    "closed": _(
+        "The investigation has closed. It can be reopened if new information comes to light. You can still "
+        "get support, and you may be able to ask for a review of the decision."
+    ),
+}
+TIMELINE_LIMIT = 100
+
+
+def portal_victim(*, account_id: int, crime_victim_id: int) -> CrimeVictim | None:
+    """The session's crime-victim, only while it still belongs to that active account (one query)."""
+    return (
+        CrimeVictim.objects.select_related(
+            "crime", "crime__oic", "crime__offence", "crime__team", "person", "person__portal_account"
+        )
+        .filter(
+            pk=crime_victim_id,
+            person__portal_account__pk=account_id,
+            person__portal_account__status=AccountStatus.ACTIVE,
+        )
+        .first()
+    )
+
+
+def timeline(cv: CrimeVictim, limit: int = TIMELINE_LIMIT) -> list[Message]:
+    """Portal messages to and from the victim on this case, newest first. Drafts, undelivered content,
+    alerts, account messages and letters are not part of it."""
+    return list(
+        Message.objects.filter(crime_victim=cv, channel=Channel.PORTAL)
+        .filter(
+            Q(kind=MessageKind.VICTIM)
+            | Q(kind__in=(MessageKind.AUTOMATIC, MessageKind.OFFICER), status=MessageStatus.DELIVERED)
+        )
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def mark_read(messages: list[Message]) -> list[int]:
+    """Mark unread messages from the police as read; returns the ids that were unread (shown as New)."""
+    unread = [m.pk for m in messages if m.read_at is None and m.kind != MessageKind.VICTIM]
+    if unread:
+        Message.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
+    return unread
+
+
+def property_for(cv: CrimeVictim) -> QuerySet[PropertyItem]:
+    return PropertyItem.objects.filter(crime_id=cv.crime_id).filter(
+        Q(crime_victim=cv) | Q(crime_victim__isnull=True)
+    )
+
+
+def support_services(cv: CrimeVictim) -> tuple[list[SupportOrganisation], list[SupportOrganisation]]:
+    """(local, national) services for the victim's area."""
+    orgs = list(
+        SupportOrganisation.objects.filter(active=True)
+        .filter(Q(is_national=True) | Q(bcus=cv.crime.bcu_id) | Q(bcus__isnull=True))
+        .distinct()
+        .order_by("name")
+    )
+    return [o for o in orgs if not o.is_national], [o for o in orgs if o.is_national]
+
+
+@dataclass(frozen=True)
+class Officer:
+    name: str
+    phone: str
+    email: str
+    working_pattern: str
+
+
+def officer_for(cv: CrimeVictim) -> Officer | None:
+    oic = cv.crime.oic
+    if oic is None:
+        return None
+    return Officer(
+        name=oic.display_name,
+        phone=oic.contact_phone,
+        email=oic.contact_email or oic.email,
+        working_pattern=oic.working_pattern,
+    )

@@ -1,0 +1,713 @@
+"""The victim portal's writes: accounts (invite, activate, sign in, reset) and what a victim can do (ask a
+question, change preferences, ask for a review, make a statement, correct property, give feedback).
+
+Every function validates everything first and changes nothing on bad input (ValidationError with
+messages a victim can act on). Victim-facing messages are translated; they are shown in the victim's
+language."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
+from contacts.constants import Channel, MessageKind, MessageStatus, Stage, Topic, Trigger
+from contacts.messaging import templates as message_templates
+from contacts.messaging.outbox import message_queue
+from contacts.messaging.safety import _next_sms_window
+from contacts.models import Message, Obligation, StaffNotification
+from victimcare.calendar import LONDON
+from victimcare.core.errors import Errors
+
+from .models import AccountStatus, Feedback, PortalAccount, PortalToken, TokenPurpose
+
+# A hash to check against when there is no account, so a miss costs the same time as a wrong password.
+_DUMMY_HASH = None
+QUESTION_MAX = 2000
+STATEMENT_MAX = 10000
+FEEDBACK_MAX = 2000
+TOKEN_DOB_TRIES = 5
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = make_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def clean_text(value: str | None) -> str:
+    """Normalise line endings and strip NUL and other control characters (keeping newlines and tabs)."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+
+
+# --- tokens --------------------------------------------------------------------------------------------
+def _token_issue(account: PortalAccount, purpose: str, cv: CrimeVictim, now: datetime) -> str:
+    PortalToken.objects.filter(account=account, purpose=purpose, used_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    secret = secrets.token_urlsafe(32)
+    life = (
+        timedelta(hours=settings.PORTAL_ACTIVATION_HOURS)
+        if purpose == TokenPurpose.ACTIVATE
+        else timedelta(minutes=settings.PORTAL_RESET_MINUTES)
+    )
+    PortalToken.objects.create(
+        account=account,
+        purpose=purpose,
+        digest=digest(secret),
+        crime_victim=cv,
+        created_at=now,
+        expires_at=now + life,
+    )
+    return secret
+
+
+class TokenProblem(ValidationError):
+    pass
+
+
+def token_check(secret: str, purpose: str, now: datetime | None = None) -> PortalToken:
+    """The live token for this secret, or TokenProblem with a message saying what to do."""
+    now = now or timezone.now()
+    token = (
+        PortalToken.objects.select_related("account", "account__person", "crime_victim__crime")
+        .filter(digest=digest(secret or ""), purpose=purpose)
+        .first()
+    )
+    again = (
+        _("Ask your officer to send you a new activation link.")
+        if purpose == TokenPurpose.ACTIVATE
+        else _("Ask for a new password reset link.")
+    )
+    if token is None:
+        raise TokenProblem(_("This link is not recognised. Check you used the whole link.") + " " + again)
+    if token.used_at is not None:
+        raise TokenProblem(_("This link has already been used. Each link works only once.") + " " + again)
+    if token.revoked_at is not None:
+        raise TokenProblem(_("A newer link has been sent, so this one no longer works.") + " " + again)
+    if token.expires_at <= now:
+        raise TokenProblem(_("This link has expired.") + " " + again)
+    if token.account.status == AccountStatus.CLOSED:
+        raise TokenProblem(_("This account has been closed.") + " " + again)
+    return token
+
+
+# --- sending account messages through a safe channel ---------------------------------------------------
+@dataclass(frozen=True)
+class SafeChannel:
+    channel: str
+    to: str
+
+
+def safe_account_channel(person) -> SafeChannel | None:
+    """Where an activation or reset link may go: an email or mobile marked safe, else a safe address."""
+    if person.email and person.safe_email:
+        return SafeChannel(Channel.EMAIL, person.email)
+    if person.mobile_phone and person.safe_sms:
+        return SafeChannel(Channel.SMS, person.mobile_phone)
+    if person.safe_letter and person.address_line_1 and person.postcode:
+        return SafeChannel(Channel.LETTER, "")
+    return None
+
+
+def _send_account_message(
+    *, cv: CrimeVictim, account: PortalAccount, code: str, link: str, via: SafeChannel, now: datetime
+) -> Message:
+    crime = cv.crime
+    ctx = message_templates.context_for(crime, cv.person, portal_url=link)
+    rendered = message_templates.render(code, account.language, ctx)
+    not_before = None
+    if via.channel == Channel.SMS:
+        not_before = _next_sms_window(now.astimezone(LONDON))
+    return message_queue(
+        crime_victim=cv,
+        channel=via.channel,
+        kind=MessageKind.ACCOUNT,
+        to_address=via.to,
+        subject=rendered.subject,
+        body=rendered.body,
+        language=rendered.language,
+        template_code=rendered.code,
+        template_version=rendered.version,
+        not_before=not_before,
+    )
+
+
+def _language_for(cv: CrimeVictim) -> str:
+    plan = getattr(cv, "contact_plan", None)
+    lang = (getattr(plan, "language", "") or cv.person.first_language or "").strip().lower()
+    return "cy" if lang in {"welsh", "cymraeg", "cy"} else "en"
+
+
+@transaction.atomic
+def invite(*, crime_victim: CrimeVictim, by=None, now: datetime | None = None) -> PortalAccount | None:
+    """Offer the portal: create (or reopen) the person's account and send a single-use activation link
+    through a safe channel. An active account needs no invitation (one password covers all their crimes):
+    returns it unchanged."""
+    now = now or timezone.now()
+    cv = crime_victim
+    person = cv.person
+    errors = Errors()
+    via = safe_account_channel(person)
+    if via is None:
+        errors.add(
+            "portal",
+            "There is no safe way to send the activation link: mark an email address, mobile number or "
+            "address as safe first.",
+        )
+    if person.date_of_birth is None:
+        errors.add("portal", "Add the victim's date of birth first: they need it to sign in.")
+    errors.raise_if_any()
+    account, created = PortalAccount.objects.select_for_update().get_or_create(
+        person=person, defaults={"invited_by": by, "language": _language_for(cv)}
+    )
+    if account.status == AccountStatus.ACTIVE:
+        return account
+    if account.status == AccountStatus.CLOSED:
+        account.status, account.password = AccountStatus.INVITED, ""
+    account.invited_by = by
+    account.save()
+    secret = _token_issue(account, TokenPurpose.ACTIVATE, cv, now)
+    _send_account_message(
+        cv=cv,
+        account=account,
+        code="PORTAL_ACTIVATE",
+        link=f"{settings.SITE_URL}/portal/activate/{secret}/",
+        via=via,
+        now=now,
+    )
+    return account
+
+
+def invite_if_opted_in(*, victims: list[CrimeVictim], offered: set[int], by, now: datetime) -> None:
+    """Called when a crime is recorded: invite the victims the officer offered the portal to, and (force
+    setting PORTAL_OPT_IN_ALL_SAFE_EMAIL) every victim with a safe email. Skips those it cannot invite."""
+    for cv in victims:
+        person = cv.person
+        auto = settings.PORTAL_OPT_IN_ALL_SAFE_EMAIL and person.email and person.safe_email
+        if cv.pk in offered or cv.person_id in offered or auto:
+            try:
+                invite(crime_victim=cv, by=by, now=now)
+            except ValidationError:
+                if cv.pk in offered or cv.person_id in offered:
+                    raise
+
+
+def _check_new_password(password: str, password2: str, errors: Errors, account: PortalAccount) -> None:
+    if not password:
+        errors.add("password", _("Enter a password."))
+        return
+    if password != password2:
+        errors.add("password2", _("The passwords do not match. Type the same password twice."))
+    try:
+        validate_password(password)
+    except ValidationError as e:
+        for m in e.messages:
+            errors.add("password", m)
+    if len(password) > 200:
+        errors.add("password", _("Your password must be 200 characters or fewer."))
+
+
+def _dob_key(token: PortalToken) -> str:
+    return f"portal-token-dob:{token.digest}"
+
+
+@transaction.atomic
+def activate(
+    *, secret: str, date_of_birth: date | None, password: str, password2: str, now: datetime | None = None
+) -> tuple[PortalAccount, CrimeVictim]:
+    now = now or timezone.now()
+    token = token_check(secret, TokenPurpose.ACTIVATE, now)
+    account = token.account
+    errors = Errors()
+    if date_of_birth is None:
+        errors.add("dob", _("Enter your date of birth."))
+    elif date_of_birth != account.person.date_of_birth:
+        tries = _bump(_dob_key(token), 24 * 3600)
+        if tries >= TOKEN_DOB_TRIES:
+            PortalToken.objects.filter(pk=token.pk).update(revoked_at=now)
+            raise TokenProblem(
+                _("The date of birth was wrong too many times, so this link no longer works.")
+                + " "
+                + _("Ask your officer to send you a new activation link.")
+            )
+        errors.add("dob", _("The date of birth does not match our records."))
+    _check_new_password(password, password2, errors, account)
+    errors.raise_if_any()
+    claimed = PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now)
+    if not claimed:  # lost a race with another use of the same link
+        raise TokenProblem(_("This link has already been used. Each link works only once."))
+    account.password = make_password(password)
+    account.status = AccountStatus.ACTIVE
+    account.activated_at = account.activated_at or now
+    account.password_changed_at = now
+    account.save()
+    return account, token.crime_victim
+
+
+@transaction.atomic
+def reset_complete(
+    *, secret: str, password: str, password2: str, now: datetime | None = None
+) -> tuple[PortalAccount, CrimeVictim]:
+    now = now or timezone.now()
+    token = token_check(secret, TokenPurpose.RESET, now)
+    account = token.account
+    errors = Errors()
+    _check_new_password(password, password2, errors, account)
+    errors.raise_if_any()
+    if not PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now):
+        raise TokenProblem(_("This link has already been used. Each link works only once."))
+    account.password = make_password(password)
+    account.password_changed_at = now
+    account.save(update_fields=["password", "password_changed_at", "updated_at"])
+    return account, token.crime_victim
+
+
+# --- sign in -------------------------------------------------------------------------------------------
+class SignInRefused(Exception):
+    def __init__(self, locked: bool):
+        self.locked = locked
+        super().__init__("locked" if locked else "invalid")
+
+
+def _bump(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def normalise_reference(reference: str) -> str:
+    return (reference or "").strip().upper().replace(" ", "").replace("-", "/").replace("\\", "/")
+
+
+def _limit_keys(reference: str, ip: str) -> list[str]:
+    ref = hashlib.sha256(normalise_reference(reference).encode()).hexdigest()[:32]
+    return [f"portal-signin:ref:{ref}", f"portal-signin:ip:{ip}"]
+
+
+def _victim_for(reference: str, dob: date | None) -> CrimeVictim | None:
+    if dob is None:
+        return None
+    return (
+        CrimeVictim.objects.select_related("crime", "person", "person__portal_account")
+        .filter(crime__reference=normalise_reference(reference), person__date_of_birth=dob)
+        .filter(person__portal_account__isnull=False)
+        .first()
+    )
+
+
+def authenticate(
+    *, reference: str, date_of_birth: date | None, password: str, ip: str, now: datetime | None = None
+) -> tuple[PortalAccount, CrimeVictim]:
+    """Crime reference + date of birth + password. Every failure looks the same (no hint whether the
+    reference or an account exists). After PORTAL_SIGN_IN_LIMIT failures for a reference or from an
+    address within the window, attempts are refused without checking anything."""
+    now = now or timezone.now()
+    keys = _limit_keys(reference, ip)
+    limit = settings.PORTAL_SIGN_IN_LIMIT
+    if any((cache.get(k) or 0) >= limit for k in keys):
+        raise SignInRefused(locked=True)
+    cv = _victim_for(reference, date_of_birth)
+    account = cv.person.portal_account if cv else None
+    ok = False
+    if account is not None and account.status == AccountStatus.ACTIVE and account.password:
+        ok = check_password(password or "", account.password)
+    else:
+        check_password(password or "", _dummy_hash())  # same cost as a real check
+    if not ok:
+        counts = [_bump(k, settings.PORTAL_SIGN_IN_WINDOW_SECONDS) for k in keys]
+        raise SignInRefused(locked=any(c >= limit for c in counts))
+    for k in keys[:1]:
+        cache.delete(k)
+    PortalAccount.objects.filter(pk=account.pk).update(last_sign_in_at=now)
+    return account, cv
+
+
+def reset_request(
+    *, reference: str, date_of_birth: date | None, ip: str, now: datetime | None = None
+) -> None:
+    """Send a reset link through a safe channel if the details match an active account. Says nothing
+    either way (the page always shows the same confirmation); limited per reference and address."""
+    now = now or timezone.now()
+    ref_key, ip_key = (k.replace("portal-signin", "portal-reset") for k in _limit_keys(reference, ip))
+    if _bump(ref_key, 3600) > 3 or _bump(ip_key, 3600) > 20:
+        return
+    cv = _victim_for(reference, date_of_birth)
+    account = cv.person.portal_account if cv else None
+    if account is None or account.status != AccountStatus.ACTIVE:
+        return
+    via = safe_account_channel(cv.person)
+    if via is None:
+        return
+    with transaction.atomic():
+        secret = _token_issue(account, TokenPurpose.RESET, cv, now)
+        _send_account_message(
+            cv=cv,
+            account=account,
+            code="PORTAL_RESET",
+            link=f"{settings.SITE_URL}/portal/reset/{secret}/",
+            via=via,
+            now=now,
+        )
+
+
+# --- telling the officer -------------------------------------------------------------------------------
+def _victim_message(cv: CrimeVictim, topic: str, body: str, now: datetime, obligation=None) -> Message:
+    msg = Message.objects.create(
+        crime_id=cv.crime_id,
+        crime_victim=cv,
+        kind=MessageKind.VICTIM,
+        channel=Channel.PORTAL,
+        topic=topic,
+        body=body,
+        status=MessageStatus.DELIVERED,
+        next_attempt_at=now,
+        sent_at=now,
+        delivered_at=now,
+        obligation=obligation,
+        language=PortalAccount.objects.filter(person_id=cv.person_id)
+        .values_list("language", flat=True)
+        .first()
+        or "en",
+    )
+    _tell_officer(cv, msg, now)
+    return msg
+
+
+def _tell_officer(cv: CrimeVictim, msg: Message, now: datetime) -> None:
+    """The officer in case is told (inbox and digest); with no officer yet, the team's supervisors."""
+    crime = cv.crime
+    if crime.oic_id:
+        recipients = [crime.oic_id]
+    else:
+        recipients = list(crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
+    StaffNotification.objects.bulk_create(
+        [
+            StaffNotification(recipient_id=r, message=msg, stage=Stage.VICTIM_MESSAGE, created_at=now)
+            for r in recipients
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _text(errors: Errors, field: str, value: str, *, maximum: int, what: str, required: bool = True) -> str:
+    text = clean_text(value)
+    if required and not text:
+        errors.add(field, what)
+    if len(text) > maximum:
+        errors.add(
+            field,
+            _("This must be %(max)s characters or fewer. You have %(n)s.")
+            % {"max": f"{maximum:,}", "n": f"{len(text):,}"},
+        )
+    return text
+
+
+def _context_victim(cv: CrimeVictim) -> CrimeVictim:
+    from contacts.services import _victims, _with_context
+
+    return _victims(cv.crime, list(_with_context(CrimeVictim.objects.filter(pk=cv.pk))))[0]
+
+
+@transaction.atomic
+def question_ask(*, crime_victim: CrimeVictim, text: str, now: datetime | None = None) -> Message:
+    """A question for the officer: a QUERY_REPLY duty (2 working days) the officer meets by answering."""
+    from contacts.services import obligations_create
+
+    now = now or timezone.now()
+    errors = Errors()
+    body = _text(errors, "question", text, maximum=QUESTION_MAX, what=_("Enter your question."))
+    errors.raise_if_any()
+    cv = crime_victim
+    made = obligations_create(
+        crime=cv.crime, trigger=Trigger.PORTAL_QUERY, at=now, victims=[_context_victim(cv)]
+    )
+    duty = next((o for o in made if o.code == "QUERY_REPLY"), None)
+    return _victim_message(cv, Topic.QUESTION, body, now, obligation=duty)
+
+
+@transaction.atomic
+def statement_submit(*, crime_victim: CrimeVictim, text: str, now: datetime | None = None) -> Message:
+    """A Victim Personal Statement: kept on the case and the officer is told; the offer duty is met."""
+    from contacts.services import duty_done
+
+    now = now or timezone.now()
+    errors = Errors()
+    body = _text(errors, "statement", text, maximum=STATEMENT_MAX, what=_("Enter your statement."))
+    errors.raise_if_any()
+    msg = _victim_message(crime_victim, Topic.STATEMENT, body, now)
+    duty_done(crime_victim=crime_victim, code="VPS_OFFER", at=now)
+    return msg
+
+
+REVIEWABLE = ("RELEASED_NFA", "NOT_PROSECUTED")
+
+
+def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
+    """The latest decision this victim may ask to have reviewed, unless they already asked after it."""
+    events = list(
+        crime.events.filter(code__in=(*REVIEWABLE, "VRR_REQUESTED", "CHARGED")).order_by("occurred_at", "id")
+    )
+    decision = None
+    for e in events:
+        if e.code in REVIEWABLE:
+            decision = e
+        elif e.code == "CHARGED" or (
+            e.code == "VRR_REQUESTED" and e.details.get("crime_victim") in (cv.pk, None)
+        ):
+            decision = None
+    return decision
+
+
+@transaction.atomic
+def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | None = None) -> CaseEvent:
+    """Victims' Right to Review: records the request on the case and starts the VRR duties."""
+    from contacts.services import obligations_create
+
+    now = now or timezone.now()
+    cv = crime_victim
+    crime = Crime.objects.select_for_update().get(pk=cv.crime_id)
+    cv.crime = crime
+    errors = Errors()
+    text = _text(errors, "grounds", grounds, maximum=QUESTION_MAX, what="", required=False)
+    decision = review_decision(crime, cv)
+    if decision is None:
+        errors.add(
+            "grounds",
+            _(
+                "There is no decision you can ask us to review, or you have already asked. "
+                "Contact your officer."
+            ),
+        )
+    errors.raise_if_any()
+    event = CaseEvent.objects.create(
+        crime=crime,
+        code="VRR_REQUESTED",
+        occurred_at=now,
+        recorded_by=None,
+        by_victim=True,
+        details={"grounds": text, "crime_victim": cv.pk, "decision": decision.code},
+    )
+    made = obligations_create(
+        crime=crime, trigger=Trigger.VRR_REQUESTED, at=now, event=event, victims=[_context_victim(cv)]
+    )
+    _after_obligations(crime, made)
+    _victim_message(cv, Topic.REVIEW, text or _("I would like the decision reviewed."), now)
+    return event
+
+
+def _after_obligations(crime: Crime, made: list[Obligation]) -> None:
+    """Automatic standard messages for new duties (e.g. the VRR acknowledgement), if the messaging
+    pipeline offers them."""
+    try:
+        from contacts.messaging import auto
+    except ImportError:  # pragma: no cover - the automatic-message module is optional
+        return
+    hook = getattr(auto, "on_obligations_created", None)
+    if hook is not None and made:
+        hook(crime=crime, obligations=made)
+
+
+PREFERENCE_METHODS = {
+    # portal contact method -> the person's safety flag that must be set
+    "email": "safe_email",
+    "sms": "safe_sms",
+    "phone": "safe_phone",
+    "letter": "safe_letter",
+    "visit": "safe_visit",
+}
+
+
+@transaction.atomic
+def preferences_save(
+    *, crime_victim: CrimeVictim, account: PortalAccount, data: dict, now: datetime | None = None
+) -> None:
+    """The victim changes how we contact them. Only channels the officer has marked safe may be chosen
+    (a victim cannot make a channel safe from the portal: a perpetrator with their password could)."""
+    from contacts.constants import Format, Frequency
+    from contacts.services import plan_save
+
+    now = now or timezone.now()
+    cv = crime_victim
+    person = cv.person
+    errors = Errors()
+    methods = list(dict.fromkeys(data.get("methods") or []))
+    for m in methods:
+        flag = PREFERENCE_METHODS.get(m)
+        if flag is None:
+            errors.add("methods", _("Choose contact methods from the list."))
+        elif not getattr(person, flag):
+            errors.add(
+                "methods",
+                _(
+                    "%(method)s is not marked as safe for you, so we cannot use it. "
+                    "If it is safe now, tell your officer."
+                )
+                % {"method": _(dict(METHOD_LABELS)[m])},
+            )
+    frequency = data.get("frequency") or Frequency.EVERY_28_DAYS
+    if frequency not in Frequency.values:
+        errors.add("frequency", _("Choose how often you want an update."))
+    fmt = data.get("format") or Format.STANDARD
+    if fmt not in Format.values:
+        errors.add("format", _("Choose a format."))
+    language = data.get("language") or "en"
+    if language not in ("en", "cy"):
+        errors.add("language", _("Choose English or Welsh."))
+    safe_times = _text(errors, "safe_times", data.get("safe_times", ""), maximum=200, what="", required=False)
+    errors.raise_if_any()
+    plan = getattr(cv, "contact_plan", None)
+    before = {
+        "methods": list(plan.methods) if plan else [],
+        "safe_times": plan.safe_times if plan else "",
+        "frequency": plan.frequency if plan else "",
+        "format": plan.format if plan else "",
+        "language": account.language,
+    }
+    plan_save(
+        crime_victim=cv,
+        by=None,
+        by_victim=True,
+        data={
+            "methods": methods,
+            "safe_times": safe_times,
+            "frequency": frequency,
+            "format": fmt,
+            "language": "Welsh" if language == "cy" else "English",
+            "wants_updates": frequency != Frequency.NONE,
+        },
+        now=now,
+    )
+    account.language = language
+    account.save(update_fields=["language", "updated_at"])
+    after = {
+        "methods": methods,
+        "safe_times": safe_times,
+        "frequency": frequency,
+        "format": fmt,
+        "language": language,
+    }
+    changed = [k for k in after if before[k] != after[k]]
+    if changed:
+        shown = {k: ", ".join(v) if isinstance(v, list) else v for k, v in after.items()}
+        lines = [f"{k.replace('_', ' ').capitalize()}: {shown[k] or '-'}" for k in changed]
+        _victim_message(cv, Topic.PREFERENCES, "\n".join(lines), now)
+
+
+METHOD_LABELS = [
+    ("email", "Email"),
+    ("sms", "Text message"),
+    ("phone", "Phone call"),
+    ("letter", "Letter"),
+    ("visit", "Visit"),
+]
+
+
+@transaction.atomic
+def alerts_set(
+    *, account: PortalAccount, crime_victim: CrimeVictim, on: bool, now: datetime | None = None
+) -> None:
+    """Unsubscribe from (or back to) email and text alerts about portal updates. The officer is told."""
+    now = now or timezone.now()
+    if account.alerts == on:
+        return
+    account.alerts = on
+    account.save(update_fields=["alerts", "updated_at"])
+    _victim_message(
+        crime_victim,
+        Topic.PREFERENCES,
+        _("Please send me an email or text when there is an update.")
+        if on
+        else _("Please stop sending me emails or texts about updates. I will check the portal myself."),
+        now,
+    )
+
+
+@transaction.atomic
+def property_update(
+    *, item: PropertyItem, crime_victim: CrimeVictim, data: dict, now: datetime | None = None
+) -> PropertyItem:
+    """The victim corrects or describes a property item further; every change is kept and the officer told."""
+    now = now or timezone.now()
+    errors = Errors()
+    description = _text(
+        errors, "description", data.get("description", ""), maximum=200, what=_("Describe the item.")
+    )
+    serial = _text(
+        errors, "serial_number", data.get("serial_number", ""), maximum=100, what="", required=False
+    )
+    notes = _text(errors, "victim_notes", data.get("victim_notes", ""), maximum=2000, what="", required=False)
+    raw_value = clean_text(data.get("value_pounds", "")).replace("£", "").replace(",", "")
+    value = None
+    if raw_value:
+        try:
+            value = Decimal(raw_value).quantize(Decimal("0.01"))
+            if not (Decimal(0) <= value < Decimal(10_000_000)) or not value.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.add("value_pounds", _("Enter the value in pounds, like 250 or 249.99."))
+    errors.raise_if_any()
+    new = {"description": description, "serial_number": serial, "victim_notes": notes, "value_pounds": value}
+    changes = {}
+    for k, v in new.items():
+        old = getattr(item, k)
+        if old != v:
+            changes[k] = [str(old) if old is not None else "", str(v) if v is not None else ""]
+            setattr(item, k, v)
+    if not changes:
+        return item
+    item.history = [*item.history, {"at": now.isoformat(), "by": "victim", "changes": changes}]
+    item.save()
+    lines = [_("I have updated the details of %(item)s:") % {"item": item.description}] + [
+        f"- {k.replace('_', ' ')}: {v[1] or '-'}" for k, v in changes.items()
+    ]
+    _victim_message(crime_victim, Topic.PROPERTY, "\n".join(lines), now)
+    return item
+
+
+@transaction.atomic
+def feedback_submit(
+    *, crime_victim: CrimeVictim, rating: str, comments: str, now: datetime | None = None
+) -> Feedback:
+    now = now or timezone.now()
+    cv = crime_victim
+    errors = Errors()
+    if not cv.crime.is_closed:
+        errors.add("rating", _("You can give feedback once the investigation has closed."))
+    if Feedback.objects.filter(crime_victim=cv).exists():
+        errors.add("rating", _("You have already given feedback on this case. Thank you."))
+    if rating not in Feedback.Rating.values:
+        errors.add("rating", _("Choose how satisfied you are."))
+    text = _text(errors, "comments", comments, maximum=FEEDBACK_MAX, what="", required=False)
+    errors.raise_if_any()
+    return Feedback.objects.create(crime_victim=cv, rating=rating, comments=text, created_at=now)
+
+
+def account_close(*, account: PortalAccount, crime_victim: CrimeVictim, now: datetime | None = None) -> None:
+    """The victim closes their account: updates go by their other safe channels; the officer is told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        account.status = AccountStatus.CLOSED
+        account.password = ""
+        account.save(update_fields=["status", "password", "updated_at"])
+        PortalToken.objects.filter(account=account, used_at=None, revoked_at=None).update(revoked_at=now)
+        _victim_message(crime_victim, Topic.PREFERENCES, _("I have closed my portal account."), now)
