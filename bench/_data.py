@@ -77,7 +77,8 @@ def sync_sequences(tables: Iterable[str]) -> None:
     with connection.cursor() as cur:
         for table in tables:
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) FROM {table}",
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), coalesce(max(id), 0) + 1, false) "
+                f"FROM {table}",
                 [table],
             )
 
@@ -146,7 +147,12 @@ def staff_create(
         )
 
     officers = [
-        user(f"officer{ti * officers_per_team + o:05d}@{domain}", Role.OFFICER, team, ti * officers_per_team + o)
+        user(
+            f"officer{ti * officers_per_team + o:05d}@{domain}",
+            Role.OFFICER,
+            team,
+            ti * officers_per_team + o,
+        )
         for ti, team in enumerate(teams)
         for o in range(officers_per_team)
     ]

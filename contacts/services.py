@@ -31,6 +31,7 @@ from .constants import (
     RuleSetKind,
     Trigger,
 )
+from .messaging import auto as auto_messages
 from .models import (
     AddedEligibility,
     ClosureDay,
@@ -261,6 +262,7 @@ def on_victims_added(*, crime: Crime, victims: list[CrimeVictim], at: datetime) 
         made += obligations_create(
             crime=crime, trigger=Trigger.PLAN, at=at, victims=victims, book=book, cal=cal, first=True
         )
+    auto_messages.on_obligations(crime=crime, obligations=made)
     return made
 
 
@@ -311,15 +313,18 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
             book=book,
             cal=cal,
         )
+    auto_messages.on_obligations(crime=crime, obligations=made)
     return made
 
 
 def on_allocated(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
     """Open obligations follow the case to its new officer; a new officer introduces themselves."""
     Obligation.objects.filter(crime=crime, state=ObligationState.OPEN).update(owner=crime.oic_id)
+    made = []
     if event.code == "REALLOCATED":
-        return obligations_create(crime=crime, trigger=Trigger.REALLOCATED, at=event.occurred_at, event=event)
-    return []
+        made = obligations_create(crime=crime, trigger=Trigger.REALLOCATED, at=event.occurred_at, event=event)
+    auto_messages.on_allocated(crime=crime, event=event, obligations=made)
+    return made
 
 
 # --- the closure gate --------------------------------------------------------------------------------

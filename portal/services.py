@@ -228,10 +228,11 @@ def _dob_key(token: PortalToken) -> str:
     return f"portal-token-dob:{token.digest}"
 
 
-@transaction.atomic
 def activate(
     *, secret: str, date_of_birth: date | None, password: str, password2: str, now: datetime | None = None
 ) -> tuple[PortalAccount, CrimeVictim]:
+    """Not atomic as a whole: revoking a link after too many wrong dates of birth must stick even though
+    the attempt fails. The account change itself is atomic."""
     now = now or timezone.now()
     token = token_check(secret, TokenPurpose.ACTIVATE, now)
     account = token.account
@@ -250,14 +251,15 @@ def activate(
         errors.add("dob", _("The date of birth does not match our records."))
     _check_new_password(password, password2, errors, account)
     errors.raise_if_any()
-    claimed = PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now)
-    if not claimed:  # lost a race with another use of the same link
-        raise TokenProblem(_("This link has already been used. Each link works only once."))
-    account.password = make_password(password)
-    account.status = AccountStatus.ACTIVE
-    account.activated_at = account.activated_at or now
-    account.password_changed_at = now
-    account.save()
+    with transaction.atomic():
+        claimed = PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now)
+        if not claimed:  # lost a race with another use of the same link
+            raise TokenProblem(_("This link has already been used. Each link works only once."))
+        account.password = make_password(password)
+        account.status = AccountStatus.ACTIVE
+        account.activated_at = account.activated_at or now
+        account.password_changed_at = now
+        account.save()
     return account, token.crime_victim
 
 

@@ -17,6 +17,13 @@ from .selectors import portal_victim
 
 KEY = "portal"
 TOUCH_EVERY = 30  # seconds: refresh the idle clock at most this often (saves a session write per page)
+# The session record outlives the idle limit by a little, so an expired session can say why it ended; the
+# idle limit itself is enforced here, on the server, from the time of the last request.
+GRACE = 60 * 60
+
+
+def _expiry() -> int:
+    return settings.PORTAL_IDLE_SECONDS + GRACE
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ def start(request, account, crime_victim) -> None:
         logout(request)
     request.session.cycle_key()
     request.session[KEY] = {"a": account.pk, "cv": crime_victim.pk, "t": int(time.time())}
-    request.session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+    request.session.set_expiry(_expiry())
     request.portal = PortalSession(account.pk, crime_victim.pk)
 
 
@@ -59,7 +66,7 @@ class PortalSessionMiddleware:
                 request.portal = PortalSession(int(data["a"]), int(data["cv"]))
                 if now - int(data["t"]) >= TOUCH_EVERY:
                     request.session[KEY] = {**data, "t": now}
-                    request.session.set_expiry(settings.PORTAL_IDLE_SECONDS)
+                    request.session.set_expiry(_expiry())
         response = self.get_response(request)
         if request.path.startswith("/portal/"):
             # Nothing from the portal is cached: after "Exit this page" or sign-out, Back shows nothing.

@@ -243,3 +243,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Letters ---
+# Letters to victims are PDFs (contacts.messaging.letters). The default backend writes them to a print
+# queue folder; "contacts.messaging.notify.NotifyLetterBackend" sends them to GOV.UK Notify instead.
+VC_LETTER_BACKEND = env.str("VC_LETTER_BACKEND", default="contacts.messaging.channels.FileLetterBackend")
+VC_LETTER_FILE_PATH = env.str("VC_LETTER_FILE_PATH", default=str(VAR_DIR / "letters"))
+# The force's return address at the top right of every letter (comma-separated lines).
+VC_LETTER_SENDER_ADDRESS = env.list(
+    "VC_LETTER_SENDER_ADDRESS", default=["Victim Care Unit", "Police Headquarters", "Anytown", "AN1 1AA"]
+)
+# GOV.UK Notify postage for letters: "first", "second" or "economy" (blank: the Notify service's default).
+NOTIFY_LETTER_POSTAGE = env.str("NOTIFY_LETTER_POSTAGE", default="")

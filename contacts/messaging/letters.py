@@ -193,6 +193,9 @@ def render_pdf(letter: Letter) -> bytes:
         subject=letter.subject,
         creator="victimcare",
         lang=letter.language,
+        # Start in our own font: the default (Helvetica) would be listed in the PDF unembedded, and
+        # Notify's letter checks rewrite PDFs with unembedded fonts.
+        initialFontName=regular,
     )
     margin = 20 * mm
     width = PAGE_W - 2 * margin
@@ -247,7 +250,8 @@ def letter_for(msg, *, now: datetime | None = None) -> Letter:
         lines = address_lines(person)
     oic = msg.crime.oic
     phone = (oic.contact_phone if oic else "") or "101"
-    sender = (*getattr(settings, "VC_LETTER_SENDER_ADDRESS", ()), f"Phone: {phone}" if msg.language != "cy" else f"Ffôn: {phone}")
+    phone_line = f"Ffôn: {phone}" if msg.language == "cy" else f"Phone: {phone}"
+    sender = (*getattr(settings, "VC_LETTER_SENDER_ADDRESS", ()), phone_line)
     return Letter(
         sender_name=settings.FORCE_NAME,
         sender_lines=tuple(sender),

@@ -129,7 +129,8 @@ class _NotifyBackend(Backend):
 
     def __init__(self) -> None:
         api_key = _api_key()
-        self.template_id = _required(self.template_setting, type(self).__name__) if self.template_setting else ""
+        name = type(self).__name__
+        self.template_id = _required(self.template_setting, name) if self.template_setting else ""
         self.client = NotificationsAPIClient(
             api_key, base_url=_setting("NOTIFY_BASE_URL", DEFAULT_BASE_URL), timeout=self.timeout
         )

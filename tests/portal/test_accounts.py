@@ -1,0 +1,241 @@
+"""Portal accounts: invitation through a safe channel, single-use expiring activation, sign-in with
+crime reference + date of birth + password, lock-out without revealing anything, reset, idle expiry."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.hashers import identify_hasher
+from django.utils import timezone
+
+from portal import services
+from portal.models import AccountStatus, PortalAccount, PortalToken
+
+from .conftest import PASSWORD, activation_link, give_account, make_victim, sign_in_data, signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+def outbox_bodies():
+    from contacts.models import Message
+
+    return [m.body for m in Message.objects.filter(kind="account").order_by("id")]
+
+
+def activate_data(cv, password="a fine long passphrase", password2=None, dob=None):
+    dob = dob or cv.person.date_of_birth
+    return {
+        "dob-day": dob.day,
+        "dob-month": dob.month,
+        "dob-year": dob.year,
+        "password": password,
+        "password2": password if password2 is None else password2,
+    }
+
+
+def test_invite_sends_a_single_use_link_by_safe_email_and_activation_sets_an_argon2_password(
+    officer, client, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    from contacts.models import Message
+
+    msg = Message.objects.get(kind="account")
+    assert msg.channel == "email" and msg.to_address == cv.person.email
+    assert cv.crime.reference in msg.body  # the reference they sign in with
+    token = activation_link(outbox_bodies())
+    assert client.get(f"/portal/activate/{token}/").status_code == 200
+    response = client.post(f"/portal/activate/{token}/", activate_data(cv))
+    assert response.status_code == 302 and response["Location"] == "/portal/case/"
+    account = PortalAccount.objects.get(person=cv.person)
+    assert account.status == AccountStatus.ACTIVE
+    assert identify_hasher(account.password).algorithm == "argon2"
+    # The link works once.
+    again = client.post(f"/portal/activate/{token}/", activate_data(cv))
+    assert again.status_code == 410 and "already been used" in again.content.decode()
+
+
+def test_activation_link_expires(officer, client):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    token = activation_link(outbox_bodies())
+    with time_machine.travel(timezone.now() + timedelta(hours=73)):
+        response = client.get(f"/portal/activate/{token}/")
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert PortalAccount.objects.get(person=cv.person).status == AccountStatus.INVITED
+
+
+def test_new_invitation_revokes_the_old_link(officer, client):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    first = activation_link(outbox_bodies())
+    services.invite(crime_victim=cv, by=officer)
+    assert "newer link" in client.get(f"/portal/activate/{first}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"password": "short"}, "password", "too short"),
+        ({"password": "password1234"}, "password", "too common"),
+        (
+            {"password": "a fine long passphrase", "password2": "another one entirely"},
+            "password2",
+            "do not match",
+        ),
+    ],
+)
+def test_weak_or_mismatched_passwords_change_nothing(officer, client, change, field, message):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    token = activation_link(outbox_bodies())
+    data = {**activate_data(cv), **change}
+    response = client.post(f"/portal/activate/{token}/", data)
+    assert response.status_code == 400 and message in response.content.decode()
+    account = PortalAccount.objects.get(person=cv.person)
+    assert account.status == AccountStatus.INVITED and account.password == ""
+    assert PortalToken.objects.get(account=account).used_at is None
+
+
+def test_wrong_date_of_birth_at_activation_and_too_many_revoke_the_link(officer, client):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    token = activation_link(outbox_bodies())
+    wrong = cv.person.date_of_birth - timedelta(days=1)
+    for _ in range(4):
+        response = client.post(f"/portal/activate/{token}/", activate_data(cv, dob=wrong))
+        assert response.status_code == 400 and "does not match" in response.content.decode()
+    response = client.post(f"/portal/activate/{token}/", activate_data(cv, dob=wrong))
+    assert response.status_code == 410
+    assert client.post(f"/portal/activate/{token}/", activate_data(cv)).status_code == 410
+    assert PortalAccount.objects.get(person=cv.person).status == AccountStatus.INVITED
+
+
+def test_invite_refused_without_a_safe_channel(officer):
+    cv = make_victim(officer, safe_email=False, safe_sms=False)
+    with pytest.raises(services.ValidationError, match="no safe way"):
+        services.invite(crime_victim=cv, by=officer)
+    assert not PortalAccount.objects.exists()
+
+
+def test_sms_activation_link_at_night_waits_until_eight(officer):
+    from contacts.models import Message
+    from victimcare.calendar import LONDON
+
+    cv = make_victim(officer, safe_email=False, safe_sms=True)
+    night = timezone.now().astimezone(LONDON).replace(hour=23, minute=0)
+    services.invite(crime_victim=cv, by=officer, now=night)
+    msg = Message.objects.get(kind="account")
+    assert msg.channel == "sms" and msg.next_attempt_at.astimezone(LONDON).hour == 8
+
+
+def test_sign_in_needs_reference_date_of_birth_and_password(officer, client):
+    cv = make_victim(officer)
+    give_account(cv)
+    good = sign_in_data(cv)
+    generic = "crime reference, date of birth or password is not right"
+    for bad in (
+        {**good, "password": "wrong password!"},
+        {**good, "dob-year": str(cv.person.date_of_birth.year - 1)},
+        {**good, "reference": "VC/99999/26"},  # no such crime: same message
+    ):
+        response = client.post("/portal/", bad)
+        assert response.status_code == 400 and generic in response.content.decode()
+        assert "portal" not in client.session
+    response = client.post("/portal/", {**good, "reference": good["reference"].lower().replace("/", "-")})
+    assert response.status_code == 302 and response["Location"] == "/portal/case/"
+
+
+def test_sign_in_locks_out_after_repeated_failures_even_for_unknown_references(officer, client, settings):
+    settings.PORTAL_SIGN_IN_LIMIT = 3
+    cv = make_victim(officer)
+    give_account(cv)
+    for _ in range(3):
+        client.post("/portal/", {**sign_in_data(cv), "password": "not the password"})
+    locked = client.post("/portal/", sign_in_data(cv))  # the right password is refused while locked
+    assert locked.status_code == 429 and "Too many attempts" in locked.content.decode()
+    unknown = {**sign_in_data(cv), "reference": "VC/55555/26"}
+    other = Client_from_ip("10.9.9.9")
+    for _ in range(3):
+        other.post("/portal/", unknown)
+    assert "Too many attempts" in other.post("/portal/", unknown).content.decode()
+
+
+def Client_from_ip(ip):  # noqa: N802
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=ip)
+
+
+def test_invited_account_cannot_sign_in_before_activation(officer, client):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    assert client.post("/portal/", sign_in_data(cv)).status_code == 400
+
+
+def test_idle_session_expires_after_15_minutes(officer):
+    cv = make_victim(officer)
+    give_account(cv)
+    c = signed_in_client(cv)
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        assert c.get("/portal/case/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=26)):
+        response = c.get("/portal/case/")
+    assert response.status_code == 302 and "expired=1" in response["Location"]
+
+
+def test_password_reset_by_safe_channel_without_revealing_accounts(officer, client):
+    cv = make_victim(officer)
+    give_account(cv)
+    dob = cv.person.date_of_birth
+    form = {"reference": cv.crime.reference, "dob-day": dob.day, "dob-month": dob.month, "dob-year": dob.year}
+
+    def page(response):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    same = page(client.post("/portal/reset/", {**form, "reference": "VC/44444/26"}))
+    response = client.post("/portal/reset/", form)
+    assert page(response) == same  # identical page either way
+    from contacts.models import Message
+
+    body = Message.objects.get(kind="account", template_code="PORTAL_RESET").body
+
+    token = re.search(r"/portal/reset/([\w-]+)/", body).group(1)
+    response = client.post(
+        f"/portal/reset/{token}/", {"password": "a new long passphrase", "password2": "a new long passphrase"}
+    )
+    assert response.status_code == 302
+    assert (
+        Client_from_ip("1.2.3.4").post("/portal/", sign_in_data(cv, "a new long passphrase")).status_code
+        == 302
+    )
+    assert Client_from_ip("1.2.3.5").post("/portal/", sign_in_data(cv, PASSWORD)).status_code == 400
+
+
+def test_portal_sign_in_ends_a_staff_session_and_staff_sign_in_ends_a_portal_session(officer, officer_client):
+    cv = make_victim(officer)
+    give_account(cv)
+    assert officer_client.get("/work/").status_code == 200
+    officer_client.post("/portal/", sign_in_data(cv))
+    assert officer_client.get("/work/").status_code == 302  # staff session gone
+    assert officer_client.get("/portal/case/").status_code == 200
+    officer_client.force_login(officer)
+    assert officer_client.get("/portal/case/").status_code == 302
+
+
+def test_portal_pages_are_never_cached(officer):
+    cv = make_victim(officer)
+    give_account(cv)
+    c = signed_in_client(cv)
+    assert "no-store" in c.get("/portal/case/")["Cache-Control"]
+
+
+def test_quick_exit_ends_the_session_and_leaves(officer):
+    cv = make_victim(officer)
+    give_account(cv)
+    c = signed_in_client(cv)
+    response = c.get("/portal/exit/")
+    assert response.status_code == 302 and response["Location"].startswith("https://www.bbc.co.uk/")
+    assert c.get("/portal/case/").status_code == 302

@@ -1,0 +1,162 @@
+"""What a signed-in victim can see and do."""
+
+import pytest
+
+from cases.models import CaseEvent, PropertyItem
+from contacts.constants import MessageKind, MessageStatus
+from contacts.models import Message, Obligation, StaffNotification
+from portal.models import Feedback
+from tests.contacts.support import event
+
+from .conftest import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_page_shows_status_officer_next_steps_and_messages_newest_first(victim, officer):
+    officer.contact_phone, officer.working_pattern = "01632 960000", "Monday to Friday, 8am to 4pm"
+    officer.save()
+    for i, status in enumerate((MessageStatus.DELIVERED, MessageStatus.DELIVERED, MessageStatus.DRAFT)):
+        Message.objects.create(
+            crime=victim.crime,
+            crime_victim=victim,
+            kind=MessageKind.OFFICER,
+            channel="portal",
+            subject=f"Update {i}",
+            body=f"Body {i}",
+            status=status,
+            next_attempt_at=victim.crime.recorded_at,
+        )
+    c = signed_in_client(victim)
+    page = c.get("/portal/case/").content.decode()
+    assert "An officer has your case" in page
+    assert officer.display_name in page and "01632 960000" in page and "Monday to Friday" in page
+    assert page.index("Update 1") < page.index("Update 0")  # newest first
+    assert "Update 2" not in page  # drafts are not shown
+    assert not Message.objects.filter(crime_victim=victim, status="delivered", read_at=None).exists()
+
+
+def test_case_page_query_count_is_bounded(victim, django_assert_max_num_queries):
+    c = signed_in_client(victim)
+    with django_assert_max_num_queries(10):
+        assert c.get("/portal/case/").status_code == 200
+
+
+def test_question_creates_a_reply_duty_and_tells_the_officer(victim, officer):
+    c = signed_in_client(victim)
+    text = "<script>alert('x')</script> When will I hear?"
+    response = c.post("/portal/ask/", {"question": text})
+    assert response.status_code == 302
+    msg = Message.objects.get(crime_victim=victim, kind=MessageKind.VICTIM, topic="question")
+    assert msg.body == text and msg.obligation.code == "QUERY_REPLY"
+    assert msg.obligation.owner_id == officer.pk
+    assert StaffNotification.objects.filter(recipient=officer, message=msg, stage="victim_message").exists()
+    page = c.get("/portal/case/").content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+@pytest.mark.parametrize(
+    "text, message", [("", "Enter your question"), ("x" * 2001, "2,000 characters or fewer")]
+)
+def test_bad_questions_change_nothing(victim, text, message):
+    c = signed_in_client(victim)
+    response = c.post("/portal/ask/", {"question": text})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Message.objects.filter(kind=MessageKind.VICTIM).exists()
+    assert not Obligation.objects.filter(code="QUERY_REPLY").exists()
+
+
+def test_statement_is_kept_and_the_officer_told(victim, officer):
+    c = signed_in_client(victim)
+    assert (
+        c.post("/portal/statement/", {"statement": "It has changed how I feel at home."}).status_code == 302
+    )
+    msg = Message.objects.get(kind=MessageKind.VICTIM, topic="statement")
+    assert StaffNotification.objects.filter(recipient=officer, message=msg).exists()
+    assert c.post("/portal/statement/", {"statement": "y" * 10001}).status_code == 400
+    assert Message.objects.filter(kind=MessageKind.VICTIM, topic="statement").count() == 1
+
+
+def test_review_only_after_a_decision_not_to_charge_and_only_once(victim, officer):
+    c = signed_in_client(victim)
+    assert "no such decision" in c.get("/portal/review/").content.decode()
+    assert c.post("/portal/review/", {"grounds": "Please look again"}).status_code == 400
+    event(victim.crime, "RELEASED_NFA", officer)
+    assert c.post("/portal/review/", {"grounds": "Please look again"}).status_code == 302
+    ev = CaseEvent.objects.get(crime=victim.crime, code="VRR_REQUESTED")
+    assert ev.by_victim and ev.recorded_by is None and ev.details["grounds"] == "Please look again"
+    codes = set(
+        Obligation.objects.filter(crime_victim=victim, trigger="VRR_REQUESTED").values_list("code", flat=True)
+    )
+    assert codes == {"VRR_ACKNOWLEDGE", "VRR_DECISION"}
+    assert c.post("/portal/review/", {"grounds": "Again"}).status_code == 400
+    assert CaseEvent.objects.filter(code="VRR_REQUESTED").count() == 1
+
+
+def test_property_can_be_corrected_with_history_and_the_officer_told(victim, officer):
+    item = PropertyItem.objects.get(crime_victim=victim)
+    c = signed_in_client(victim)
+    assert "Blue bicycle" in c.get("/portal/property/").content.decode()
+    data = {
+        "description": "Blue Raleigh bicycle",
+        "value_pounds": "£1,250.50",
+        "serial_number": "RB123",
+        "victim_notes": "",
+    }
+    assert c.post(f"/portal/property/{item.pk}/", data).status_code == 302
+    item.refresh_from_db()
+    assert item.description == "Blue Raleigh bicycle" and str(item.value_pounds) == "1250.50"
+    assert item.history[-1]["by"] == "victim" and "description" in item.history[-1]["changes"]
+    assert Message.objects.filter(kind=MessageKind.VICTIM, topic="property").exists()
+    bad = c.post(f"/portal/property/{item.pk}/", {**data, "value_pounds": "lots", "description": ""})
+    assert bad.status_code == 400 and "Enter the value in pounds" in bad.content.decode()
+    item.refresh_from_db()
+    assert item.description == "Blue Raleigh bicycle"
+
+
+def test_feedback_only_once_the_case_is_closed_and_only_once(victim, officer):
+    c = signed_in_client(victim)
+    assert c.post("/portal/feedback/", {"rating": "satisfied"}).status_code == 400
+    crime = victim.crime
+    crime.status, crime.closure_reason, crime.closed_at = "closed", "no_suspect", crime.recorded_at
+    crime.save(update_fields=["status", "closure_reason", "closed_at"])
+    assert c.post("/portal/feedback/", {"rating": "nonsense"}).status_code == 400
+    assert (
+        c.post("/portal/feedback/", {"rating": "satisfied", "comments": "Kept me informed"}).status_code
+        == 302
+    )
+    assert Feedback.objects.get(crime_victim=victim).rating == "satisfied"
+    assert c.post("/portal/feedback/", {"rating": "dissatisfied"}).status_code == 400
+
+
+def test_alerts_can_be_turned_off_and_on(victim):
+    c = signed_in_client(victim)
+    c.post("/portal/preferences/alerts/", {"alerts": "off"})
+    victim.person.portal_account.refresh_from_db()
+    assert victim.person.portal_account.alerts is False
+    c.post("/portal/preferences/alerts/", {"alerts": "on"})
+    victim.person.portal_account.refresh_from_db()
+    assert victim.person.portal_account.alerts is True
+
+
+def test_closing_the_account_signs_out_and_stops_sign_in(victim):
+    c = signed_in_client(victim)
+    assert c.post("/portal/close-account/").status_code == 302
+    assert c.get("/portal/case/").status_code == 302
+    from .conftest import sign_in_data
+
+    assert c.post("/portal/", sign_in_data(victim)).status_code == 400
+
+
+def test_welsh_switch_translates_the_page_and_is_remembered(victim):
+    c = signed_in_client(victim)
+    response = c.post("/portal/language/", {"language": "cy", "next": "/portal/case/"})
+    assert response.status_code == 302 and response["Location"] == "/portal/case/"
+    page = c.get("/portal/case/").content.decode()
+    assert 'lang="cy"' in page and "Eich achos" in page
+    victim.person.portal_account.refresh_from_db()
+    assert victim.person.portal_account.language == "cy"
+    assert (
+        c.post("/portal/language/", {"language": "cy", "next": "https://evil.example/"})["Location"]
+        == "/portal/"
+    )
