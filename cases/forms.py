@@ -156,6 +156,12 @@ class VictimForm(PersonForm):
         label="Relationship",
         help_text="For a bereaved relative or parent: e.g. 'mother of the deceased'",
     )
+    offer_portal = forms.BooleanField(
+        required=False,
+        label="Offer them the portal to follow the case online",
+        help_text="An activation link goes to an email, mobile or address marked safe. They sign in with "
+        "the crime reference, their date of birth and a password they choose.",
+    )
 
     class Meta(PersonForm.Meta):
         fields = ["role", "relationship", *PERSON_FIELDS]

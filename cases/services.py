@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts import services as contacts
+from portal import services as portal_services
 from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 from victimcare.core.errors import Errors
@@ -110,6 +111,7 @@ class VictimInput:
     role: str = "victim"
     relationship: str = ""
     person: dict[str, Any] | None = None
+    offer_portal: bool = False  # send an activation link for the victim portal through a safe channel
 
 
 def _resolve_person(data: dict[str, Any], by: User) -> tuple[Person, dict[str, list]]:
@@ -244,6 +246,9 @@ def case_record(
             errors.add(
                 f"victims.{i}.relationship", "Say how this person is related, e.g. 'mother of the deceased'."
             )
+        if v.offer_portal:
+            for problem in portal_services.invite_problems(person):
+                errors.add(f"victims.{i}.offer_portal", problem)
         people.append((v, person, changes))
     keys = [
         (p.match_key or Person.make_match_key(p.first_name, p.last_name), p.date_of_birth)
@@ -294,6 +299,10 @@ def case_record(
     if oic is not None:
         case_allocate(crime=crime, officer=oic, by=by, now=now)
         crime.refresh_from_db(fields=["oic", "status"])
+    # Portal invitations first, so the acknowledgement below can go to the portal.
+    portal_services.invite_on_record(
+        victims=[(cv, v.offer_portal) for cv, (v, _, _) in zip(added, people, strict=True)], by=by, now=now
+    )
     # The Code's clocks start when the crime is recorded: acknowledgement, needs assessment, referral, plan.
     contacts.on_victims_added(crime=crime, victims=added, at=now)
     return crime
@@ -312,6 +321,9 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
         errors.add("first_name", f"{person.full_name} is already on this crime.")
     if crime.is_closed:
         errors.add("__all__", "This case is closed. Reopen it before adding a victim.")
+    if victim.offer_portal:
+        for problem in portal_services.invite_problems(person):
+            errors.add("offer_portal", problem)
     errors.raise_if_any()
     person.save()
     if changes:
@@ -319,6 +331,8 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     cv = CrimeVictim.objects.create(
         crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
     )
+    cv.crime = crime
+    portal_services.invite_on_record(victims=[(cv, victim.offer_portal)], by=by, now=now)
     contacts.on_victims_added(crime=crime, victims=[cv], at=now)
     return cv
 

@@ -142,6 +142,7 @@ def case_new(request):
                 role=f.cleaned_data["role"],
                 relationship=f.cleaned_data.get("relationship", ""),
                 person={k: f.cleaned_data.get(k) for k in services.PERSON_FIELDS},
+                offer_portal=f.cleaned_data.get("offer_portal", False),
             )
             for f in formset.forms
         ]
@@ -331,6 +332,7 @@ def victim_add(request, ref: str):
                     role=cd["role"],
                     relationship=cd.get("relationship", ""),
                     person={k: cd.get(k) for k in services.PERSON_FIELDS},
+                    offer_portal=cd.get("offer_portal", False),
                 ),
             )
         except ValidationError as e:

@@ -103,3 +103,33 @@ class ReallocateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers if officers is not None else User.objects.none()
         self.fields["crimes"].choices = crime_choices
+
+
+class OfficerMessageForm(forms.Form):
+    """A message to the victim. The service (contacts.messaging.officer) checks it all again on Send."""
+
+    subject = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Subject",
+        help_text="For example: Update on your case",
+        error_messages={"max_length": "The subject must be 200 characters or fewer."},
+    )
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain English, no case details you would not say in person. Up to 5,000 characters.",
+        error_messages={"required": "Write your message."},
+    )
+
+    def clean_body(self) -> str:
+        from .messaging.officer import MAX_BODY, clean_body
+
+        body = clean_body(self.cleaned_data.get("body"))
+        if not body:
+            raise forms.ValidationError("Write your message.")
+        if len(body) > MAX_BODY:
+            raise forms.ValidationError(
+                f"Your message must be {MAX_BODY:,} characters or fewer. It has {len(body):,}."
+            )
+        return body

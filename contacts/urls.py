@@ -15,5 +15,6 @@ urlpatterns = [
     path("cases/<ref:ref>/victims/<int:cv_id>/plan/", views.plan_edit, name="plan"),
     path("cases/<ref:ref>/victims/<int:cv_id>/eligibility/", views.eligibility_add, name="eligibility_add"),
     path("cases/<ref:ref>/victims/<int:cv_id>/care-card/", views.care_card, name="care_card"),
+    path("cases/<ref:ref>/victims/<int:cv_id>/messages/", views.victim_messages, name="messages"),
     path("cases/<ref:ref>/duties/<int:obligation_id>/waive/", views.obligation_waive, name="waive"),
 ]

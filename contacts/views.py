@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -21,8 +23,11 @@ from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
 from . import selectors, services
-from .forms import AbsenceForm, ContactForm, PlanForm, ReallocateForm, ReasonForm
-from .models import Obligation
+from .constants import MessageKind, MessageStatus
+from .forms import AbsenceForm, ContactForm, OfficerMessageForm, PlanForm, ReallocateForm, ReasonForm
+from .messaging import officer as officer_messages
+from .messaging.auto import victim_for
+from .models import Message, Obligation
 
 PAGE = 50
 
@@ -337,4 +342,98 @@ def cover(request):
         request,
         "contacts/cover.html",
         {"groups": list(crimes.values()), "form": form, "nav": "cover", "now": now},
+    )
+
+
+# --- messages to and from one victim --------------------------------------------------------------
+STATUS_TAGS = {
+    MessageStatus.DRAFT: "govuk-tag--grey",
+    MessageStatus.QUEUED: "govuk-tag--light-blue",
+    MessageStatus.SENDING: "govuk-tag--blue",
+    MessageStatus.SENT: "govuk-tag--turquoise",
+    MessageStatus.DELIVERED: "govuk-tag--green",
+    MessageStatus.TEMPORARY_FAILURE: "govuk-tag--yellow",
+    MessageStatus.PERMANENT_FAILURE: "govuk-tag--red",
+}
+
+
+def _victim_message(cv, raw: str | None, **filters) -> Message | None:
+    """A message of this victim named in the query string, or 404 (another victim's is a 404 too)."""
+    if not raw:
+        return None
+    pk = _int_or_none(raw)
+    if pk is None:
+        raise Http404("No such message")
+    return get_object_or_404(
+        Message.objects.select_related("created_by", "obligation"), pk=pk, crime_victim=cv, **filters
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_messages(request, ref, cv_id):
+    """Every message to and from one victim, newest first, and the form to write to them: a new message,
+    a reply (?reply_to=<id>) or a prepared draft (?draft=<id>). Preview shows exactly what the victim will
+    see and how it will reach them; Send checks it all again."""
+    crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
+    draft = _victim_message(cv, request.GET.get("draft"), kind=MessageKind.OFFICER)
+    reply_to = _victim_message(cv, request.GET.get("reply_to"), kind=MessageKind.VICTIM)
+    if draft is not None and reply_to is not None:
+        raise Http404("A draft or a reply, not both")
+    here = reverse("contacts:messages", kwargs={"ref": crime.slug, "cv_id": cv.id})
+    draft_sent = draft is not None and draft.status != MessageStatus.DRAFT
+    if draft_sent and request.method == "GET":
+        draft = None
+    victim = victim_for(cv)
+    initial = {"subject": draft.subject, "body": draft.body} if draft is not None else {}
+    form = OfficerMessageForm(request.POST or None, initial=initial)
+    action = request.POST.get("action", "preview")
+    outline = None
+    if request.method == "POST" and form.is_valid():
+        args = {
+            "crime_victim": cv,
+            "by": request.user,
+            "body": form.cleaned_data["body"],
+            "subject": form.cleaned_data["subject"],
+            "in_reply_to": reply_to,
+            "draft": draft,
+        }
+        try:
+            if action == "send":
+                sent = officer_messages.message_send(**args)
+            elif action == "preview":
+                outline = officer_messages.message_prepare(**args, victim=victim)
+        except ValidationError as e:
+            apply_service_errors(e, {"": form})
+        else:
+            if action == "send":
+                how = "by letter" if sent.channel == "letter" else "to their victim portal"
+                messages.success(request, f"Message sent to {cv.person.full_name} {how}.")
+                return redirect(here)
+    route = victim.route(timezone.now(), is_update=False)
+    qs = Message.objects.filter(crime_victim=cv).select_related("created_by", "obligation")
+    page = Paginator(qs.order_by("-created_at", "-id"), PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for m in page.object_list:
+        m.tag_class = STATUS_TAGS.get(m.status, "")
+    _audit_victim(request, crime, cv)
+    query = f"?draft={draft.pk}" if draft else (f"?reply_to={reply_to.pk}" if reply_to else "")
+    return render(
+        request,
+        "contacts/messages.html",
+        {
+            "crime": crime,
+            "cv": cv,
+            "person": cv.person,
+            "victim": victim,
+            "route": route,
+            "alert_channels": victim.alert_channels(route),
+            "form": form,
+            "outline": outline,
+            "draft": draft,
+            "draft_sent": draft_sent,
+            "reply_to": reply_to,
+            "page": page,
+            "action_url": here + query,
+        },
     )

@@ -155,6 +155,19 @@ def _language_for(cv: CrimeVictim) -> str:
     return "cy" if lang in {"welsh", "cymraeg", "cy"} else "en"
 
 
+def invite_problems(person) -> list[str]:
+    """Why the portal cannot be offered to this person yet (for the officer); empty if it can."""
+    problems = []
+    if safe_account_channel(person) is None:
+        problems.append(
+            "There is no safe way to send the activation link: mark an email address, mobile number or "
+            "address as safe first."
+        )
+    if person.date_of_birth is None:
+        problems.append("Add the victim's date of birth first: they need it to sign in.")
+    return problems
+
+
 @transaction.atomic
 def invite(*, crime_victim: CrimeVictim, by=None, now: datetime | None = None) -> PortalAccount | None:
     """Offer the portal: create (or reopen) the person's account and send a single-use activation link
@@ -164,16 +177,10 @@ def invite(*, crime_victim: CrimeVictim, by=None, now: datetime | None = None) -
     cv = crime_victim
     person = cv.person
     errors = Errors()
-    via = safe_account_channel(person)
-    if via is None:
-        errors.add(
-            "portal",
-            "There is no safe way to send the activation link: mark an email address, mobile number or "
-            "address as safe first.",
-        )
-    if person.date_of_birth is None:
-        errors.add("portal", "Add the victim's date of birth first: they need it to sign in.")
+    for problem in invite_problems(person):
+        errors.add("portal", problem)
     errors.raise_if_any()
+    via = safe_account_channel(person)
     account, created = PortalAccount.objects.select_for_update().get_or_create(
         person=person, defaults={"invited_by": by, "language": _language_for(cv)}
     )
@@ -195,18 +202,15 @@ def invite(*, crime_victim: CrimeVictim, by=None, now: datetime | None = None) -
     return account
 
 
-def invite_if_opted_in(*, victims: list[CrimeVictim], offered: set[int], by, now: datetime) -> None:
-    """Called when a crime is recorded: invite the victims the officer offered the portal to, and (force
-    setting PORTAL_OPT_IN_ALL_SAFE_EMAIL) every victim with a safe email. Skips those it cannot invite."""
-    for cv in victims:
+def invite_on_record(*, victims: list[tuple[CrimeVictim, bool]], by, now: datetime) -> None:
+    """When victims are added to a crime: invite those the officer offered the portal to (the caller has
+    checked invite_problems), and, under the force setting PORTAL_OPT_IN_ALL_SAFE_EMAIL, every victim with
+    a safe email and a date of birth."""
+    for cv, offered in victims:
         person = cv.person
         auto = settings.PORTAL_OPT_IN_ALL_SAFE_EMAIL and person.email and person.safe_email
-        if cv.pk in offered or cv.person_id in offered or auto:
-            try:
-                invite(crime_victim=cv, by=by, now=now)
-            except ValidationError:
-                if cv.pk in offered or cv.person_id in offered:
-                    raise
+        if (offered or auto) and not invite_problems(person):
+            invite(crime_victim=cv, by=by, now=now)
 
 
 def _check_new_password(password: str, password2: str, errors: Errors, account: PortalAccount) -> None:

@@ -365,7 +365,7 @@ def test_status_from_callback_tolerates_a_missing_notification_id():
         ({k: v for k, v in callback("delivered").items() if k != "status"}, "no status"),
         (callback(""), "no status"),
         (callback(None), "no status"),
-        (callback("validation-failed"), "Unknown Notify status"),
+        (callback("exploded"), "Unknown Notify status"),
         (callback("DELIVERED"), "Unknown Notify status"),
         (callback("delivered", id=123), "id must be a string"),
         ([], "JSON object"),

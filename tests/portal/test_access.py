@@ -93,6 +93,7 @@ def _staff_urls():
 PUBLIC = {
     "/",
     "/accounts/login/",
+    "/admin/logout/",
     "/accounts/logout/",
     "/healthz",
     "/api/docs/",

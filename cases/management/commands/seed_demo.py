@@ -65,6 +65,8 @@ from referrals.models import SupportOrganisation
 from victimcare.accounts.constants import AbsenceKind, Role
 from victimcare.accounts.models import BCU, Absence, Team, User
 
+from ._portal_demo import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS, portal_demo_missing, seed_portal_demo
+
 SEED = 2026
 DEMO_PASSWORD = "victimcare-demo"
 DEMO_DOMAIN = "demo.police.uk"
@@ -2199,7 +2201,7 @@ class Command(BaseCommand):
     def handle(self, *args, crimes: int, if_empty: bool, seed: int, **options):
         if crimes < 0:
             raise CommandError("--crimes must be 0 or more.")
-        if if_empty and Crime.objects.exists() and not engine_data_missing():
+        if if_empty and Crime.objects.exists() and not engine_data_missing() and not portal_demo_missing():
             self.stdout.write("Crimes already exist: seed_demo --if-empty did nothing.")
             return
         started = time.monotonic()
@@ -2213,6 +2215,7 @@ class Command(BaseCommand):
                 engine_seeder = EngineSeeder(now=seeder.now, seed=seed, org=org)
                 engine_seeder.seed(demo_crimes())
                 seeder.counts.update(engine_seeder.counts)
+            seeder.counts["demo portal victims"] = seed_portal_demo(org.demo_officer, seeder.now)
         created = {k: v for k, v in seeder.counts.items() if v}
         if not created:
             self.stdout.write("Demo data already present: nothing new created.")
@@ -2232,6 +2235,10 @@ class Command(BaseCommand):
                     f"  open duties of {DEMO_OFFICER}: {self._worklist(org.demo_officer, seeder.now)}"
                 )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'): " + ", ".join(DEMO_LOGINS))
+        self.stdout.write(
+            f"Demo victims at /portal/ (password '{DEMO_VICTIM_PASSWORD}'): "
+            + ", ".join(f"{d.reference} born {d.date_of_birth:%Y-%m-%d}" for d in DEMO_VICTIMS)
+        )
 
     @staticmethod
     def _worklist(user: User, now: datetime) -> str:
