@@ -522,15 +522,11 @@ def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | N
 
 
 def _after_obligations(crime: Crime, made: list[Obligation]) -> None:
-    """Automatic standard messages for new duties (e.g. the VRR acknowledgement), if the messaging
-    pipeline offers them."""
-    try:
-        from contacts.messaging import auto
-    except ImportError:  # pragma: no cover - the automatic-message module is optional
-        return
-    hook = getattr(auto, "on_obligations_created", None)
-    if hook is not None and made:
-        hook(crime=crime, obligations=made)
+    """Automatic standard messages for new duties (e.g. the VRR acknowledgement)."""
+    from contacts.messaging import auto
+
+    if made:
+        auto.on_obligations(crime=crime, obligations=made)
 
 
 PREFERENCE_METHODS = {

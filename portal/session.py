@@ -71,7 +71,6 @@ class PortalSessionMiddleware:
         if request.path.startswith("/portal/"):
             # Nothing from the portal is cached: after "Exit this page" or sign-out, Back shows nothing.
             add_never_cache_headers(response)
-            response["Referrer-Policy"] = "no-referrer"
         return response
 
 

@@ -46,10 +46,13 @@ def _safe_next(request, default: str = "/portal/case/") -> str:
 
 
 def _signed_in(request, account, cv, response_to: str):
+    """Start the portal session. The page language stays as the victim chose it on this device; with no
+    choice made here yet, it is their account's language."""
     session.start(request, account, cv)
     response = redirect(response_to)
-    _set_language(response, account.language)
-    translation.activate(account.language)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        _set_language(response, account.language)
+        translation.activate(account.language)
     return response
 
 
