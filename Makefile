@@ -41,6 +41,14 @@ format: install
 ## Benchmarks (PostgreSQL; not part of the test run). Prints name=value lines.
 bench: install
 	$(PY) -m bench
+	@# The portal page on 1,000,000 crimes and the outbox with one worker, in a database of their own
+	@# (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite they say "skipped".
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+		url="$${BENCH_PORTAL_DATABASE_URL:-$${DATABASE_URL%/*}/vc_bench_portal}"; \
+		DATABASE_URL="$$url" $(PY) -m bench.portal && DATABASE_URL="$$url" $(PY) -m bench.outbox; \
+	else \
+		$(PY) -m bench.portal && $(PY) -m bench.outbox; \
+	fi
 
 clean:
 	rm -rf var/*.sqlite3* var/broker var/celerybeat-schedule* var/sent-email

@@ -88,7 +88,11 @@ def victims_visible_to(user: User) -> QuerySet[Person]:
 def crime_victims_for_case(crime: Crime) -> QuerySet[CrimeVictim]:
     return (
         crime.victims.select_related(
-            "person", "needs_assessment", "needs_assessment__completed_by", "contact_plan"
+            "person",
+            "person__portal_account",
+            "needs_assessment",
+            "needs_assessment__completed_by",
+            "contact_plan",
         )
         .prefetch_related("added_eligibility__added_by")
         .order_by("id")

@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.selectors import case_duties
 from contacts.services import working_calendar
-from victimcare.accounts.constants import CASE_ROLES, Role
+from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
 
@@ -375,3 +375,22 @@ def access_log(request, ref: str):
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     access_record(request=request, rows=[(AccessAction.ACCESS_LOG_VIEWED, crime.id, None)])
     return render(request, "cases/access_log.html", {"crime": crime, "page": page})
+
+
+@login_required
+@require_POST
+def portal_invite(request, ref: str, cv_id: int):
+    """Offer the victim portal (or send a new activation link) through a channel marked safe."""
+    from portal import services as portal_services
+
+    crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
+    if request.user.role not in OIC_ROLES:
+        raise Http404
+    try:
+        portal_services.invite(crime_victim=cv, by=request.user)
+    except ValidationError as e:
+        for m in e.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, f"Activation link sent to {cv.person.full_name} by a safe channel.")
+    return redirect(f"{crime.get_absolute_url()}#victim-{cv.id}")

@@ -47,8 +47,9 @@ MODELS = [
 
 
 def seed(*args) -> str:
+    """The crime generator on its own (the two fixed portal demo cases are tested separately)."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, "--no-portal-demo", stdout=out)
     return out.getvalue()
 
 
@@ -517,3 +518,31 @@ def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
         k: v for k, v in after.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")
     } == {k: v for k, v in before.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")}
     assert "did nothing" in seed("--if-empty")
+
+
+@pytest.mark.django_db
+def test_portal_demo_victims_can_sign_in_and_see_their_messages():
+    from django.test import Client
+
+    from cases.management.commands._portal_demo import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS
+
+    out = StringIO()
+    call_command("seed_demo", "--crimes", "10", stdout=out)
+    assert "VC/90001/26 born 1979-11-02" in out.getvalue()
+    call_command("seed_demo", "--crimes", "10", stdout=StringIO())  # idempotent
+    assert Crime.objects.filter(reference__in=[d.reference for d in DEMO_VICTIMS]).count() == 2
+    for d in DEMO_VICTIMS:
+        c = Client()
+        response = c.post(
+            "/portal/",
+            {
+                "reference": d.reference,
+                "dob-day": d.date_of_birth.day,
+                "dob-month": d.date_of_birth.month,
+                "dob-year": d.date_of_birth.year,
+                "password": DEMO_VICTIM_PASSWORD,
+            },
+        )
+        assert response.status_code == 302 and response["Location"] == "/portal/case/"
+        page = c.get("/portal/case/").content.decode()
+        assert d.reference in page and "vc-portal-message" in page  # at least the acknowledgement

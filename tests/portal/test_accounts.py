@@ -239,3 +239,52 @@ def test_quick_exit_ends_the_session_and_leaves(officer):
     response = c.get("/portal/exit/")
     assert response.status_code == 302 and response["Location"].startswith("https://www.bbc.co.uk/")
     assert c.get("/portal/case/").status_code == 302
+
+
+def test_officer_offers_the_portal_when_recording_and_from_the_case_page(
+    officer, officer_client, outsider, make_client
+):
+    from contacts.models import Message
+    from tests.contacts.support import person, record
+
+    crime = record(officer, people=[person()])
+    cv = crime.victims.get()
+    url = f"/cases/{crime.slug}/victims/{cv.pk}/portal-invite/"
+    assert make_client(outsider).post(url).status_code == 404
+    assert not PortalAccount.objects.exists()
+    response = officer_client.post(url)
+    assert response.status_code == 302
+    assert PortalAccount.objects.get(person=cv.person).status == AccountStatus.INVITED
+    page = officer_client.get(crime.get_absolute_url()).content.decode()
+    assert "Invited" in page and "Send a new activation link" in page
+    assert Message.objects.filter(kind="account", crime_victim=cv).count() == 1
+    # On the record-crime service: offered but nothing safe -> a clear error and nothing recorded.
+    from cases import services as case_services
+
+    with pytest.raises(services.ValidationError) as e:
+        record(
+            officer, people=[person(safe_email=False)], victims=None
+        ) if False else case_services.case_record(
+            by=officer,
+            reference="VC/70001/26",
+            offence=crime.offence,
+            occurred_at=crime.occurred_at,
+            reported_at=crime.reported_at,
+            location="Here",
+            team=officer.team,
+            oic=officer,
+            victims=[case_services.VictimInput(person=person(safe_email=False), offer_portal=True)],
+        )
+    assert "victims.0.offer_portal" in e.value.message_dict
+    from cases.models import Crime
+
+    assert not Crime.objects.filter(reference="VC/70001/26").exists()
+
+
+def test_force_setting_invites_every_victim_with_a_safe_email(officer, settings):
+    from tests.contacts.support import person, record
+
+    settings.PORTAL_OPT_IN_ALL_SAFE_EMAIL = True
+    crime = record(officer, people=[person(), person(safe_email=False, first_name="Unsafe")])
+    invited = set(PortalAccount.objects.values_list("person__first_name", flat=True))
+    assert invited == {"Aisha"} and crime.victims.count() == 2

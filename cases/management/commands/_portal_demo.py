@@ -8,6 +8,9 @@ from django.contrib.auth.hashers import make_password
 
 from cases import services
 from cases.models import Crime, CrimeVictim, Offence, PropertyItem
+from contacts.constants import Channel, MessageStatus
+from contacts.messaging.outbox import message_deliver
+from contacts.models import Message
 from portal.models import AccountStatus, PortalAccount, PortalToken
 from victimcare.accounts.models import User
 
@@ -38,7 +41,11 @@ DEMO_VICTIMS = (
         email="daniel.carter@example.com",
         language="en",
         offence="28E",  # burglary in a dwelling (falls back to any active offence)
-        events=(("ARREST", 3, {}), ("BAIL", 4, {"conditions": "Not to contact you or go to your street"})),
+        events=(
+            ("ARREST", 3, {}),
+            ("INTERVIEW", 3, {}),
+            ("BAIL", 4, {"conditions": "Not to contact you or go to your street"}),
+        ),
         property=(("Laptop computer (silver)", "stolen", "650.00"), ("Back door", "damaged", "")),
     ),
     DemoVictim(
@@ -50,7 +57,11 @@ DEMO_VICTIMS = (
         email="eleri.morgan@example.com",
         language="cy",
         offence="8N",
-        events=(("RELEASED_NFA", 6, {"reason": "Not enough evidence to charge"}),),
+        events=(
+            ("ARREST", 4, {}),
+            ("INTERVIEW", 4, {}),
+            ("RELEASED_NFA", 6, {"reason": "Not enough evidence to charge"}),
+        ),
         property=(("Mobile phone", "stolen", "300.00"),),
     ),
 )
@@ -122,5 +133,11 @@ def seed_portal_demo(officer: User, now: datetime) -> int:
                 value_pounds=value or None,
                 recorded_by=officer,
             )
+        # Portal messages are delivered the moment a worker picks them up; do it now so the demo timeline
+        # is there even before the worker starts. (Email alerts stay queued for the worker.)
+        for pk in Message.objects.filter(
+            crime=crime, channel=Channel.PORTAL, status=MessageStatus.QUEUED
+        ).values_list("pk", flat=True):
+            message_deliver(message_id=pk)
         made += 1
     return made

@@ -2197,11 +2197,22 @@ class Command(BaseCommand):
             "crimes seeded before it existed).",
         )
         parser.add_argument("--seed", type=int, default=SEED, help=f"Random seed (default {SEED}).")
+        parser.add_argument(
+            "--no-portal-demo",
+            dest="portal_demo",
+            action="store_false",
+            help="Leave out the two fixed demo victims with portal accounts (listed in the README).",
+        )
 
-    def handle(self, *args, crimes: int, if_empty: bool, seed: int, **options):
+    def handle(self, *args, crimes: int, if_empty: bool, seed: int, portal_demo: bool = True, **options):
         if crimes < 0:
             raise CommandError("--crimes must be 0 or more.")
-        if if_empty and Crime.objects.exists() and not engine_data_missing() and not portal_demo_missing():
+        if (
+            if_empty
+            and Crime.objects.exists()
+            and not engine_data_missing()
+            and not (portal_demo and portal_demo_missing())
+        ):
             self.stdout.write("Crimes already exist: seed_demo --if-empty did nothing.")
             return
         started = time.monotonic()
@@ -2215,7 +2226,8 @@ class Command(BaseCommand):
                 engine_seeder = EngineSeeder(now=seeder.now, seed=seed, org=org)
                 engine_seeder.seed(demo_crimes())
                 seeder.counts.update(engine_seeder.counts)
-            seeder.counts["demo portal victims"] = seed_portal_demo(org.demo_officer, seeder.now)
+            if portal_demo:
+                seeder.counts["demo portal victims"] = seed_portal_demo(org.demo_officer, seeder.now)
         created = {k: v for k, v in seeder.counts.items() if v}
         if not created:
             self.stdout.write("Demo data already present: nothing new created.")
