@@ -133,7 +133,14 @@ class ContactPlan(TimestampedModel):
     language = models.CharField(max_length=50, default="English")
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.STANDARD)
     notes = models.TextField(blank=True)
-    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the victim set their preferences in the portal before an officer agreed a plan.",
+    )
     agreed_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -147,7 +154,10 @@ class ContactPlan(TimestampedModel):
 
 class ContactPlanChange(models.Model):
     plan = models.ForeignKey(ContactPlan, on_delete=models.PROTECT, related_name="changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_victim = models.BooleanField(default=False, help_text="Changed by the victim in the portal.")
     changed_at = models.DateTimeField(auto_now_add=True)
     changes = models.JSONField(help_text="{field: [old, new]}")
 

@@ -564,10 +564,17 @@ PLAN_FIELDS = ["wants_updates", "methods", "safe_times", "frequency", "language"
 
 @transaction.atomic
 def plan_save(
-    *, crime_victim: CrimeVictim, by: User, data: dict[str, Any], now: datetime | None = None
+    *,
+    crime_victim: CrimeVictim,
+    by: User | None,
+    data: dict[str, Any],
+    now: datetime | None = None,
+    by_victim: bool = False,
 ) -> ContactPlan:
     """Agree or change the victim's contact plan; every change is kept with who and when. Agreeing it
-    meets the CONTACT_PLAN duty; a change of frequency reschedules the next progress update."""
+    meets the CONTACT_PLAN duty; a change of frequency reschedules the next progress update. The victim
+    can change their own preferences in the portal (by_victim): that is kept as theirs and does not count
+    as the officer agreeing a plan."""
     now = now or timezone.now()
     errors = Errors()
     person = crime_victim.person
@@ -605,12 +612,14 @@ def plan_save(
     for k, v in values.items():
         setattr(plan, k, v)
     changes = {k: [before[k], getattr(plan, k)] for k in PLAN_FIELDS if before[k] != getattr(plan, k)}
-    plan.agreed_by, plan.agreed_at = by, now
+    if not by_victim:
+        plan.agreed_by, plan.agreed_at = by, now
     plan.save()
-    if changes and not new:
-        ContactPlanChange.objects.create(plan=plan, changed_by=by, changes=changes)
+    if changes and (not new or by_victim):
+        ContactPlanChange.objects.create(plan=plan, changed_by=by, by_victim=by_victim, changes=changes)
     crime_victim.contact_plan = plan
-    duty_done(crime_victim=crime_victim, code="CONTACT_PLAN", at=now)
+    if not by_victim:
+        duty_done(crime_victim=crime_victim, code="CONTACT_PLAN", at=now)
     if new or {"wants_updates", "frequency"} & changes.keys():
         _replan_updates(crime_victim, now)
     return plan

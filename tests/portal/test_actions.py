@@ -160,3 +160,47 @@ def test_welsh_switch_translates_the_page_and_is_remembered(victim):
         c.post("/portal/language/", {"language": "cy", "next": "https://evil.example/"})["Location"]
         == "/portal/"
     )
+
+
+def test_preferences_update_the_contact_plan_and_tell_the_officer(victim, officer):
+    from contacts.models import ContactPlan, ContactPlanChange
+
+    c = signed_in_client(victim)
+    assert c.get("/portal/preferences/").status_code == 200
+    data = {
+        "methods": ["email"],
+        "safe_times": "Weekdays after 6pm",
+        "frequency": "fortnightly",
+        "language": "cy",
+        "format": "large_print",
+    }
+    response = c.post("/portal/preferences/", data)
+    assert response.status_code == 302
+    plan = ContactPlan.objects.get(crime_victim=victim)
+    assert plan.methods == ["email"] and plan.frequency == "fortnightly" and plan.format == "large_print"
+    assert plan.language == "Welsh" and plan.safe_times == "Weekdays after 6pm"
+    victim.person.portal_account.refresh_from_db()
+    assert victim.person.portal_account.language == "cy"
+    note = Message.objects.get(kind=MessageKind.VICTIM, topic="preferences")
+    assert StaffNotification.objects.filter(recipient=officer, message=note).exists()
+    # The plan duty is the officer's to agree: the victim's preferences do not meet it.
+    assert Obligation.objects.filter(crime_victim=victim, code="CONTACT_PLAN", state="open").exists()
+    data["frequency"] = "weekly"
+    c.post("/portal/preferences/", data)
+    assert ContactPlanChange.objects.filter(plan=plan, by_victim=True).exists()
+
+
+def test_preferences_refuse_a_channel_not_marked_safe(victim):
+    from contacts.models import ContactPlan
+
+    c = signed_in_client(victim)  # the victim's text messages are not marked safe
+    response = c.post(
+        "/portal/preferences/",
+        {"methods": ["sms"], "frequency": "weekly", "language": "en", "format": "standard"},
+    )
+    assert (
+        response.status_code == 400
+        and "Text message is not marked as safe for you" in response.content.decode()
+    )
+    assert not ContactPlan.objects.filter(crime_victim=victim).exists()
+    assert not Message.objects.filter(kind=MessageKind.VICTIM).exists()
