@@ -139,7 +139,7 @@ class ContactPlan(TimestampedModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the victim set their preferences in the portal before an officer agreed a plan.",
+        help_text="Empty when the victim set preferences in the portal before an officer agreed a plan.",
     )
     agreed_at = models.DateTimeField()
 

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contactplan',
             name='agreed_by',
-            field=models.ForeignKey(blank=True, help_text='Empty when the victim set their preferences in the portal before an officer agreed a plan.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(blank=True, help_text='Empty when the victim set preferences in the portal before an officer agreed a plan.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AlterField(
             model_name='contactplanchange',
