@@ -202,14 +202,19 @@ def start_worker(folder: Path, hostname: str) -> subprocess.Popen:
         )
 
 
-def wait_ready(app, proc: subprocess.Popen, hostname: str, timeout: float = 60) -> None:
+def worker_failed(folder: Path, why: str) -> SystemExit:
+    log = (folder / "worker.log").read_text(errors="replace").splitlines()[-30:]
+    return SystemExit(why + "\nLast lines of the worker's log:\n" + "\n".join(log))
+
+
+def wait_ready(app, proc: subprocess.Popen, hostname: str, folder: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"The Celery worker exited with code {proc.returncode}.")
+            raise worker_failed(folder, f"The Celery worker exited with code {proc.returncode}.")
         if app.control.ping(destination=[hostname], timeout=0.5):
             return
-    raise SystemExit("The Celery worker did not start within a minute.")
+    raise worker_failed(folder, "The Celery worker did not start within a minute.")
 
 
 def stop_worker(proc: subprocess.Popen) -> None:
@@ -231,7 +236,7 @@ def worker_run(victims: list[CrimeVictim], folder: Path) -> dict:
     hostname = f"bench-outbox-{os.getpid()}@localhost"
     proc = start_worker(folder, hostname)
     try:
-        wait_ready(app, proc, hostname)
+        wait_ready(app, proc, hostname, folder)
         clear()
         t0 = time.perf_counter()
         queue(victims, MESSAGES)
@@ -239,9 +244,9 @@ def worker_run(victims: list[CrimeVictim], folder: Path) -> dict:
         done = failed = 0
         while done + failed < MESSAGES:
             if time.perf_counter() - t0 > TIMEOUT:
-                raise SystemExit(f"Only {done} of {MESSAGES} messages delivered after {TIMEOUT}s.")
+                raise worker_failed(folder, f"Only {done} of {MESSAGES} messages delivered after {TIMEOUT}s.")
             if proc.poll() is not None:
-                raise SystemExit(f"The Celery worker exited with code {proc.returncode}.")
+                raise worker_failed(folder, f"The Celery worker exited with code {proc.returncode}.")
             time.sleep(0.05)
             done, failed = done_count()
         elapsed = time.perf_counter() - t0

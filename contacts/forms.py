@@ -118,7 +118,8 @@ class OfficerMessageForm(forms.Form):
     body = forms.CharField(
         label="Message",
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Plain English, no case details you would not say in person. Up to 5,000 characters.",
+        help_text="Write in plain English. They see exactly what you write, with your name. Up to 5,000 "
+        "characters.",
         error_messages={"required": "Write your message."},
     )
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -52,7 +51,6 @@ def _signed_in(request, account, cv, response_to: str):
     response = redirect(response_to)
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         _set_language(response, account.language)
-        translation.activate(account.language)
     return response
 
 

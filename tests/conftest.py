@@ -27,6 +27,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates the request's language on the thread and leaves it there; a Welsh portal
+    request in one test must not make the next test's messages Welsh."""
+    from django.utils import translation
+
+    translation.activate("en-gb")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -6,9 +6,12 @@ checks it all again and writes it to the outbox in one transaction. Who may writ
 (the case must be visible to the officer: cases.selectors.crime_victim_get).
 
 The content goes where the victim reads safely: their portal, else a letter to an address marked safe
-(wrapped in the OFFICER_LETTER template: greeting, the officer's words, sign-off with their details), else
-nowhere: the officer must phone or visit. An officer's own message meets its duty when it is sent (the
-draft's duty, or for a reply the QUERY_REPLY duty the question made)."""
+(wrapped in the OFFICER_LETTER template: greeting, the officer's words, a sign-off with the writer's name
+and contact details, normally the officer in case), else nowhere: the officer must phone or visit. An
+officer's own message meets its duty when it is sent (the draft's duty, or for a reply the QUERY_REPLY
+duty the question made).
+
+A draft sent by letter goes as written: it is a whole letter already (greeting and sign-off included)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,9 +33,7 @@ from .safety import Route
 
 MAX_BODY = 5000
 MAX_SUBJECT = 200
-NO_SAFE_CHANNEL = (
-    "There is no safe written channel for this victim. Phone or visit them and log the contact."
-)
+NO_SAFE_CHANNEL = "There is no safe written channel for this victim. Phone or visit them and log the contact."
 OFFICER_LETTER = "OFFICER_LETTER"
 
 
@@ -107,6 +108,14 @@ def message_prepare(
     if letter and draft is None:
         # The officer's words inside a letter: greeting, their text, their name and how to reach them.
         ctx = templates.context_for(crime_victim.crime, victim.person, details=body)
+        if by.pk != crime_victim.crime.oic_id:
+            # Signed by whoever wrote it (a colleague covering, a supervisor), with their own details.
+            ctx.update(
+                oic_name=by.display_name,
+                oic_phone=by.contact_phone,
+                oic_email=by.contact_email or by.email,
+                oic_pattern=by.working_pattern,
+            )
         wrapped = TemplateSet([OFFICER_LETTER]).render(OFFICER_LETTER, language, ctx)
         if wrapped is not None:
             body, template_code, template_version = wrapped.body, wrapped.code, wrapped.version
@@ -204,9 +213,9 @@ def message_send(
             raise ValidationError({"__all__": ["This draft has already been sent."]})
         msg = Message.objects.get(pk=draft.pk)
         delivery_schedule(msg)
-        StaffNotification.objects.filter(
-            message=draft, stage=Stage.DRAFT_READY, read_at__isnull=True
-        ).update(read_at=now)
+        StaffNotification.objects.filter(message=draft, stage=Stage.DRAFT_READY, read_at__isnull=True).update(
+            read_at=now
+        )
     if outline.alerts:
         alerts_queue(
             victim=outline.victim,

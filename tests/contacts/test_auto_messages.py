@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
-from contacts.constants import MessageStatus
 from contacts.messaging import auto, outbox
 from contacts.models import Message, StaffNotification
 from portal.models import PortalAccount
@@ -34,7 +33,9 @@ def portal_victim(officer, **over):
     with their name and date of birth finds them again (a repeat victim), account and all."""
     data = person(**{"safe_sms": True, **over})
     known = PersonFactory(
-        **{k: data[k] for k in ("title", "first_name", "last_name", "date_of_birth", "email", "mobile_phone")},
+        **{
+            k: data[k] for k in ("title", "first_name", "last_name", "date_of_birth", "email", "mobile_phone")
+        },
         safe_email=data["safe_email"],
         safe_sms=data["safe_sms"],
     )
@@ -117,7 +118,11 @@ def test_no_portal_and_a_safe_address_gets_a_large_print_letter(clock, officer, 
     )
     crime = record(officer, people=[data])
     letter = one_msg(crime, channel="letter")
-    assert (letter.kind, letter.template_code, letter.letter_format) == ("automatic", "ACKNOWLEDGE", "large_print")
+    assert (letter.kind, letter.template_code, letter.letter_format) == (
+        "automatic",
+        "ACKNOWLEDGE",
+        "large_print",
+    )
     assert letter.to_address.splitlines() == ["Ms Aisha Khan", "12 Ffordd y Môr", "Aberystwyth", "SY23 1AA"]
     assert not msgs(crime, kind="alert") and not msgs(crime, status="draft")
     assert outbox.message_deliver(message_id=letter.pk)
@@ -128,7 +133,9 @@ def test_no_portal_and_a_safe_address_gets_a_large_print_letter(clock, officer, 
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "12 Ffordd y Môr" in text and crime.reference in text and "Dear Ms Khan" in text
     sizes = set()
-    reader.pages[0].extract_text(visitor_text=lambda t, cm, tm, font, size: sizes.add(size) if t.strip() else None)
+    reader.pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, font, size: sizes.add(size) if t.strip() else None
+    )
     assert max(sizes) >= 18
     assert one(crime, "ACKNOWLEDGE").state == "met"
 

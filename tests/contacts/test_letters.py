@@ -190,7 +190,9 @@ class TestDelivery:
     def test_letter_goes_through_the_letter_backend_and_meets_its_duty(self, clock, officer, files):
         crime = record(
             officer,
-            people=[person(safe_email=False, safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")],
+            people=[
+                person(safe_email=False, safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")
+            ],
         )
         msg = Message.objects.get(crime=crime, channel="letter")
         assert outbox.message_deliver(message_id=msg.pk)
@@ -213,7 +215,9 @@ class TestDelivery:
         assert not list(files.glob("*.pdf")) if files.exists() else True
 
     def test_a_broken_backend_backs_off_and_retries(self, clock, officer, files, settings):
-        crime = record(officer, people=[person(safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")])
+        crime = record(
+            officer, people=[person(safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")]
+        )
         msg = Message.objects.get(crime=crime, channel="letter")
         settings.VC_LETTER_FILE_PATH = "/proc/not-writable"
         assert outbox.message_deliver(message_id=msg.pk)

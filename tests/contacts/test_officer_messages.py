@@ -71,7 +71,9 @@ class TestPage:
         assert "Write to the victim" in html and "Through their victim portal" in html
         assert "From the victim" in html and f"?reply_to={q.pk}" in html
         assert html.index("When will I hear") < html.index("We have recorded the crime")
-        assert AccessRecord.objects.filter(person_id=cv.person_id, action="victim_viewed").count() == before + 1
+        assert (
+            AccessRecord.objects.filter(person_id=cv.person_id, action="victim_viewed").count() == before + 1
+        )
 
     def test_case_page_links_to_it(self, setup, make_client, officer):
         crime, cv = setup
@@ -136,7 +138,8 @@ class TestPreviewAndSend:
         crime, cv = setup
         before = list(Message.objects.values_list("id", "status"))
         r = make_client(officer).post(
-            url(crime, cv), {"subject": "Your bike", "body": "  We found your bike.\r\nCall me.  ", "action": "preview"}
+            url(crime, cv),
+            {"subject": "Your bike", "body": "  We found your bike.\r\nCall me.  ", "action": "preview"},
         )
         assert r.status_code == 200
         html = r.content.decode()
@@ -154,7 +157,11 @@ class TestPreviewAndSend:
         )
         assert r.status_code == 302 and r.url == url(crime, cv)
         new = list(Message.objects.exclude(id__in=before).order_by("id"))
-        assert [(m.kind, m.channel) for m in new] == [("officer", "portal"), ("alert", "email"), ("alert", "sms")]
+        assert [(m.kind, m.channel) for m in new] == [
+            ("officer", "portal"),
+            ("alert", "email"),
+            ("alert", "sms"),
+        ]
         msg = new[0]
         assert (msg.body, msg.subject, msg.created_by, msg.status) == (
             "We found your bike.",
@@ -196,7 +203,9 @@ class TestPreviewAndSend:
         assert "Review and send the draft" in html and "Victims&#x27; Right to Review" in html
         total = Message.objects.count()
         edited = draft.body.replace("Insufficient evidence", "There was not enough evidence to charge")
-        r = c.post(url(crime, cv, f"?draft={draft.pk}"), {"subject": draft.subject, "body": edited, "action": "send"})
+        r = c.post(
+            url(crime, cv, f"?draft={draft.pk}"), {"subject": draft.subject, "body": edited, "action": "send"}
+        )
         assert r.status_code == 302
         draft.refresh_from_db()
         assert (draft.status, draft.body, draft.created_by) == ("queued", edited, officer)
@@ -213,14 +222,20 @@ class TestPreviewAndSend:
     def test_letter_when_there_is_no_portal(self, clock, officer, make_client, files):
         crime = record(
             officer,
-            people=[person(safe_email=False, safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")],
+            people=[
+                person(safe_email=False, safe_letter=True, address_line_1="1 High St", postcode="AN1 1AA")
+            ],
         )
         cv = victims(crime)[0]
         before = set(Message.objects.values_list("id", flat=True))
         r = make_client(officer).post(url(crime, cv), {"body": "Please call me.", "action": "send"})
         assert r.status_code == 302
         [letter] = Message.objects.exclude(id__in=before)
-        assert (letter.channel, letter.template_code, letter.letter_format) == ("letter", "OFFICER_LETTER", "standard")
+        assert (letter.channel, letter.template_code, letter.letter_format) == (
+            "letter",
+            "OFFICER_LETTER",
+            "standard",
+        )
         assert letter.body.startswith("Dear Ms Khan,") and "Please call me." in letter.body
         assert "Yours sincerely" in letter.body and "Olive Officer" in letter.body
         assert outbox.message_deliver(message_id=letter.pk)
@@ -239,7 +254,9 @@ class TestBadInput:
         ],
     )
     @pytest.mark.parametrize("action", ["preview", "send"])
-    def test_refused_with_a_clear_error_and_nothing_changes(self, setup, make_client, officer, body, error, action):
+    def test_refused_with_a_clear_error_and_nothing_changes(
+        self, setup, make_client, officer, body, error, action
+    ):
         crime, cv = setup
         before = list(Message.objects.values_list("id", "status"))
         r = make_client(officer).post(url(crime, cv), {"body": body, "action": action})
@@ -258,7 +275,9 @@ class TestBadInput:
         c = make_client(officer)
         script = "<script>alert(1)</script>"
         r = c.post(url(crime, cv), {"body": script, "action": "preview"})
-        assert script not in r.content.decode() and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.content.decode()
+        assert (
+            script not in r.content.decode() and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.content.decode()
+        )
         c.post(url(crime, cv), {"body": script, "action": "send"})
         assert Message.objects.get(kind="officer").body == script
         html = c.get(url(crime, cv)).content.decode()
