@@ -8,6 +8,7 @@ stays open. A content message (portal or letter) that is sent meets its duty (an
 the rule allows automatic messages; an officer's own message always); alerts never do. Drafts are rows too,
 but never deliverable until an officer sends them (contacts.messaging.officer)."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -169,9 +170,20 @@ def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> N
     fields = {"status": status, "provider_ref": provider_ref[:100], "sent_at": now, "last_error": ""}
     if status == MessageStatus.DELIVERED:
         fields["delivered_at"] = now
+    if msg.kind == MessageKind.ACCOUNT:
+        fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
     if msg.kind != MessageKind.ALERT and msg.channel in CONTENT_CHANNELS:
         _meet_duty(msg, now)
+
+
+ACCOUNT_LINK = re.compile(r"/portal/(activate|reset)/[\w-]+/")
+
+
+def redact_account_link(body: str) -> str:
+    """Once an activation or reset message has gone, its single-use link is removed from our copy, so no
+    one reading the outbox (staff, the admin, a database dump) can use it."""
+    return ACCOUNT_LINK.sub(r"/portal/\1/(link removed once sent)/", body)
 
 
 def _meet_duty(msg: Message, at: datetime) -> None:
@@ -188,7 +200,10 @@ def _meet_duty(msg: Message, at: datetime) -> None:
 
 @transaction.atomic
 def _failed(msg: Message, error: str, now: datetime) -> None:
-    Message.objects.filter(pk=msg.pk).update(status=MessageStatus.PERMANENT_FAILURE, last_error=error[:500])
+    fields = {"status": MessageStatus.PERMANENT_FAILURE, "last_error": error[:500]}
+    if msg.kind == MessageKind.ACCOUNT:
+        fields["body"] = redact_account_link(msg.body)
+    Message.objects.filter(pk=msg.pk).update(**fields)
     # The duty stays open; the officer in case (or, unallocated, nobody yet: the scan escalates) is told.
     if msg.crime.oic_id:
         StaffNotification.objects.bulk_create(

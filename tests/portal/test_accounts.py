@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher
+from django.core import mail
 from django.utils import timezone
 
 from portal import services
@@ -288,3 +289,22 @@ def test_force_setting_invites_every_victim_with_a_safe_email(officer, settings)
     crime = record(officer, people=[person(), person(safe_email=False, first_name="Unsafe")])
     invited = set(PortalAccount.objects.values_list("person__first_name", flat=True))
     assert invited == {"Aisha"} and crime.victims.count() == 2
+
+
+def test_the_single_use_link_is_removed_from_the_outbox_once_sent_and_never_shown_to_staff(
+    officer, officer_client
+):
+    from contacts.messaging.outbox import message_deliver
+    from contacts.models import Message
+
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    msg = Message.objects.get(kind="account")
+    token = activation_link([msg.body])
+    page = officer_client.get(f"/cases/{cv.crime.slug}/victims/{cv.pk}/messages/").content.decode()
+    assert token not in page
+    assert message_deliver(message_id=msg.pk)
+    msg.refresh_from_db()
+    assert msg.status == "sent" and token not in msg.body and "link removed once sent" in msg.body
+    assert mail.outbox and token in mail.outbox[-1].body  # the victim's copy has it
+    services.token_check(token, "activate")  # and it still works
