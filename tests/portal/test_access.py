@@ -120,3 +120,10 @@ def test_a_portal_session_opens_no_staff_page(victim, case):
             assert "/accounts/login/" in response["Location"] or "/admin/login/" in response["Location"], url
         body = response.content.decode(errors="replace")
         assert case.reference not in body and victim.crime.reference not in body, url
+
+
+def test_a_staff_session_is_not_a_portal_session(victim, officer_client, admin_user, make_client):
+    for c in (officer_client, make_client(admin_user)):
+        for url in SIGNED_IN_PORTAL_URLS:
+            response = c.get(url)
+            assert response.status_code == 302 and response["Location"].startswith("/portal/?next="), url
