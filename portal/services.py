@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus, Stage, Topic, Trigger
@@ -517,7 +518,7 @@ def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | N
         crime=crime, trigger=Trigger.VRR_REQUESTED, at=now, event=event, victims=[_context_victim(cv)]
     )
     _after_obligations(crime, made)
-    _victim_message(cv, Topic.REVIEW, text or _("I would like the decision reviewed."), now)
+    _victim_message(cv, Topic.REVIEW, text or "I would like the decision reviewed.", now)
     return event
 
 
@@ -616,11 +617,11 @@ def preferences_save(
 
 
 METHOD_LABELS = [
-    ("email", "Email"),
-    ("sms", "Text message"),
-    ("phone", "Phone call"),
-    ("letter", "Letter"),
-    ("visit", "Visit"),
+    ("email", gettext_noop("Email")),
+    ("sms", gettext_noop("Text message")),
+    ("phone", gettext_noop("Phone call")),
+    ("letter", gettext_noop("Letter")),
+    ("visit", gettext_noop("Visit")),
 ]
 
 
@@ -637,9 +638,10 @@ def alerts_set(
     _victim_message(
         crime_victim,
         Topic.PREFERENCES,
-        _("Please send me an email or text when there is an update.")
+        # Written to the officer, so in English whatever language the victim reads the portal in.
+        "Please send me an email or text when there is an update."
         if on
-        else _("Please stop sending me emails or texts about updates. I will check the portal myself."),
+        else "Please stop sending me emails or texts about updates. I will check the portal myself.",
         now,
     )
 
@@ -679,7 +681,7 @@ def property_update(
         return item
     item.history = [*item.history, {"at": now.isoformat(), "by": "victim", "changes": changes}]
     item.save()
-    lines = [_("I have updated the details of %(item)s:") % {"item": item.description}] + [
+    lines = [f"I have updated the details of {item.description}:"] + [
         f"- {k.replace('_', ' ')}: {v[1] or '-'}" for k, v in changes.items()
     ]
     _victim_message(crime_victim, Topic.PROPERTY, "\n".join(lines), now)
@@ -712,4 +714,4 @@ def account_close(*, account: PortalAccount, crime_victim: CrimeVictim, now: dat
         account.password = ""
         account.save(update_fields=["status", "password", "updated_at"])
         PortalToken.objects.filter(account=account, used_at=None, revoked_at=None).update(revoked_at=now)
-        _victim_message(crime_victim, Topic.PREFERENCES, _("I have closed my portal account."), now)
+        _victim_message(crime_victim, Topic.PREFERENCES, "I have closed my portal account.", now)
