@@ -22,6 +22,8 @@ every run first deletes the messages of earlier runs (template code BENCH_OUTBOX
 - outbox_inprocess_messages_per_second: for comparison, as many messages delivered by calling
   contacts.messaging.outbox.message_deliver in a loop in this process (no broker, no task overhead).
 - outbox_queries_per_delivery: SQL statements of one delivery (email; text in outbox_queries_per_sms).
+- outbox_worker_db_connections_opened: PostgreSQL sessions opened while the worker delivered (Celery's
+  Django fixup closes the database connection before and after every task unless told otherwise).
 With BENCH_OUTBOX_PROFILE=1 it also prints a cProfile of the in-process loop (top functions by own time).
 """
 
@@ -164,6 +166,16 @@ def done_count(ids: list[int]) -> tuple[int, int]:
         return cur.fetchone()
 
 
+def db_sessions() -> int:
+    """Sessions (connections) opened on this database so far (PostgreSQL 14+, else 0)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('server_version_num')::int >= 140000")
+        if not cur.fetchone()[0]:
+            return 0
+        cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cur.fetchone()[0]
+
+
 def claim_span(ids: list[int]) -> float:
     """Seconds from the first claim to the last."""
     with connection.cursor() as cur:
@@ -241,6 +253,7 @@ def worker_run(victims: list[CrimeVictim], folder: Path) -> dict:
     try:
         wait_ready(app, proc, hostname, folder)
         clear()
+        sessions = db_sessions()
         t0 = time.perf_counter()
         ids = queue(victims, MESSAGES)
         outbox_sweep.delay()
@@ -253,9 +266,10 @@ def worker_run(victims: list[CrimeVictim], folder: Path) -> dict:
             time.sleep(0.05)
             done, failed = done_count(ids)
         elapsed = time.perf_counter() - t0
+        sessions = db_sessions() - sessions
     finally:
         stop_worker(proc)
-    return {"seconds": elapsed, "done": done, "failed": failed, "span": claim_span(ids)}
+    return {"seconds": elapsed, "done": done, "failed": failed, "span": claim_span(ids), "sessions": sessions}
 
 
 # --- in process -----------------------------------------------------------------------------------------
@@ -331,6 +345,7 @@ def run() -> int:
             print(f"outbox_worker_delivery_per_second={(w['done'] - 1) / w['span']:.0f}")
         print(f"outbox_delivered={w['done']}")
         print(f"outbox_failed={w['failed']}")
+        print(f"outbox_worker_db_connections_opened={w['sessions']}")
         print(f"outbox_written_emails={emails}")
         print(f"outbox_written_texts={texts}")
         p = inprocess_run(victims, folder)

@@ -364,6 +364,7 @@ def victim_update(
     if not changes:
         return None
     person.save(update_fields=[*changes.keys(), "updated_at"])
+    portal_services.contact_details_changed(person=person, fields=set(changes), now=now)
     return VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
 
 

@@ -387,10 +387,15 @@ def portal_invite(request, ref: str, cv_id: int):
     if request.user.role not in OIC_ROLES:
         raise Http404
     try:
-        portal_services.invite(crime_victim=cv, by=request.user)
+        account = portal_services.invite(crime_victim=cv, by=request.user)
     except ValidationError as e:
         for m in e.messages:
             messages.error(request, m)
     else:
-        messages.success(request, f"Activation link sent to {cv.person.full_name} by a safe channel.")
+        if account.status == "active":
+            messages.success(
+                request, f"{cv.person.full_name} already has an active portal account: nothing sent."
+            )
+        else:
+            messages.success(request, f"Activation link sent to {cv.person.full_name} by a safe channel.")
     return redirect(f"{crime.get_absolute_url()}#victim-{cv.id}")

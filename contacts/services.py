@@ -275,6 +275,8 @@ def qualifying_sentence(crime: Crime, details: dict) -> bool:
 def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
     book, cal = load_rulebook(), working_calendar()
     victims = _victims(crime, None)
+    if event.code == Trigger.VRR_REQUESTED:
+        victims = _review_askers(event, victims)
     made = obligations_create(
         crime=crime,
         trigger=event.code,
@@ -313,8 +315,21 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
             book=book,
             cal=cal,
         )
-    auto_messages.on_obligations(crime=crime, obligations=made)
+    if event.code == Trigger.VRR_REQUESTED and len(victims) > 1:
+        made_auto = [o for o in made if o.code != "VRR_ACKNOWLEDGE"]
+    else:
+        made_auto = made
+    auto_messages.on_obligations(crime=crime, obligations=made_auto)
     return made
+
+
+def _review_askers(event: CaseEvent, victims: list[CrimeVictim]) -> list[CrimeVictim]:
+    """A review request is one victim's: only they get its duties and acknowledgement. The portal records
+    who asked; when staff record one on a case with several victims without saying who, every victim gets
+    the duties (the officer closes the others as not required) but nobody an automatic acknowledgement."""
+    asker = event.details.get("crime_victim")
+    named = [cv for cv in victims if cv.pk == asker]
+    return named or victims
 
 
 def on_allocated(*, crime: Crime, event: CaseEvent) -> list[Obligation]:

@@ -23,10 +23,15 @@ class DateOfBirthMixin:
         if not any(parts):
             return None, _("Enter your date of birth.")
         try:
-            if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[2]) != 4:
+            if (
+                not all(p.isascii() and p.isdigit() for p in parts)
+                or len(parts[0]) > 2
+                or len(parts[1]) > 2
+                or len(parts[2]) != 4
+            ):
                 raise ValueError
             value = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None, _("Enter your date of birth as numbers, for example 27 3 1985.")
         if value >= date.today() or value.year < 1900:
             return None, _("Your date of birth must be in the past.")
@@ -65,7 +70,7 @@ class SignInForm(DateOfBirthMixin, forms.Form):
 
 class PasswordPairMixin(forms.Form):
     password = forms.CharField(
-        label=_("Create a password"),
+        label=_("Choose a password"),
         strip=False,
         required=False,
         help_text=_(
@@ -86,7 +91,7 @@ class ActivateForm(DateOfBirthMixin, PasswordPairMixin):
     pass
 
 
-class ResetForm(PasswordPairMixin):
+class ResetForm(DateOfBirthMixin, PasswordPairMixin):
     pass
 
 

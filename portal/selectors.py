@@ -89,9 +89,9 @@ def mark_read(messages: list[Message]) -> list[int]:
 
 
 def property_for(cv: CrimeVictim) -> QuerySet[PropertyItem]:
-    return PropertyItem.objects.filter(crime_id=cv.crime_id).filter(
-        Q(crime_victim=cv) | Q(crime_victim__isnull=True)
-    )
+    """Only the property recorded as this victim's: items on the crime with no victim (or another's) may
+    carry other people's notes, so they are not shown or changeable here."""
+    return PropertyItem.objects.filter(crime_id=cv.crime_id, crime_victim=cv)
 
 
 def support_services(cv: CrimeVictim) -> tuple[list[SupportOrganisation], list[SupportOrganisation]]:

@@ -5,7 +5,9 @@ Every function validates everything first and changes nothing on bad input (Vali
 messages a victim can act on). Victim-facing messages are translated; they are shown in the victim's
 language."""
 
+import contextlib
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +18,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -24,9 +26,9 @@ from django.utils.translation import gettext_noop
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus, Stage, Topic, Trigger
 from contacts.messaging import templates as message_templates
-from contacts.messaging.outbox import message_queue
-from contacts.messaging.safety import _next_sms_window
-from contacts.models import Message, Obligation, StaffNotification
+from contacts.messaging.outbox import meet_waiting_duties, message_queue
+from contacts.messaging.safety import next_sms_window
+from contacts.models import Message, StaffNotification
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 
@@ -58,16 +60,22 @@ def clean_text(value: str | None) -> str:
 
 
 # --- tokens --------------------------------------------------------------------------------------------
-def _token_issue(account: PortalAccount, purpose: str, cv: CrimeVictim, now: datetime) -> str:
+LETTER_ACTIVATION_DAYS = 14  # a letter waits for the print run and the post
+
+
+def _token_issue(
+    account: PortalAccount, purpose: str, cv: CrimeVictim, now: datetime, channel: str = Channel.EMAIL
+) -> str:
     PortalToken.objects.filter(account=account, purpose=purpose, used_at=None, revoked_at=None).update(
         revoked_at=now
     )
     secret = secrets.token_urlsafe(32)
-    life = (
-        timedelta(hours=settings.PORTAL_ACTIVATION_HOURS)
-        if purpose == TokenPurpose.ACTIVATE
-        else timedelta(minutes=settings.PORTAL_RESET_MINUTES)
-    )
+    if purpose == TokenPurpose.RESET:
+        life = timedelta(minutes=settings.PORTAL_RESET_MINUTES)
+    elif channel == Channel.LETTER:
+        life = timedelta(days=LETTER_ACTIVATION_DAYS)
+    else:
+        life = timedelta(hours=settings.PORTAL_ACTIVATION_HOURS)
     PortalToken.objects.create(
         account=account,
         purpose=purpose,
@@ -116,13 +124,14 @@ class SafeChannel:
     to: str
 
 
-def safe_account_channel(person) -> SafeChannel | None:
-    """Where an activation or reset link may go: an email or mobile marked safe, else a safe address."""
+def safe_account_channel(person, *, letter: bool = True) -> SafeChannel | None:
+    """Where an activation or reset link may go: an email or mobile marked safe, else (activation only: a
+    reset link would expire in the post) a safe address."""
     if person.email and person.safe_email:
         return SafeChannel(Channel.EMAIL, person.email)
     if person.mobile_phone and person.safe_sms:
         return SafeChannel(Channel.SMS, person.mobile_phone)
-    if person.safe_letter and person.address_line_1 and person.postcode:
+    if letter and person.safe_letter and person.address_line_1 and person.postcode:
         return SafeChannel(Channel.LETTER, "")
     return None
 
@@ -135,7 +144,7 @@ def _send_account_message(
     rendered = message_templates.render(code, account.language, ctx)
     not_before = None
     if via.channel == Channel.SMS:
-        not_before = _next_sms_window(now.astimezone(LONDON))
+        not_before = next_sms_window(now.astimezone(LONDON))
     return message_queue(
         crime_victim=cv,
         channel=via.channel,
@@ -154,6 +163,30 @@ def _language_for(cv: CrimeVictim) -> str:
     plan = getattr(cv, "contact_plan", None)
     lang = (getattr(plan, "language", "") or cv.person.first_language or "").strip().lower()
     return "cy" if lang in {"welsh", "cymraeg", "cy"} else "en"
+
+
+CONTACT_FIELDS = {
+    "email",
+    "mobile_phone",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "safe_email",
+    "safe_sms",
+    "safe_letter",
+}
+
+
+def contact_details_changed(*, person, fields: set[str], now: datetime | None = None) -> int:
+    """An officer changed where or how we may reach this person: any activation or reset link already sent
+    stops working (it may have gone somewhere no longer safe). Returns how many links were revoked.
+    (Queued messages are checked again against the new details when they are sent.)"""
+    if not fields & CONTACT_FIELDS:
+        return 0
+    return PortalToken.objects.filter(
+        account__person=person, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now or timezone.now())
 
 
 def invite_problems(person) -> list[str]:
@@ -191,7 +224,7 @@ def invite(*, crime_victim: CrimeVictim, by=None, now: datetime | None = None) -
         account.status, account.password = AccountStatus.INVITED, ""
     account.invited_by = by
     account.save()
-    secret = _token_issue(account, TokenPurpose.ACTIVATE, cv, now)
+    secret = _token_issue(account, TokenPurpose.ACTIVATE, cv, now, via.channel)
     _send_account_message(
         cv=cv,
         account=account,
@@ -221,7 +254,7 @@ def _check_new_password(password: str, password2: str, errors: Errors, account: 
     if password != password2:
         errors.add("password2", _("The passwords do not match. Type the same password twice."))
     try:
-        validate_password(password)
+        validate_password(password, user=account.person)  # not too like their name or email
     except ValidationError as e:
         for m in e.messages:
             errors.add("password", m)
@@ -233,6 +266,25 @@ def _dob_key(token: PortalToken) -> str:
     return f"portal-token-dob:{token.digest}"
 
 
+def _check_dob(token: PortalToken, date_of_birth: date | None, errors: Errors, now: datetime) -> None:
+    """The link's holder must also know the date of birth; five wrong tries and the link is revoked (this
+    sticks even though the attempt fails, so callers must not run it inside a transaction they roll back)."""
+    if date_of_birth is None:
+        errors.add("dob", _("Enter your date of birth."))
+    elif date_of_birth != token.account.person.date_of_birth:
+        if _bump(_dob_key(token), 24 * 3600) >= TOKEN_DOB_TRIES:
+            PortalToken.objects.filter(pk=token.pk).update(revoked_at=now)
+            again = (
+                _("Ask your officer to send you a new activation link.")
+                if token.purpose == TokenPurpose.ACTIVATE
+                else _("Ask for a new password reset link.")
+            )
+            raise TokenProblem(
+                _("The date of birth was wrong too many times, so this link no longer works.") + " " + again
+            )
+        errors.add("dob", _("The date of birth does not match our records."))
+
+
 def activate(
     *, secret: str, date_of_birth: date | None, password: str, password2: str, now: datetime | None = None
 ) -> tuple[PortalAccount, CrimeVictim]:
@@ -242,18 +294,7 @@ def activate(
     token = token_check(secret, TokenPurpose.ACTIVATE, now)
     account = token.account
     errors = Errors()
-    if date_of_birth is None:
-        errors.add("dob", _("Enter your date of birth."))
-    elif date_of_birth != account.person.date_of_birth:
-        tries = _bump(_dob_key(token), 24 * 3600)
-        if tries >= TOKEN_DOB_TRIES:
-            PortalToken.objects.filter(pk=token.pk).update(revoked_at=now)
-            raise TokenProblem(
-                _("The date of birth was wrong too many times, so this link no longer works.")
-                + " "
-                + _("Ask your officer to send you a new activation link.")
-            )
-        errors.add("dob", _("The date of birth does not match our records."))
+    _check_dob(token, date_of_birth, errors, now)
     _check_new_password(password, password2, errors, account)
     errors.raise_if_any()
     with transaction.atomic():
@@ -265,24 +306,34 @@ def activate(
         account.activated_at = account.activated_at or now
         account.password_changed_at = now
         account.save()
+        # Standard messages already waiting in the portal can be read from now: their duties are met.
+        meet_waiting_duties(person_id=account.person_id, at=now)
     return account, token.crime_victim
 
 
-@transaction.atomic
 def reset_complete(
-    *, secret: str, password: str, password2: str, now: datetime | None = None
+    *,
+    secret: str,
+    password: str,
+    password2: str,
+    date_of_birth: date | None = None,
+    now: datetime | None = None,
 ) -> tuple[PortalAccount, CrimeVictim]:
+    """Like activation, the date of birth is asked again: a link alone (in a shared inbox, a log, a
+    provider's system) is not enough to take over an account."""
     now = now or timezone.now()
     token = token_check(secret, TokenPurpose.RESET, now)
     account = token.account
     errors = Errors()
+    _check_dob(token, date_of_birth, errors, now)
     _check_new_password(password, password2, errors, account)
     errors.raise_if_any()
-    if not PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now):
-        raise TokenProblem(_("This link has already been used. Each link works only once."))
-    account.password = make_password(password)
-    account.password_changed_at = now
-    account.save(update_fields=["password", "password_changed_at", "updated_at"])
+    with transaction.atomic():
+        if not PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now):
+            raise TokenProblem(_("This link has already been used. Each link works only once."))
+        account.password = make_password(password)
+        account.password_changed_at = now
+        account.save(update_fields=["password", "password_changed_at", "updated_at"])
     return account, token.crime_victim
 
 
@@ -308,45 +359,69 @@ def normalise_reference(reference: str) -> str:
 
 def _limit_keys(reference: str, ip: str) -> list[str]:
     ref = hashlib.sha256(normalise_reference(reference).encode()).hexdigest()[:32]
-    return [f"portal-signin:ref:{ref}", f"portal-signin:ip:{ip}"]
+    return [f"portal-signin:ref:{ref}", f"portal-signin:ip:{ip_group(ip)}"]
 
 
-def _victim_for(reference: str, dob: date | None) -> CrimeVictim | None:
+def ip_group(ip: str) -> str:
+    """IPv6 addresses are limited per /64 (one household or phone can have a whole /64)."""
+    if ":" in ip:
+        try:
+            return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"
+        except ValueError:
+            return ip
+    return ip
+
+
+def _victims_for(reference: str, dob: date | None) -> list[CrimeVictim]:
     if dob is None:
-        return None
-    return (
+        return []
+    return list(
         CrimeVictim.objects.select_related("crime", "person", "person__portal_account")
         .filter(crime__reference=normalise_reference(reference), person__date_of_birth=dob)
         .filter(person__portal_account__isnull=False)
-        .first()
+        .order_by("id")[:5]
     )
+
+
+def _victim_for(reference: str, dob: date | None) -> CrimeVictim | None:
+    found = _victims_for(reference, dob)
+    return found[0] if found else None
 
 
 def authenticate(
     *, reference: str, date_of_birth: date | None, password: str, ip: str, now: datetime | None = None
 ) -> tuple[PortalAccount, CrimeVictim]:
     """Crime reference + date of birth + password. Every failure looks the same (no hint whether the
-    reference or an account exists). After PORTAL_SIGN_IN_LIMIT failures for a reference or from an
-    address within the window, attempts are refused without checking anything."""
+    reference or an account exists). Each attempt is counted *before* anything is checked (atomic in
+    Redis), so parallel attempts cannot get past the limit: over PORTAL_SIGN_IN_LIMIT for a reference, or
+    over four times that from one address (many victims can share a proxy), within the window, attempts
+    are refused unchecked. A successful sign-in takes back only its own attempt."""
     now = now or timezone.now()
-    keys = _limit_keys(reference, ip)
-    limit = settings.PORTAL_SIGN_IN_LIMIT
-    if any((cache.get(k) or 0) >= limit for k in keys):
+    ref_key, ip_key = _limit_keys(reference, ip)
+    limit, window = settings.PORTAL_SIGN_IN_LIMIT, settings.PORTAL_SIGN_IN_WINDOW_SECONDS
+    ref_count, ip_count = _bump(ref_key, window), _bump(ip_key, window)
+    if ref_count > limit or ip_count > 4 * limit:
         raise SignInRefused(locked=True)
-    cv = _victim_for(reference, date_of_birth)
-    account = cv.person.portal_account if cv else None
-    ok = False
-    if account is not None and account.status == AccountStatus.ACTIVE and account.password:
-        ok = check_password(password or "", account.password)
-    else:
+    match = None
+    candidates = [
+        cv
+        for cv in _victims_for(reference, date_of_birth)
+        if cv.person.portal_account.status == AccountStatus.ACTIVE and cv.person.portal_account.password
+    ]
+    for cv in candidates:  # two victims of one crime can share a date of birth
+        if check_password(password or "", cv.person.portal_account.password):
+            match = cv
+            break
+    if not candidates:
         check_password(password or "", _dummy_hash())  # same cost as a real check
-    if not ok:
-        counts = [_bump(k, settings.PORTAL_SIGN_IN_WINDOW_SECONDS) for k in keys]
-        raise SignInRefused(locked=any(c >= limit for c in counts))
-    for k in keys[:1]:
-        cache.delete(k)
+    if match is None:
+        raise SignInRefused(locked=ref_count >= limit or ip_count >= 4 * limit)
+    for k in (ref_key, ip_key):
+        with contextlib.suppress(ValueError):
+            cache.decr(k)
+    account = match.person.portal_account
     PortalAccount.objects.filter(pk=account.pk).update(last_sign_in_at=now)
-    return account, cv
+    return account, match
 
 
 def reset_request(
@@ -355,18 +430,24 @@ def reset_request(
     """Send a reset link through a safe channel if the details match an active account. Says nothing
     either way (the page always shows the same confirmation); limited per reference and address."""
     now = now or timezone.now()
-    ref_key, ip_key = (k.replace("portal-signin", "portal-reset") for k in _limit_keys(reference, ip))
-    if _bump(ref_key, 3600) > 3 or _bump(ip_key, 3600) > 20:
+    # Limited per reference *and* date of birth (so someone who only knows the reference cannot block the
+    # victim's own reset) and per address.
+    ref_key, ip_key = (
+        k.replace("portal-signin", "portal-reset")
+        for k in _limit_keys(f"{normalise_reference(reference)}|{date_of_birth}", ip)
+    )
+    if _bump(ref_key, 3600) > 3 or _bump(ip_key, 3600) > 50:
         return
     cv = _victim_for(reference, date_of_birth)
     account = cv.person.portal_account if cv else None
     if account is None or account.status != AccountStatus.ACTIVE:
         return
-    via = safe_account_channel(cv.person)
+    via = safe_account_channel(cv.person, letter=False)
     if via is None:
         return
     with transaction.atomic():
-        secret = _token_issue(account, TokenPurpose.RESET, cv, now)
+        account = PortalAccount.objects.select_for_update().get(pk=account.pk)
+        secret = _token_issue(account, TokenPurpose.RESET, cv, now, via.channel)
         _send_account_message(
             cv=cv,
             account=account,
@@ -471,6 +552,7 @@ REVIEWABLE = ("RELEASED_NFA", "NOT_PROSECUTED")
 
 def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
     """The latest decision this victim may ask to have reviewed, unless they already asked after it."""
+    single_victim = crime.victims.count() == 1  # a review recorded by staff without naming the victim
     events = list(
         crime.events.filter(code__in=(*REVIEWABLE, "VRR_REQUESTED", "CHARGED")).order_by("occurred_at", "id")
     )
@@ -479,7 +561,7 @@ def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
         if e.code in REVIEWABLE:
             decision = e
         elif e.code == "CHARGED" or (
-            e.code == "VRR_REQUESTED" and e.details.get("crime_victim") in (cv.pk, None)
+            e.code == "VRR_REQUESTED" and (e.details.get("crime_victim") == cv.pk or single_victim)
         ):
             decision = None
     return decision
@@ -488,7 +570,7 @@ def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
 @transaction.atomic
 def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | None = None) -> CaseEvent:
     """Victims' Right to Review: records the request on the case and starts the VRR duties."""
-    from contacts.services import obligations_create
+    from contacts import services as contacts_services
 
     now = now or timezone.now()
     cv = crime_victim
@@ -514,20 +596,9 @@ def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | N
         by_victim=True,
         details={"grounds": text, "crime_victim": cv.pk, "decision": decision.code},
     )
-    made = obligations_create(
-        crime=crime, trigger=Trigger.VRR_REQUESTED, at=now, event=event, victims=[_context_victim(cv)]
-    )
-    _after_obligations(crime, made)
+    contacts_services.on_event(crime=crime, event=event)  # this victim's VRR duties and acknowledgement
     _victim_message(cv, Topic.REVIEW, text or "I would like the decision reviewed.", now)
     return event
-
-
-def _after_obligations(crime: Crime, made: list[Obligation]) -> None:
-    """Automatic standard messages for new duties (e.g. the VRR acknowledgement)."""
-    from contacts.messaging import auto
-
-    if made:
-        auto.on_obligations(crime=crime, obligations=made)
 
 
 PREFERENCE_METHODS = {
@@ -586,20 +657,19 @@ def preferences_save(
         "format": plan.format if plan else "",
         "language": account.language,
     }
-    plan_save(
-        crime_victim=cv,
-        by=None,
-        by_victim=True,
-        data={
-            "methods": methods,
-            "safe_times": safe_times,
-            "frequency": frequency,
-            "format": fmt,
-            "language": "Welsh" if language == "cy" else "English",
-            "wants_updates": frequency != Frequency.NONE,
-        },
-        now=now,
-    )
+    data = {
+        "methods": methods,
+        "safe_times": safe_times,
+        "frequency": frequency,
+        "format": fmt,
+        "wants_updates": frequency != Frequency.NONE,
+    }
+    if language != account.language or plan is None:
+        # Only a switch between English and Welsh changes the plan's language (it may say "Polish").
+        data["language"] = "Welsh" if language == "cy" else (plan.language if plan else "English")
+        if language == "en" and data["language"].strip().lower() in {"welsh", "cymraeg"}:
+            data["language"] = "English"
+    plan_save(crime_victim=cv, by=None, by_victim=True, data=data, now=now)
     account.language = language
     account.save(update_fields=["language", "updated_at"])
     after = {
@@ -670,6 +740,7 @@ def property_update(
         except (InvalidOperation, ValueError):
             errors.add("value_pounds", _("Enter the value in pounds, like 250 or 249.99."))
     errors.raise_if_any()
+    item = PropertyItem.objects.select_for_update().get(pk=item.pk)
     new = {"description": description, "serial_number": serial, "victim_notes": notes, "value_pounds": value}
     changes = {}
     for k, v in new.items():
@@ -703,7 +774,13 @@ def feedback_submit(
         errors.add("rating", _("Choose how satisfied you are."))
     text = _text(errors, "comments", comments, maximum=FEEDBACK_MAX, what="", required=False)
     errors.raise_if_any()
-    return Feedback.objects.create(crime_victim=cv, rating=rating, comments=text, created_at=now)
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(crime_victim=cv, rating=rating, comments=text, created_at=now)
+    except IntegrityError:  # sent twice at once
+        raise ValidationError(
+            {"rating": [_("You have already given feedback on this case. Thank you.")]}
+        ) from None
 
 
 def account_close(*, account: PortalAccount, crime_victim: CrimeVictim, now: datetime | None = None) -> None:

@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .selectors import portal_victim
 
@@ -32,11 +34,22 @@ class PortalSession:
     crime_victim_id: int
 
 
+def password_mark(account) -> str:
+    """Changes whenever the password does: a session started before a reset ends at its next request."""
+    return salted_hmac("portal-session", account.password or "", algorithm="sha256").hexdigest()[:32]
+
+
 def start(request, account, crime_victim) -> None:
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     request.session.cycle_key()
-    request.session[KEY] = {"a": account.pk, "cv": crime_victim.pk, "t": int(time.time())}
+    rotate_token(request)
+    request.session[KEY] = {
+        "a": account.pk,
+        "cv": crime_victim.pk,
+        "t": int(time.time()),
+        "p": password_mark(account),
+    }
     request.session.set_expiry(_expiry())
     request.portal = PortalSession(account.pk, crime_victim.pk)
 
@@ -86,7 +99,9 @@ def portal_required(view):
                 query["expired"] = "1"
             return redirect(f"/portal/?{urlencode(query)}")
         cv = portal_victim(account_id=ps.account_id, crime_victim_id=ps.crime_victim_id)
-        if cv is None:  # account closed or the link between person and case removed
+        if cv is None or not constant_time_compare(
+            request.session[KEY].get("p", ""), password_mark(cv.person.portal_account)
+        ):  # account closed, password changed elsewhere, or the person no longer on the case
             end(request)
             return redirect("/portal/")
         request.cv = cv

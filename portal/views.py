@@ -32,7 +32,9 @@ QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    from victimcare.audit.services import _client_ip as client_ip
+
+    return client_ip(request) or ""
 
 
 def _safe_next(request, default: str = "/portal/case/") -> str:
@@ -148,6 +150,7 @@ def _token_page(request, token: str, purpose: str):
             else:
                 account, cv = services.reset_complete(
                     secret=token,
+                    date_of_birth=form.dob,
                     password=form.cleaned_data["password"],
                     password2=form.cleaned_data["password2"],
                 )

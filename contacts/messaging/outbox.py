@@ -27,6 +27,18 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 CONTENT_CHANNELS = {Channel.PORTAL, Channel.LETTER}
 
 
+def retry_at(msg: Message, now: datetime) -> datetime:
+    """The next attempt after backoff; a text never goes between 20:00 and 08:00, retries included."""
+    at = now + backoff(msg.attempts)
+    if msg.channel == Channel.SMS:
+        from victimcare.calendar import LONDON
+
+        from .safety import next_sms_window
+
+        at = next_sms_window(at.astimezone(LONDON)) or at
+    return at
+
+
 def backoff(attempts: int) -> timedelta:
     """1, 4, 16, 64 minutes... capped at 6 hours."""
     return min(timedelta(minutes=4 ** max(attempts - 1, 0)), timedelta(hours=6))
@@ -105,6 +117,30 @@ def _claim(message_id: int, now: datetime) -> Message | None:
     return Message.objects.select_related("crime", "crime__oic", "crime_victim__person").get(pk=message_id)
 
 
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def still_unsafe(msg: Message) -> str:
+    """Checked again at the moment of sending, against the victim's details now: a message queued (or held
+    overnight, or retrying) before an officer changed an address or marked a channel unsafe must not go.
+    Returns why not, or ""."""
+    person = msg.crime_victim.person
+    if msg.channel == Channel.EMAIL:
+        if not (person.safe_email and person.email and person.email.lower() == msg.to_address.lower()):
+            return "Not sent: the email address changed or is no longer marked safe."
+    elif msg.channel == Channel.SMS:
+        if not (
+            person.safe_sms
+            and person.mobile_phone
+            and _digits(person.mobile_phone) == _digits(msg.to_address)
+        ):
+            return "Not sent: the mobile number changed or is no longer marked safe."
+    elif msg.channel == Channel.LETTER and not person.safe_letter:
+        return "Not sent: letters to the address are no longer marked safe."
+    return ""
+
+
 def _letter_pdf(msg: Message, now: datetime) -> bytes:
     from .letters import LetterError, letter_pdf
 
@@ -122,6 +158,10 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     msg = _claim(message_id, now)
     if msg is None:
         return False
+    unsafe = still_unsafe(msg)
+    if unsafe:
+        _failed(msg, unsafe, now)
+        return True
     try:
         if msg.channel == Channel.PORTAL:
             status, ref = MessageStatus.DELIVERED, ""  # it is in the victim's portal timeline now
@@ -158,7 +198,7 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
             Message.objects.filter(pk=msg.pk, status=MessageStatus.SENDING).update(
                 status=MessageStatus.TEMPORARY_FAILURE,
                 last_error=str(e)[:500],
-                next_attempt_at=now + backoff(msg.attempts),
+                next_attempt_at=retry_at(msg, now),
             )
     else:
         _succeeded(msg, status, ref, now)
@@ -186,10 +226,36 @@ def redact_account_link(body: str) -> str:
     return ACCOUNT_LINK.sub(r"/portal/\1/(link removed once sent)/", body)
 
 
+def portal_readable(person_id: int) -> bool:
+    from portal.models import AccountStatus, PortalAccount
+
+    return PortalAccount.objects.filter(person_id=person_id, status=AccountStatus.ACTIVE).exists()
+
+
+def meet_waiting_duties(*, person_id: int, at: datetime) -> int:
+    """When a victim activates their portal: the duties of standard and officer messages already waiting
+    there are met now (the victim can read them from this moment)."""
+    waiting = Message.objects.filter(
+        crime_victim__person_id=person_id,
+        channel=Channel.PORTAL,
+        status=MessageStatus.DELIVERED,
+        kind__in=(MessageKind.AUTOMATIC, MessageKind.OFFICER),
+        obligation__state=ObligationState.OPEN,
+    ).select_related("crime_victim")
+    n = 0
+    for msg in waiting:
+        _meet_duty(msg, at)
+        n += 1
+    return n
+
+
 def _meet_duty(msg: Message, at: datetime) -> None:
     """An officer's own written message meets its duty whatever the rule says (they wrote it personally);
     an automatic one only where the rule allows automatic messages. Alerts never reach here."""
     if msg.obligation_id is None or msg.kind not in (MessageKind.AUTOMATIC, MessageKind.OFFICER):
+        return
+    if msg.channel == Channel.PORTAL and not portal_readable(msg.crime_victim.person_id):
+        # Waiting in a portal the victim has not activated yet: met when they activate (portal.services).
         return
     ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)
     allowed = msg.kind == MessageKind.OFFICER or ob.rule.auto_message_allowed
@@ -238,7 +304,7 @@ def delivery_receipt(*, reference: str, provider_ref: str, status: str, now: dat
         # The provider gave up after its own retries: try again from our side.
         Message.objects.filter(pk=msg.pk).update(
             status=MessageStatus.TEMPORARY_FAILURE,
-            next_attempt_at=now + backoff(msg.attempts),
+            next_attempt_at=retry_at(msg, now),
             last_error="The provider reported a temporary failure.",
         )
     return True

@@ -37,7 +37,7 @@ class Route:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _next_sms_window(now_local: datetime) -> datetime | None:
+def next_sms_window(now_local: datetime) -> datetime | None:
     """None when an SMS may go now; otherwise the local time it may go."""
     t = now_local.time()
     if SMS_EARLIEST <= t < SMS_LATEST:
@@ -75,7 +75,7 @@ def route(r: Recipient, now_local: datetime) -> Route:
         alerts = [m for m in order if candidates[m]]
         if not alerts:
             reasons.append("No safe channel for an alert: the message waits in the portal.")
-    sms_not_before = _next_sms_window(now_local) if "sms" in alerts else None
+    sms_not_before = next_sms_window(now_local) if "sms" in alerts else None
     if sms_not_before:
         reasons.append(f"Text held until {sms_not_before:%H:%M} (no texts between 20:00 and 08:00).")
     return Route(content=content, alerts=tuple(alerts), sms_not_before=sms_not_before, reasons=tuple(reasons))

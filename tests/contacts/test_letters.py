@@ -205,7 +205,7 @@ class TestDelivery:
         assert one(crime, "ACKNOWLEDGE").state == "met"
 
     def test_no_address_is_a_permanent_failure_and_the_officer_is_told(self, clock, officer, files):
-        crime = record(officer, people=[person()])
+        crime = record(officer, people=[person(safe_letter=True)])
         cv = victims(crime)[0]
         msg = outbox.message_queue(crime_victim=cv, channel="letter", body="Dear Ms Khan", subject="Hello")
         assert outbox.message_deliver(message_id=msg.pk)

@@ -20,7 +20,7 @@ def sent(clock, officer, settings):
         crime_victim=cv,
         channel="email",
         kind="alert",
-        to_address="v@example.com",
+        to_address=cv.person.email,
         subject="Update",
         body="Sign in to read it.",
     )

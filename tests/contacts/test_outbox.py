@@ -1,22 +1,35 @@
 """The outbox: delivery, retries with backoff, permanent failure, receipts, the sweep."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 
+from cases.models import Person
 from contacts.constants import MessageStatus
 from contacts.messaging import channels, outbox
 from contacts.models import Message, StaffNotification
 
-from .support import NOW, one, record, victims
+from .support import NOW, one, person, record, victims
 
 
 @pytest.fixture
 def setup(clock, officer, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.VC_SMS_FILE_PATH = str(tmp_path / "sms")
-    crime = record(officer)
+    crime = record(
+        officer,
+        people=[
+            person(
+                email="v@example.com",
+                mobile_phone="07700 900 111",
+                safe_sms=True,
+                safe_letter=True,
+                address_line_1="1 High St",
+                postcode="AN1 1AA",
+            )
+        ],
+    )
     return crime, victims(crime)[0]
 
 
@@ -100,6 +113,7 @@ def test_permanent_failure_tells_the_oic_and_leaves_the_duty_open(setup, setting
     crime, cv = setup
     settings.VC_SMS_BACKEND = "tests.contacts.test_outbox.Rejects"
     ack = one(crime, "ACKNOWLEDGE")
+    Person.objects.filter(pk=cv.person_id).update(mobile_phone="0123")  # as the provider sees it
     msg = queue(cv, channel="sms", to_address="0123")
     outbox.message_deliver(message_id=msg.pk)
     msg.refresh_from_db()
@@ -141,7 +155,17 @@ def test_content_message_meets_its_duty_but_an_alert_never_does(setup):
     )
     outbox.message_deliver(message_id=portal.pk)
     arrest_rule_duty.refresh_from_db()
+    # In a portal the victim has not activated, it waits: the duty is met only when they can read it.
+    assert arrest_rule_duty.state == "open"
+    from portal.models import PortalAccount
+
+    PortalAccount.objects.create(person=cv.person, status="active", password="x")
+    assert outbox.meet_waiting_duties(person_id=cv.person_id, at=NOW + timedelta(hours=1)) == 1
+    arrest_rule_duty.refresh_from_db()
     assert arrest_rule_duty.state == "met" and arrest_rule_duty.met_on_time
+    later = queue(cv, channel="portal", kind="automatic", to_address="", obligation=one(crime, "CONTACT_PLAN"))
+    outbox.message_deliver(message_id=later.pk)  # not an automatic-message duty: still open
+    assert one(crime, "CONTACT_PLAN").state == "open"
 
 
 @pytest.mark.django_db
@@ -181,3 +205,30 @@ def test_delivery_receipts(setup, settings):
     outbox.delivery_receipt(reference=str(other.pk), provider_ref="", status="permanent_failure")
     other.refresh_from_db()
     assert other.status == "permanent_failure" and StaffNotification.objects.filter(message=other).exists()
+
+
+@pytest.mark.django_db
+def test_nothing_goes_to_an_address_changed_or_made_unsafe_after_queueing(setup):
+    _, cv = setup
+    email, sms = queue(cv), queue(cv, channel="sms", to_address="07700900111")
+    Person.objects.filter(pk=cv.person_id).update(email="new@example.com", safe_sms=False)
+    for msg in (email, sms):
+        assert outbox.message_deliver(message_id=msg.pk)
+        msg.refresh_from_db()
+        assert msg.status == "permanent_failure" and msg.last_error.startswith("Not sent")
+    assert len(mail.outbox) == 0
+
+
+@pytest.mark.django_db
+def test_a_text_retried_in_the_evening_waits_until_eight(setup, settings):
+    from victimcare.calendar import LONDON
+
+    _, cv = setup
+    settings.VC_SMS_BACKEND = "tests.contacts.test_outbox.Flaky"
+    Flaky.calls, Flaky.fails = 0, 1
+    evening = datetime(2026, 11, 2, 19, 59, tzinfo=LONDON)
+    msg = queue(cv, channel="sms", to_address="07700900111", not_before=evening)
+    assert outbox.message_deliver(message_id=msg.pk, now=evening)
+    msg.refresh_from_db()
+    assert msg.status == "temporary_failure"
+    assert msg.next_attempt_at.astimezone(LONDON) == datetime(2026, 11, 3, 8, 0, tzinfo=LONDON)

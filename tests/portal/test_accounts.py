@@ -207,6 +207,18 @@ def test_password_reset_by_safe_channel_without_revealing_accounts(officer, clie
     response = client.post(
         f"/portal/reset/{token}/", {"password": "a new long passphrase", "password2": "a new long passphrase"}
     )
+    assert response.status_code == 400 and "Enter your date of birth" in response.content.decode()
+    response = client.post(
+        f"/portal/reset/{token}/",
+        {
+            **{
+                f"dob-{k}": v
+                for k, v in zip(("day", "month", "year"), (dob.day, dob.month, dob.year), strict=True)
+            },
+            "password": "a new long passphrase",
+            "password2": "a new long passphrase",
+        },
+    )
     assert response.status_code == 302
     assert (
         Client_from_ip("1.2.3.4").post("/portal/", sign_in_data(cv, "a new long passphrase")).status_code
@@ -308,3 +320,103 @@ def test_the_single_use_link_is_removed_from_the_outbox_once_sent_and_never_show
     assert msg.status == "sent" and token not in msg.body and "link removed once sent" in msg.body
     assert mail.outbox and token in mail.outbox[-1].body  # the victim's copy has it
     services.token_check(token, "activate")  # and it still works
+
+
+def test_an_officer_changing_contact_details_revokes_links_already_sent(officer):
+    from cases import services as case_services
+
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    token = activation_link(outbox_bodies())
+    case_services.victim_update(person=cv.person, by=officer, data={"email": "new@example.com"})
+    with pytest.raises(services.TokenProblem):
+        services.token_check(token, "activate")
+
+
+def test_a_password_reset_ends_other_sessions(officer):
+    cv = make_victim(officer)
+    account = give_account(cv)
+    old = signed_in_client(cv)
+    from django.contrib.auth.hashers import make_password
+
+    account.password = make_password("a brand new passphrase")
+    account.save()
+    assert old.get("/portal/case/").status_code == 302
+
+
+def test_a_co_victim_signing_in_does_not_reset_the_lock_out_for_the_reference(officer, settings):
+    from tests.contacts.support import person, record
+
+    settings.PORTAL_SIGN_IN_LIMIT = 3
+    crime = record(officer, people=[person(), person(first_name="Co")])
+    target, co = crime.victims.order_by("id")
+    give_account(target)
+    give_account(co)
+    attacker = Client_from_ip("10.0.0.1")
+    for _ in range(2):
+        attacker.post("/portal/", {**sign_in_data(target), "password": "guess guess guess"})
+        attacker.post("/portal/", sign_in_data(co))  # signs in as themselves
+    response = attacker.post("/portal/", {**sign_in_data(target), "password": "guess guess guess"})
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_two_victims_of_one_crime_with_the_same_date_of_birth_can_both_sign_in(officer):
+    from datetime import date
+
+    from tests.contacts.support import person, record
+
+    crime = record(
+        officer,
+        people=[
+            person(date_of_birth=date(2001, 2, 3)),
+            person(first_name="Twin", date_of_birth=date(2001, 2, 3)),
+        ],
+    )
+    a, b = crime.victims.order_by("id")
+    give_account(a, "first twin passphrase")
+    give_account(b, "second twin passphrase")
+    assert (
+        Client_from_ip("1.1.1.1").post("/portal/", sign_in_data(a, "first twin passphrase")).status_code
+        == 302
+    )
+    assert (
+        Client_from_ip("1.1.1.2").post("/portal/", sign_in_data(b, "second twin passphrase")).status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize("day", ["9" * 30, "١٢", "-1", "32"])
+def test_odd_dates_of_birth_are_a_clear_error_not_a_crash(officer, client, day):
+    cv = make_victim(officer)
+    give_account(cv)
+    response = client.post("/portal/", {**sign_in_data(cv), "dob-day": day})
+    assert response.status_code == 400 and "date of birth" in response.content.decode()
+    assert (
+        client.post(
+            "/portal/reset/", {"reference": "VC/1/26", "dob-day": day, "dob-month": "1", "dob-year": "1990"}
+        ).status_code
+        == 400
+    )
+
+
+def test_activation_meets_the_duties_of_messages_waiting_in_the_portal(officer, client):
+    from contacts.messaging.outbox import message_deliver
+    from contacts.models import Message, Obligation
+
+    cv = make_victim(officer, safe_letter=False)
+    services.invite(crime_victim=cv, by=officer)
+    from contacts.messaging import auto
+
+    auto.on_obligations(
+        crime=cv.crime, obligations=list(Obligation.objects.filter(crime_victim=cv, code="ACKNOWLEDGE"))
+    )
+    ack = Message.objects.get(
+        crime_victim=cv, channel="portal", kind="automatic", template_code="ACKNOWLEDGE"
+    )
+        crime_victim=cv, channel="portal", kind="automatic", template_code="ACKNOWLEDGE"
+    )
+    message_deliver(message_id=ack.pk)
+    assert Obligation.objects.get(crime_victim=cv, code="ACKNOWLEDGE").state == "open"  # not readable yet
+    token = activation_link(outbox_bodies())
+    assert client.post(f"/portal/activate/{token}/", activate_data(cv)).status_code == 302
+    assert Obligation.objects.get(crime_victim=cv, code="ACKNOWLEDGE").state == "met"

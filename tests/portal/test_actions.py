@@ -204,3 +204,42 @@ def test_preferences_refuse_a_channel_not_marked_safe(victim):
     )
     assert not ContactPlan.objects.filter(crime_victim=victim).exists()
     assert not Message.objects.filter(kind=MessageKind.VICTIM).exists()
+
+
+def test_property_not_recorded_as_this_victims_is_not_shown(victim, officer):
+    from cases.models import PropertyItem
+
+    shared = PropertyItem.objects.create(
+        crime=victim.crime, description="Shared car", victim_notes="Someone's note"
+    )
+    c = signed_in_client(victim)
+    assert "Shared car" not in c.get("/portal/property/").content.decode()
+    assert c.get(f"/portal/property/{shared.pk}/").status_code == 404
+
+
+def test_preferences_keep_a_spoken_language_the_victim_did_not_change(victim):
+    from contacts.models import ContactPlan
+    from contacts.services import plan_save
+
+    plan_save(crime_victim=victim, by=victim.crime.oic, data={"methods": ["email"], "language": "Polish"})
+    c = signed_in_client(victim)
+    c.post(
+        "/portal/preferences/",
+        {"methods": ["email"], "frequency": "fortnightly", "language": "en", "format": "standard"},
+    )
+    plan = ContactPlan.objects.get(crime_victim=victim)
+    assert plan.frequency == "fortnightly" and plan.language == "Polish"
+
+
+def test_a_review_recorded_by_staff_on_a_case_with_several_victims_acknowledges_nobody_automatically(officer):
+    from tests.contacts.support import person, record
+
+    crime = record(officer, people=[person(), person(first_name="Second")])
+    event(crime, "RELEASED_NFA", officer)
+    before = Message.objects.filter(template_code="VRR_ACKNOWLEDGE").count()
+    event(crime, "VRR_REQUESTED", officer)
+    assert Message.objects.filter(template_code="VRR_ACKNOWLEDGE").count() == before
+    for cv in crime.victims.all():
+        from portal.services import review_decision
+
+        assert review_decision(crime, cv) is not None  # each can still ask for their own review
