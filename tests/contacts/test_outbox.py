@@ -163,7 +163,9 @@ def test_content_message_meets_its_duty_but_an_alert_never_does(setup):
     assert outbox.meet_waiting_duties(person_id=cv.person_id, at=NOW + timedelta(hours=1)) == 1
     arrest_rule_duty.refresh_from_db()
     assert arrest_rule_duty.state == "met" and arrest_rule_duty.met_on_time
-    later = queue(cv, channel="portal", kind="automatic", to_address="", obligation=one(crime, "CONTACT_PLAN"))
+    later = queue(
+        cv, channel="portal", kind="automatic", to_address="", obligation=one(crime, "CONTACT_PLAN")
+    )
     outbox.message_deliver(message_id=later.pk)  # not an automatic-message duty: still open
     assert one(crime, "CONTACT_PLAN").state == "open"
 

@@ -413,8 +413,6 @@ def test_activation_meets_the_duties_of_messages_waiting_in_the_portal(officer, 
     ack = Message.objects.get(
         crime_victim=cv, channel="portal", kind="automatic", template_code="ACKNOWLEDGE"
     )
-        crime_victim=cv, channel="portal", kind="automatic", template_code="ACKNOWLEDGE"
-    )
     message_deliver(message_id=ack.pk)
     assert Obligation.objects.get(crime_victim=cv, code="ACKNOWLEDGE").state == "open"  # not readable yet
     token = activation_link(outbox_bodies())
