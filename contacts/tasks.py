@@ -58,11 +58,20 @@ def deliver_message(message_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def deliver_messages(message_ids: list[int]) -> int:
+    from .messaging.outbox import message_deliver_many
+
+    return message_deliver_many(message_ids=message_ids)
+
+
+@shared_task(acks_late=True)
 def outbox_sweep() -> int:
-    """The database is the source of truth: whatever a lost task did not deliver is queued again here."""
+    """The database is the source of truth: whatever a lost task did not deliver (retries, held texts,
+    a broker outage) is queued again here, in batches so one worker gets through hundreds a second."""
+    from .messaging.outbox import BATCH
     from .messaging.outbox import outbox_sweep as sweep
 
     ids = sweep()
-    for pk in ids:
-        deliver_message.delay(pk)
+    for start in range(0, len(ids), BATCH):
+        deliver_messages.delay(ids[start : start + BATCH])
     return len(ids)

@@ -4,12 +4,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "victimcare.settings")
 
 app = Celery("victimcare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _fresh_enough_connections(**kwargs):
+    """With connections reused across tasks (CELERY_DB_REUSE_MAX), drop any that are past CONN_MAX_AGE or
+    broken, as Django does between requests."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+
 
 app.conf.beat_schedule = {
     # Proves the worker and beat are alive; the health page shows the last beat.

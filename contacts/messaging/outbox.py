@@ -158,10 +158,50 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     msg = _claim(message_id, now)
     if msg is None:
         return False
+    _attempt(msg, now)
+    return True
+
+
+BATCH = 100
+
+
+def _claim_many(ids: list[int], now: datetime) -> list[Message]:
+    """Claim every due message among `ids` in one statement pair. On PostgreSQL the rows are locked with
+    SKIP LOCKED, so two workers given overlapping batches never both claim a row; on SQLite the
+    IMMEDIATE transaction serialises writers."""
+    with transaction.atomic():
+        rows = list(
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, status__in=DELIVERABLE, next_attempt_at__lte=now)
+            .select_related("crime", "crime__oic", "crime_victim__person")
+        )
+        if rows:
+            Message.objects.filter(pk__in=[m.pk for m in rows]).update(
+                status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for m in rows:
+        m.status, m.claimed_at, m.attempts = MessageStatus.SENDING, now, m.attempts + 1
+    return rows
+
+
+def message_deliver_many(*, message_ids: list[int], now: datetime | None = None) -> int:
+    """Deliver a batch (the sweep's way): one claim for up to BATCH messages, then each is sent and
+    recorded exactly as message_deliver does. Returns how many were attempted."""
+    now = now or timezone.now()
+    done = 0
+    for start in range(0, len(message_ids), BATCH):
+        for msg in _claim_many(message_ids[start : start + BATCH], now):
+            _attempt(msg, now)
+            done += 1
+    return done
+
+
+def _attempt(msg: Message, now: datetime) -> None:
+    """One delivery attempt of a claimed message: send it, record the outcome."""
     unsafe = still_unsafe(msg)
     if unsafe:
         _failed(msg, unsafe, now)
-        return True
+        return
     try:
         if msg.channel == Channel.PORTAL:
             status, ref = MessageStatus.DELIVERED, ""  # it is in the victim's portal timeline now
@@ -202,7 +242,6 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
             )
     else:
         _succeeded(msg, status, ref, now)
-    return True
 
 
 @transaction.atomic

@@ -234,3 +234,29 @@ def test_a_text_retried_in_the_evening_waits_until_eight(setup, settings):
     msg.refresh_from_db()
     assert msg.status == "temporary_failure"
     assert msg.next_attempt_at.astimezone(LONDON) == datetime(2026, 11, 3, 8, 0, tzinfo=LONDON)
+
+
+@pytest.mark.django_db
+def test_a_batch_claims_each_due_message_once_and_delivers_it(setup):
+    _, cv = setup
+    due = [queue(cv) for _ in range(3)]
+    later = queue(cv, not_before=NOW + timedelta(hours=1))
+    ids = [m.pk for m in due] + [later.pk]
+    assert outbox.message_deliver_many(message_ids=ids) == 3
+    assert outbox.message_deliver_many(message_ids=ids) == 0  # nothing left to claim
+    statuses = dict(Message.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert [statuses[m.pk] for m in due] == ["sent"] * 3 and statuses[later.pk] == "queued"
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_the_sweep_task_queues_batches(setup, monkeypatch):
+    from contacts import tasks
+
+    _, cv = setup
+    for _ in range(3):
+        queue(cv)
+    sent = []
+    monkeypatch.setattr(tasks.deliver_messages, "delay", lambda ids: sent.append(list(ids)))
+    n = tasks.outbox_sweep()  # the three alerts and the acknowledgement letter queued at recording
+    assert n == 4 and len(sent) == 1 and len(sent[0]) == 4
