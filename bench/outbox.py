@@ -13,7 +13,7 @@ every run first deletes the messages of earlier runs (template code BENCH_OUTBOX
 - outbox_messages_per_second (target >= 200): BENCH_OUTBOX_MESSAGES (default 3,000) email and text alerts,
   half each, are written to the outbox (bulk_create, status queued, due now), then delivered the way
   production does it: the `outbox_sweep` task (beat, every minute) runs on the worker and enqueues one
-  `deliver_message` task per due message, which the same worker then runs. One worker process
+  `deliver_messages` task per batch of 100 due messages, which the same worker then runs. One worker process
   (`celery worker --pool=solo --concurrency=1`; BENCH_OUTBOX_POOL=prefork for a prefork pool of one), with
   production settings (DEBUG off). Measured from the start of the enqueue to the moment every row is sent
   (or delivered), by polling the database.
