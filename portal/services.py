@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
-from contacts.constants import Channel, MessageKind, MessageStatus, Stage, Topic, Trigger
+from contacts.constants import Channel, MessageKind, MessageStatus, ObligationState, Stage, Topic, Trigger
 from contacts.messaging import templates as message_templates
 from contacts.messaging.outbox import meet_waiting_duties, message_queue
 from contacts.messaging.safety import next_sms_window
-from contacts.models import Message, StaffNotification
+from contacts.models import Message, Obligation, StaffNotification
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 
@@ -564,6 +564,14 @@ def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
             e.code == "VRR_REQUESTED" and (e.details.get("crime_victim") == cv.pk or single_victim)
         ):
             decision = None
+    if (
+        decision is not None
+        and Obligation.objects.filter(
+            trigger_event=decision, crime_victim=cv, state=ObligationState.OPEN
+        ).exists()
+    ):
+        # The officer has not told them about the decision yet: the portal must not be how they find out.
+        return None
     return decision
 
 

@@ -8,6 +8,7 @@ from portal import services
 from tests.browser.conftest import axe_violations
 from tests.contacts.support import event
 from tests.portal.conftest import PASSWORD, give_account, make_victim
+from tests.portal.test_actions import tell_about_decisions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -50,7 +51,8 @@ def test_portal_pages_are_accessible(page, officer, language):
     cv = make_victim(officer)
     give_account(cv)
     item = PropertyItem.objects.create(crime=cv.crime, crime_victim=cv, description="Blue bicycle")
-    event(cv.crime, "RELEASED_NFA", officer)  # so the review page shows its form
+    event(cv.crime, "RELEASED_NFA", officer)  # so the review page shows its form, once they are told
+    tell_about_decisions(cv, officer)
     invited = make_victim(officer, first_name="Newly", last_name="Invited")
     services.invite(crime_victim=invited, by=officer)
     from contacts.models import Message

@@ -13,6 +13,18 @@ from .conftest import signed_in_client
 pytestmark = pytest.mark.django_db
 
 
+def tell_about_decisions(cv, officer):
+    """The officer reviews and sends the drafts prepared for the victim (e.g. no further action)."""
+    from contacts.messaging.officer import message_send
+
+    for draft in Message.objects.filter(crime_victim=cv, status=MessageStatus.DRAFT):
+        message_send(crime_victim=cv, by=officer, body=draft.body, subject=draft.subject, draft=draft)
+    for msg in Message.objects.filter(crime_victim=cv, status=MessageStatus.QUEUED, channel="portal"):
+        from contacts.messaging.outbox import message_deliver
+
+        message_deliver(message_id=msg.pk)
+
+
 def test_case_page_shows_status_officer_next_steps_and_messages_newest_first(victim, officer):
     officer.contact_phone, officer.working_pattern = "01632 960000", "Monday to Friday, 8am to 4pm"
     officer.save()
@@ -82,6 +94,10 @@ def test_review_only_after_a_decision_not_to_charge_and_only_once(victim, office
     assert "no such decision" in c.get("/portal/review/").content.decode()
     assert c.post("/portal/review/", {"grounds": "Please look again"}).status_code == 400
     event(victim.crime, "RELEASED_NFA", officer)
+    # Not before the officer has told them about the decision: the portal is not how they find out.
+    assert "no such decision" in c.get("/portal/review/").content.decode()
+    tell_about_decisions(victim, officer)
+    assert "Ask for a review" in c.get("/portal/case/").content.decode()
     assert c.post("/portal/review/", {"grounds": "Please look again"}).status_code == 302
     ev = CaseEvent.objects.get(crime=victim.crime, code="VRR_REQUESTED")
     assert ev.by_victim and ev.recorded_by is None and ev.details["grounds"] == "Please look again"
@@ -234,7 +250,11 @@ def test_preferences_keep_a_spoken_language_the_victim_did_not_change(victim):
 def test_a_review_recorded_by_staff_on_a_case_with_several_victims_acknowledges_nobody_automatically(officer):
     from tests.contacts.support import person, record
 
+    from .conftest import give_account
+
     crime = record(officer, people=[person(), person(first_name="Second")])
+    for cv in crime.victims.all():
+        give_account(cv)
     event(crime, "RELEASED_NFA", officer)
     before = Message.objects.filter(template_code="VRR_ACKNOWLEDGE").count()
     event(crime, "VRR_REQUESTED", officer)
@@ -242,4 +262,5 @@ def test_a_review_recorded_by_staff_on_a_case_with_several_victims_acknowledges_
     for cv in crime.victims.all():
         from portal.services import review_decision
 
+        tell_about_decisions(cv, officer)
         assert review_decision(crime, cv) is not None  # each can still ask for their own review

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from cases import services
 from cases.models import Crime, CrimeVictim, Offence, PropertyItem
 from contacts.constants import Channel, MessageStatus
+from contacts.messaging.officer import message_send
 from contacts.messaging.outbox import message_deliver
 from contacts.models import Message
 from portal.models import AccountStatus, PortalAccount, PortalToken
@@ -133,6 +134,10 @@ def seed_portal_demo(officer: User, now: datetime) -> int:
                 value_pounds=value or None,
                 recorded_by=officer,
             )
+        # The officer reviews and sends the drafts prepared for decisions that need a personal touch (here
+        # the decision of no further action), so the victim has been told and can ask for a review.
+        for draft in Message.objects.filter(crime=crime, status=MessageStatus.DRAFT):
+            message_send(crime_victim=cv, by=officer, body=draft.body, subject=draft.subject, draft=draft)
         # Portal messages are delivered the moment a worker picks them up; do it now so the demo timeline
         # is there even before the worker starts. (Email alerts stay queued for the worker.)
         for pk in Message.objects.filter(
