@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus
 from contacts.models import Message
+from contacts.selectors import NEXT_STEPS as CONTACT_NEXT_STEPS
 from referrals.models import SupportOrganisation
 
 from .models import AccountStatus
 
-# Case status in plain words, and what happens next, for the victim (not police jargon).
+# Case status in plain words for the victim (not police jargon); what happens next is shared.
 STATUS_WORDS = {
     "recorded": _("We have recorded the crime"),
     "allocated": _("An officer has your case"),
@@ -23,31 +24,7 @@ STATUS_WORDS = {
     "court": _("The case is at court"),
     "closed": _("The investigation has closed"),
 }
-NEXT_STEPS = {
-    "recorded": _(
-        "An officer will be given your case. They will contact you and agree how often you want updates."
-    ),
-    "allocated": _(
-        "Your officer will look at what happened and tell you what they will do. You do not need to do "
-        "anything, but you can send them a question at any time."
-    ),
-    "under_investigation": _(
-        "Officers are investigating. We will tell you when something important happens, such as an arrest, "
-        "and update you as often as you asked."
-    ),
-    "suspect_charged": _(
-        "The Witness Care Unit will tell you about court dates and whether you need to give evidence. "
-        "You can make a Victim Personal Statement about how the crime affected you."
-    ),
-    "court": _(
-        "The Witness Care Unit will keep you informed about hearings and the outcome. You can still send "
-        "your officer a question."
-    ),
-    "closed": _(
-        "The investigation has closed. It can be reopened if new information comes to light. You can still "
-        "get support, and you may be able to ask for a review of the decision."
-    ),
-}
+NEXT_STEPS = CONTACT_NEXT_STEPS  # one wording for messages, the care card and the portal
 TIMELINE_LIMIT = 100
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template import Context, Engine
+from django.utils import translation
 
 from ..models import MessageTemplate
 
@@ -51,11 +52,12 @@ def render(code: str, language: str, context: dict[str, str]) -> Rendered:
     )
     if tpl is None:
         raise TemplateMissing(f"No active template {code!r} in {language!r}.")
-    values = {
-        "force_name": settings.FORCE_NAME,
-        **{k: "" for k in CONTEXT_KEYS if k != "force_name"},
-        **context,
-    }
+    with translation.override(language):  # lazy values (what happens next) in the message's language
+        values = {
+            "force_name": settings.FORCE_NAME,
+            **{k: "" for k in CONTEXT_KEYS if k != "force_name"},
+            **{k: str(v) for k, v in context.items()},
+        }
     ctx = Context(values, autoescape=False)
     subject = _ENGINE.from_string(tpl.subject).render(ctx).strip() if tpl.subject else ""
     body = _ENGINE.from_string(tpl.body).render(ctx).strip()

@@ -264,3 +264,13 @@ def test_a_review_recorded_by_staff_on_a_case_with_several_victims_acknowledges_
 
         tell_about_decisions(cv, officer)
         assert review_decision(crime, cv) is not None  # each can still ask for their own review
+
+
+def test_what_happens_next_is_in_the_language_of_the_message(victim):
+    from contacts.messaging import templates
+
+    ctx = templates.context_for(victim.crime, victim.person)
+    welsh = templates.render("ACKNOWLEDGE", "cy", ctx).body
+    english = templates.render("ACKNOWLEDGE", "en", ctx).body
+    assert "Your officer will look at what happened" in english
+    assert "Your officer will look at what happened" not in welsh and "Bydd eich swyddog" in welsh
