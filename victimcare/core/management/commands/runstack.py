@@ -37,7 +37,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Starting web (http://{addr}/), worker and beat. "
                 f"Broker: {settings.CELERY_BROKER_URL.split('@')[-1]}. "
-                f"Emails are written to {settings.EMAIL_FILE_PATH}. Press Ctrl-C to stop."
+                f"Staff: http://{addr}/  Victim portal: http://{addr}/portal/. "
+                f"Emails are written to {settings.EMAIL_FILE_PATH}, texts to {settings.VC_SMS_FILE_PATH}, "
+                f"letters (PDF) to {settings.VC_LETTER_FILE_PATH}. Press Ctrl-C to stop."
             )
         )
         running = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in procs.items()}  # noqa: S603
