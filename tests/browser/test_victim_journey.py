@@ -80,6 +80,7 @@ def test_victim_follows_their_case_in_the_portal(browser, live_server, eager_out
     staff.get_by_role("button", name="Record crime").click()
     staff.get_by_role("heading", name="VC/88001/26").wait_for()
     assert "Invited" in staff.locator("#victim-" + str(Crime.objects.get().victims.get().pk)).inner_text()
+    assert axe_violations(staff) == [], "case page with the portal row"
 
     # 2. The activation message lands in the file backend.
     sent = emails(mail_dir)
@@ -131,8 +132,10 @@ def test_victim_follows_their_case_in_the_portal(browser, live_server, eager_out
     staff.get_by_label("Message").fill(
         "Not at the moment. If anyone is charged, the Witness Care Unit will tell you."
     )
+    assert axe_violations(staff) == [], "staff reply form"
     staff.get_by_role("button", name="Preview").click()
     staff.get_by_role("heading", name="Check your message").wait_for()
+    assert axe_violations(staff) == [], "staff preview"
     assert "Witness Care Unit will tell you" in staff.locator(".vc-portal-message").inner_text()
     staff.get_by_role("button", name="Send message").click()
     staff.get_by_role("heading", name="Messages", exact=True).wait_for()
