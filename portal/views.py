@@ -130,12 +130,23 @@ def reset_complete(request, token: str):
     return _token_page(request, token, TokenPurpose.RESET)
 
 
+TOKEN_IN_SESSION = "set-password"
+
+
 def _token_page(request, token: str, purpose: str):
+    """As Django's password-reset view does: the link's secret is moved into the session at once and the
+    browser sent to a URL without it, so it does not linger in history, Referer headers or later logs."""
     template = "portal/activate.html" if purpose == TokenPurpose.ACTIVATE else "portal/reset_complete.html"
+    key = f"portal-{purpose}-token"
+    if token == TOKEN_IN_SESSION:
+        token = request.session.get(key, "")
     try:
         services.token_check(token, purpose)
     except services.TokenProblem as e:
         return render(request, "portal/link_problem.html", {"problem": e.messages[0]}, status=410)
+    if request.method == "GET" and request.resolver_match.kwargs.get("token") != TOKEN_IN_SESSION:
+        request.session[key] = token
+        return redirect(request.path.replace(token, TOKEN_IN_SESSION))
     form_class = ActivateForm if purpose == TokenPurpose.ACTIVATE else ResetForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,6 +171,7 @@ def _token_page(request, token: str, purpose: str):
             apply_service_errors(e, {"": form})
             _dob_errors(form, e)
         else:
+            request.session.pop(key, None)
             response = _signed_in(request, account, cv, "/portal/case/")
             messages.success(
                 request,

@@ -47,7 +47,7 @@ def test_invite_sends_a_single_use_link_by_safe_email_and_activation_sets_an_arg
     assert msg.channel == "email" and msg.to_address == cv.person.email
     assert cv.crime.reference in msg.body  # the reference they sign in with
     token = activation_link(outbox_bodies())
-    assert client.get(f"/portal/activate/{token}/").status_code == 200
+    assert client.get(f"/portal/activate/{token}/", follow=True).status_code == 200
     response = client.post(f"/portal/activate/{token}/", activate_data(cv))
     assert response.status_code == 302 and response["Location"] == "/portal/case/"
     account = PortalAccount.objects.get(person=cv.person)
@@ -418,3 +418,15 @@ def test_activation_meets_the_duties_of_messages_waiting_in_the_portal(officer, 
     token = activation_link(outbox_bodies())
     assert client.post(f"/portal/activate/{token}/", activate_data(cv)).status_code == 302
     assert Obligation.objects.get(crime_victim=cv, code="ACKNOWLEDGE").state == "met"
+
+
+def test_the_link_secret_leaves_the_address_bar_at_once(officer, client):
+    cv = make_victim(officer)
+    services.invite(crime_victim=cv, by=officer)
+    token = activation_link(outbox_bodies())
+    response = client.get(f"/portal/activate/{token}/")
+    assert response.status_code == 302 and response["Location"] == "/portal/activate/set-password/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and token not in page.content.decode()
+    assert client.post("/portal/activate/set-password/", activate_data(cv)).status_code == 302
+    assert Client_from_ip("9.9.9.9").get("/portal/activate/set-password/").status_code == 410  # no session
