@@ -43,7 +43,7 @@ def digest_send(*, recipient_id: int, now=None) -> int:
             subject=f"Victim care: {len(items)} dut{'ies' if len(items) != 1 else 'y'} need your attention",
             message=render_to_string("contacts/email/digest.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.contact_email or user.email],
+            recipient_list=[user.reply_email],
         )
         return marked
 

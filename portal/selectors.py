@@ -4,7 +4,6 @@ portal read takes an id from the URL without checking it belongs to that crime-v
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CrimeVictim, PropertyItem
@@ -57,14 +56,6 @@ def timeline(cv: CrimeVictim, limit: int = TIMELINE_LIMIT) -> list[Message]:
     )
 
 
-def mark_read(messages: list[Message]) -> list[int]:
-    """Mark unread messages from the police as read; returns the ids that were unread (shown as New)."""
-    unread = [m.pk for m in messages if m.read_at is None and m.kind != MessageKind.VICTIM]
-    if unread:
-        Message.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
-    return unread
-
-
 def property_for(cv: CrimeVictim) -> QuerySet[PropertyItem]:
     """Only the property recorded as this victim's: items on the crime with no victim (or another's) may
     carry other people's notes, so they are not shown or changeable here."""
@@ -97,6 +88,6 @@ def officer_for(cv: CrimeVictim) -> Officer | None:
     return Officer(
         name=oic.display_name,
         phone=oic.contact_phone,
-        email=oic.contact_email or oic.email,
+        email=oic.reply_email,
         working_pattern=oic.working_pattern,
     )

@@ -26,9 +26,10 @@ from django.utils.translation import gettext_noop
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus, ObligationState, Stage, Topic, Trigger
 from contacts.messaging import templates as message_templates
-from contacts.messaging.outbox import meet_waiting_duties, message_queue
+from contacts.messaging.auto import language_code
+from contacts.messaging.outbox import meet_waiting_duties, message_queue, tell_staff
 from contacts.messaging.safety import next_sms_window
-from contacts.models import Message, Obligation, StaffNotification
+from contacts.models import Message, Obligation
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 
@@ -91,6 +92,12 @@ class TokenProblem(ValidationError):
     pass
 
 
+def _new_link_hint(purpose: str) -> str:
+    if purpose == TokenPurpose.ACTIVATE:
+        return _("Ask your officer to send you a new activation link.")
+    return _("Ask for a new password reset link.")
+
+
 def token_check(secret: str, purpose: str, now: datetime | None = None) -> PortalToken:
     """The live token for this secret, or TokenProblem with a message saying what to do."""
     now = now or timezone.now()
@@ -99,11 +106,7 @@ def token_check(secret: str, purpose: str, now: datetime | None = None) -> Porta
         .filter(digest=digest(secret or ""), purpose=purpose)
         .first()
     )
-    again = (
-        _("Ask your officer to send you a new activation link.")
-        if purpose == TokenPurpose.ACTIVATE
-        else _("Ask for a new password reset link.")
-    )
+    again = _new_link_hint(purpose)
     if token is None:
         raise TokenProblem(_("This link is not recognised. Check you used the whole link.") + " " + again)
     if token.used_at is not None:
@@ -161,8 +164,7 @@ def _send_account_message(
 
 def _language_for(cv: CrimeVictim) -> str:
     plan = getattr(cv, "contact_plan", None)
-    lang = (getattr(plan, "language", "") or cv.person.first_language or "").strip().lower()
-    return "cy" if lang in {"welsh", "cymraeg", "cy"} else "en"
+    return language_code(getattr(plan, "language", "") or cv.person.first_language)
 
 
 CONTACT_FIELDS = {
@@ -274,13 +276,10 @@ def _check_dob(token: PortalToken, date_of_birth: date | None, errors: Errors, n
     elif date_of_birth != token.account.person.date_of_birth:
         if _bump(_dob_key(token), 24 * 3600) >= TOKEN_DOB_TRIES:
             PortalToken.objects.filter(pk=token.pk).update(revoked_at=now)
-            again = (
-                _("Ask your officer to send you a new activation link.")
-                if token.purpose == TokenPurpose.ACTIVATE
-                else _("Ask for a new password reset link.")
-            )
             raise TokenProblem(
-                _("The date of birth was wrong too many times, so this link no longer works.") + " " + again
+                _("The date of birth was wrong too many times, so this link no longer works.")
+                + " "
+                + _new_link_hint(token.purpose)
             )
         errors.add("dob", _("The date of birth does not match our records."))
 
@@ -298,17 +297,23 @@ def activate(
     _check_new_password(password, password2, errors, account)
     errors.raise_if_any()
     with transaction.atomic():
-        claimed = PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now)
-        if not claimed:  # lost a race with another use of the same link
-            raise TokenProblem(_("This link has already been used. Each link works only once."))
-        account.password = make_password(password)
+        _use_link(token, password, now)
         account.status = AccountStatus.ACTIVE
         account.activated_at = account.activated_at or now
-        account.password_changed_at = now
-        account.save()
+        account.save(update_fields=["status", "activated_at", "updated_at"])
         # Standard messages already waiting in the portal can be read from now: their duties are met.
         meet_waiting_duties(person_id=account.person_id, at=now)
     return account, token.crime_victim
+
+
+def _use_link(token: PortalToken, password: str, now: datetime) -> None:
+    """Spend the single-use link (exactly once, even when two requests race) and set the password."""
+    if not PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now):
+        raise TokenProblem(_("This link has already been used. Each link works only once."))
+    account = token.account
+    account.password = make_password(password)
+    account.password_changed_at = now
+    account.save(update_fields=["password", "password_changed_at", "updated_at"])
 
 
 def reset_complete(
@@ -329,11 +334,7 @@ def reset_complete(
     _check_new_password(password, password2, errors, account)
     errors.raise_if_any()
     with transaction.atomic():
-        if not PortalToken.objects.filter(pk=token.pk, used_at=None, revoked_at=None).update(used_at=now):
-            raise TokenProblem(_("This link has already been used. Each link works only once."))
-        account.password = make_password(password)
-        account.password_changed_at = now
-        account.save(update_fields=["password", "password_changed_at", "updated_at"])
+        _use_link(token, password, now)
     return account, token.crime_victim
 
 
@@ -472,10 +473,7 @@ def _victim_message(cv: CrimeVictim, topic: str, body: str, now: datetime, oblig
         sent_at=now,
         delivered_at=now,
         obligation=obligation,
-        language=PortalAccount.objects.filter(person_id=cv.person_id)
-        .values_list("language", flat=True)
-        .first()
-        or "en",
+        language=getattr(cv.person.portal_account_or_none, "language", "en"),
     )
     _tell_officer(cv, msg, now)
     return msg
@@ -488,13 +486,7 @@ def _tell_officer(cv: CrimeVictim, msg: Message, now: datetime) -> None:
         recipients = [crime.oic_id]
     else:
         recipients = list(crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
-    StaffNotification.objects.bulk_create(
-        [
-            StaffNotification(recipient_id=r, message=msg, stage=Stage.VICTIM_MESSAGE, created_at=now)
-            for r in recipients
-        ],
-        ignore_conflicts=True,
-    )
+    tell_staff(recipients, messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
 
 
 def _text(errors: Errors, field: str, value: str, *, maximum: int, what: str, required: bool = True) -> str:
@@ -550,9 +542,15 @@ def statement_submit(*, crime_victim: CrimeVictim, text: str, now: datetime | No
 REVIEWABLE = ("RELEASED_NFA", "NOT_PROSECUTED")
 
 
+def _asked_by(event: CaseEvent, cv: CrimeVictim) -> bool:
+    """A review request is this victim's if it names them, or (recorded by staff without naming anyone)
+    if they are the case's only victim."""
+    asker = event.details.get("crime_victim")
+    return asker == cv.pk if asker is not None else cv.crime.victims.count() == 1
+
+
 def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
     """The latest decision this victim may ask to have reviewed, unless they already asked after it."""
-    single_victim = crime.victims.count() == 1  # a review recorded by staff without naming the victim
     events = list(
         crime.events.filter(code__in=(*REVIEWABLE, "VRR_REQUESTED", "CHARGED")).order_by("occurred_at", "id")
     )
@@ -560,9 +558,7 @@ def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
     for e in events:
         if e.code in REVIEWABLE:
             decision = e
-        elif e.code == "CHARGED" or (
-            e.code == "VRR_REQUESTED" and (e.details.get("crime_victim") == cv.pk or single_victim)
-        ):
+        elif e.code == "CHARGED" or (e.code == "VRR_REQUESTED" and _asked_by(e, cv)):
             decision = None
     if (
         decision is not None
@@ -674,8 +670,9 @@ def preferences_save(
     }
     if language != account.language or plan is None:
         # Only a switch between English and Welsh changes the plan's language (it may say "Polish").
-        data["language"] = "Welsh" if language == "cy" else (plan.language if plan else "English")
-        if language == "en" and data["language"].strip().lower() in {"welsh", "cymraeg"}:
+        if language == "cy":
+            data["language"] = "Welsh"
+        elif plan is None or language_code(plan.language) == "cy":
             data["language"] = "English"
     plan_save(crime_victim=cv, by=None, by_victim=True, data=data, now=now)
     account.language = language
@@ -765,6 +762,25 @@ def property_update(
     ]
     _victim_message(crime_victim, Topic.PROPERTY, "\n".join(lines), now)
     return item
+
+
+def messages_read(messages: list[Message], now: datetime | None = None) -> list[int]:
+    """The victim has seen these: unread messages from the police are marked read (the officer sees when).
+    Returns the ids that were unread (shown as New)."""
+    unread = [m.pk for m in messages if m.read_at is None and m.kind != MessageKind.VICTIM]
+    if unread:
+        Message.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=now or timezone.now())
+    return unread
+
+
+def feedback_open(cv: CrimeVictim) -> bool:
+    """Feedback is asked for once the case has closed, once per victim."""
+    return cv.crime.is_closed and not Feedback.objects.filter(crime_victim=cv).exists()
+
+
+def language_set(*, account_id: int, language: str) -> None:
+    """The language chosen on the language switch is also the one we write to the victim in."""
+    PortalAccount.objects.filter(pk=account_id).update(language=language)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import apply_service_errors
+from victimcare.audit.services import client_ip
 
 from . import selectors, services, session
 from .forms import (
@@ -25,16 +26,10 @@ from .forms import (
     SignInForm,
     StatementForm,
 )
-from .models import Feedback, TokenPurpose
+from .models import TokenPurpose
 from .session import portal_required
 
 QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
-
-
-def _client_ip(request) -> str:
-    from victimcare.audit.services import _client_ip as client_ip
-
-    return client_ip(request) or ""
 
 
 def _safe_next(request, default: str = "/portal/case/") -> str:
@@ -80,7 +75,7 @@ def sign_in(request):
                 reference=form.cleaned_data["reference"],
                 date_of_birth=form.dob,
                 password=form.cleaned_data["password"],
-                ip=_client_ip(request),
+                ip=client_ip(request) or "",
             )
         except services.SignInRefused as e:
             locked = e.locked
@@ -168,8 +163,7 @@ def _token_page(request, token: str, purpose: str):
         except services.TokenProblem as e:
             return render(request, "portal/link_problem.html", {"problem": e.messages[0]}, status=410)
         except ValidationError as e:
-            apply_service_errors(e, {"": form})
-            _dob_errors(form, e)
+            _service_errors(form, e)
         else:
             request.session.pop(key, None)
             response = _signed_in(request, account, cv, "/portal/case/")
@@ -183,9 +177,13 @@ def _token_page(request, token: str, purpose: str):
     return render(request, template, {"form": form}, status=400 if request.method == "POST" else 200)
 
 
-def _dob_errors(form, error: ValidationError) -> None:
-    for m in error.message_dict.get("dob", []):
+def _service_errors(form, error: ValidationError) -> None:
+    """Field errors onto their fields; the date of birth (three inputs, no single field) under "dob"."""
+    by_field = dict(error.message_dict)
+    for m in by_field.pop("dob", []):
         form._errors.setdefault("dob", form.error_class()).append(m)
+    if by_field:
+        apply_service_errors(ValidationError(by_field), {"": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,7 +191,7 @@ def reset_request(request):
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.reset_request(
-            reference=form.cleaned_data["reference"], date_of_birth=form.dob, ip=_client_ip(request)
+            reference=form.cleaned_data["reference"], date_of_birth=form.dob, ip=client_ip(request) or ""
         )
         return render(request, "portal/reset_sent.html")
     return render(request, "portal/reset_request.html", {"form": form}, status=400 if form.errors else 200)
@@ -204,18 +202,10 @@ def language(request):
     lang = request.POST.get("language")
     if lang not in dict(settings.LANGUAGES):
         lang = "en"
-    nxt = request.POST.get("next") or "/portal/"
-    if not (
-        nxt.startswith("/portal/")
-        and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
-    ):
-        nxt = "/portal/"
-    response = HttpResponseRedirect(nxt)
+    response = HttpResponseRedirect(_safe_next(request, "/portal/"))
     _set_language(response, lang)
     if request.portal is not None:
-        from .models import PortalAccount
-
-        PortalAccount.objects.filter(pk=request.portal.account_id).update(language=lang)
+        services.language_set(account_id=request.portal.account_id, language=lang)
     return response
 
 
@@ -232,7 +222,7 @@ def case(request):
     cv = request.cv
     crime = cv.crime
     items = selectors.timeline(cv)
-    unread = set(selectors.mark_read(items))
+    unread = set(services.messages_read(items))
     return _page(
         request,
         "portal/case.html",
@@ -242,12 +232,12 @@ def case(request):
         timeline=items,
         unread=unread,
         review=services.review_decision(crime, cv) is not None,
-        can_feedback=crime.is_closed and not Feedback.objects.filter(crime_victim=cv).exists(),
+        can_feedback=services.feedback_open(cv),
         nav="case",
     )
 
 
-def _action(request, form_class, template: str, do, done_message: str, field_map=None, **ctx):
+def _action(request, form_class, template: str, do, done_message: str, **ctx):
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,9 +295,7 @@ def review(request):
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     cv = request.cv
-    if request.method == "GET" and (
-        not cv.crime.is_closed or Feedback.objects.filter(crime_victim=cv).exists()
-    ):
+    if request.method == "GET" and not services.feedback_open(cv):
         return _page(request, "portal/feedback_unavailable.html", closed=cv.crime.is_closed)
     return _action(
         request,

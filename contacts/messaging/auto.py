@@ -38,10 +38,10 @@ from ..constants import (
     ObligationState,
     Stage,
 )
-from ..models import ContactPlan, Message, MessageTemplate, Obligation, StaffNotification
+from ..models import ContactPlan, Message, MessageTemplate, Obligation
 from . import templates
 from .letters import MONTHS_CY
-from .outbox import message_queue
+from .outbox import message_queue, tell_staff
 from .safety import Recipient, Route, route
 
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
@@ -53,6 +53,11 @@ NOT_AT_CREATION = frozenset({"PROGRESS_UPDATE"})
 ALERT_TEMPLATES = {Channel.EMAIL: "ALERT_EMAIL", Channel.SMS: "ALERT_SMS"}
 ALLOCATED = "ALLOCATED"
 WELSH = {"welsh", "cymraeg", "cy"}
+
+
+def language_code(spoken: str | None) -> str:
+    """The message language for a spoken language as recorded ("Welsh", "Cymraeg"...): cy or en."""
+    return "cy" if (spoken or "").strip().lower() in WELSH else "en"
 
 
 # --- one victim's channels -------------------------------------------------------------------------
@@ -78,8 +83,7 @@ class Victim:
     def language(self) -> str:
         if self.account is not None and self.account.language in templates.LANGUAGES:
             return self.account.language
-        spoken = self.plan.language if self.plan else self.person.first_language
-        return "cy" if (spoken or "").strip().lower() in WELSH else "en"
+        return language_code(self.plan.language if self.plan else self.person.first_language)
 
     @property
     def letter_format(self) -> str:
@@ -369,19 +373,7 @@ def _draft(victim: Victim, rendered: templates.Rendered, ob: Obligation, r: Rout
 def _tell_officer(crime: Crime, drafts: list[Message], now: datetime) -> None:
     if not drafts or not crime.oic_id:
         return  # unallocated: the duty's own reminders and escalations reach whoever picks it up
-    StaffNotification.objects.bulk_create(
-        [
-            StaffNotification(
-                recipient_id=crime.oic_id,
-                message=d,
-                obligation_id=d.obligation_id,
-                stage=Stage.DRAFT_READY,
-                created_at=now,
-            )
-            for d in drafts
-        ],
-        ignore_conflicts=True,
-    )
+    tell_staff([crime.oic_id], messages=drafts, stage=Stage.DRAFT_READY, now=now)
 
 
 def _wanted(ob: Obligation) -> bool:

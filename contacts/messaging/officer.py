@@ -27,7 +27,7 @@ from victimcare.core.errors import Errors
 from ..constants import Channel, MessageKind, MessageStatus, Stage, Topic
 from ..models import Message, StaffNotification
 from . import templates
-from .auto import TemplateSet, Victim, address_block, alerts_queue, victim_for
+from .auto import ALERT_TEMPLATES, TemplateSet, Victim, address_block, alerts_queue, victim_for
 from .outbox import delivery_schedule, message_queue
 from .safety import Route
 
@@ -113,7 +113,7 @@ def message_prepare(
             ctx.update(
                 oic_name=by.display_name,
                 oic_phone=by.contact_phone,
-                oic_email=by.contact_email or by.email,
+                oic_email=by.reply_email,
                 oic_pattern=by.working_pattern,
             )
         wrapped = TemplateSet([OFFICER_LETTER]).render(OFFICER_LETTER, language, ctx)
@@ -220,7 +220,7 @@ def message_send(
         alerts_queue(
             victim=outline.victim,
             r=outline.route,
-            tpls=TemplateSet(["ALERT_EMAIL", "ALERT_SMS"]),
+            tpls=TemplateSet(ALERT_TEMPLATES.values()),
             language=outline.victim.language,
             by=by,
         )

@@ -107,16 +107,6 @@ def delivery_schedule(msg: Message) -> None:
         transaction.on_commit(lambda: deliver_message.delay(pk))
 
 
-def _claim(message_id: int, now: datetime) -> Message | None:
-    claimed = Message.objects.filter(pk=message_id, status__in=DELIVERABLE, next_attempt_at__lte=now).update(
-        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    # Letters need the victim and the officer to lay out the page; the joins cost nothing for the rest.
-    return Message.objects.select_related("crime", "crime__oic", "crime_victim__person").get(pk=message_id)
-
-
 def _digits(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
@@ -154,19 +144,15 @@ def _letter_pdf(msg: Message, now: datetime) -> bytes:
 
 def message_deliver(*, message_id: int, now: datetime | None = None) -> bool:
     """Deliver one message if it is due. Returns whether this call did the delivery attempt."""
-    now = now or timezone.now()
-    msg = _claim(message_id, now)
-    if msg is None:
-        return False
-    _attempt(msg, now)
-    return True
+    return message_deliver_many(message_ids=[message_id], now=now) == 1
 
 
 BATCH = 100
 
 
 def _claim_many(ids: list[int], now: datetime) -> list[Message]:
-    """Claim every due message among `ids` in one statement pair. On PostgreSQL the rows are locked with
+    """Claim every due message among `ids` in one statement pair (the letter needs the victim and the
+    officer, so they come with it). On PostgreSQL the rows are locked with
     SKIP LOCKED, so two workers given overlapping batches never both claim a row; on SQLite the
     IMMEDIATE transaction serialises writers."""
     with transaction.atomic():
@@ -310,19 +296,23 @@ def _failed(msg: Message, error: str, now: datetime) -> None:
         fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
     # The duty stays open; the officer in case (or, unallocated, nobody yet: the scan escalates) is told.
-    if msg.crime.oic_id:
-        StaffNotification.objects.bulk_create(
-            [
-                StaffNotification(
-                    recipient_id=msg.crime.oic_id,
-                    message=msg,
-                    obligation_id=msg.obligation_id,
-                    stage=Stage.DELIVERY_FAILED,
-                    created_at=now,
-                )
-            ],
-            ignore_conflicts=True,
-        )
+    tell_staff(
+        [msg.crime.oic_id] if msg.crime.oic_id else [], messages=[msg], stage=Stage.DELIVERY_FAILED, now=now
+    )
+
+
+def tell_staff(recipient_ids, *, messages: list[Message], stage: str, now: datetime) -> None:
+    """Inbox (and digest) items about messages: one per (message, stage, person), whatever retries do."""
+    StaffNotification.objects.bulk_create(
+        [
+            StaffNotification(
+                recipient_id=r, message=m, obligation_id=m.obligation_id, stage=stage, created_at=now
+            )
+            for m in messages
+            for r in recipient_ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def delivery_receipt(*, reference: str, provider_ref: str, status: str, now: datetime | None = None) -> bool:

@@ -74,7 +74,7 @@ def context_for(crime, person, *, details: str = "", portal_url: str = "") -> di
         "crime_reference": crime.reference,
         "oic_name": oic.display_name if oic else "",
         "oic_phone": oic.contact_phone if oic else "",
-        "oic_email": (oic.contact_email or oic.email) if oic else "",
+        "oic_email": oic.reply_email if oic else "",
         "oic_pattern": oic.working_pattern if oic else "",
         "next_steps": next_steps(crime),
         "details": details,

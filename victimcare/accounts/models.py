@@ -110,6 +110,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             return f"{self.full_name} ({self.shoulder_number})"
         return self.full_name or self.email
 
+    @property
+    def reply_email(self) -> str:
+        """The address victims and colleagues should write to: the contact address if set."""
+        return self.contact_email or self.email
+
     def get_full_name(self) -> str:
         return self.full_name
 

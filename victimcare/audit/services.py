@@ -10,7 +10,7 @@ from .models import AccessAction, AccessRecord
 Row = tuple[AccessAction, int | None, int | None]  # (action, crime id, person id)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind our own proxy (AUDIT_TRUST_X_FORWARDED_FOR), the last X-Forwarded-For
     entry is the one our proxy added: earlier entries are whatever the client claimed, so never trusted."""
     if settings.AUDIT_TRUST_X_FORWARDED_FOR:
@@ -27,7 +27,7 @@ def access_record(*, request: HttpRequest, rows: Iterable[Row]) -> int:
         "user_id": request.user.pk,
         "path": request.get_full_path()[:300],
         "method": request.method or "GET",
-        "ip_address": _client_ip(request),
+        "ip_address": client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
     records = [AccessRecord(action=a, crime_id=c, person_id=p, **base) for a, c, p in rows]
