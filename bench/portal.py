@@ -58,11 +58,11 @@ from django.utils import timezone  # noqa: E402
 
 from bench import _data  # noqa: E402
 from cases.events import REGISTRY, status_after  # noqa: E402
-from cases.management.commands import seed_demo  # noqa: E402
 from cases.models import CaseEvent, Crime, CrimeVictim, Offence, Person, PropertyItem  # noqa: E402
 from contacts.models import ContactPlan, Message, Obligation, Rule  # noqa: E402
 from portal.models import PortalAccount  # noqa: E402
 from victimcare.accounts.models import BCU  # noqa: E402
+from victimcare.demo import data as seed_demo  # noqa: E402
 
 CRIMES = int(os.environ.get("BENCH_PORTAL_CRIMES", "1000000"))
 RUNS = int(os.environ.get("BENCH_PORTAL_RUNS", "200"))

@@ -69,8 +69,13 @@ POST_CHARGE = (CrimeStatus.SUSPECT_CHARGED, CrimeStatus.COURT)
 
 REASON = DetailField("reason", _("Reason"), "longtext", max_length=2000)
 
+# Decisions a victim may ask to have reviewed (Victims' Right to Review): the one list the review event,
+# the portal's "ask for a review" and the case page all read.
+REVIEWABLE_DECISIONS = ("RELEASED_NFA", "NOT_PROSECUTED")
+
 _types = [
     EventType("RECORDED", _("Crime recorded"), allowed_from=(), user_recordable=False),
+    EventType("VICTIM_ADDED", _("Victim added"), allowed_from=(), user_recordable=False),
     EventType(
         "ALLOCATED",
         _("Allocated"),
@@ -275,7 +280,7 @@ _types = [
         "VRR_REQUESTED",
         _("Victim asked for a review of the decision (VRR)"),
         allowed_from=tuple(CrimeStatus),
-        requires_prior=("RELEASED_NFA", "NOT_PROSECUTED"),
+        requires_prior=REVIEWABLE_DECISIONS,
         fields=(
             DetailField("grounds", _("What the victim said"), "longtext", required=False, max_length=2000),
         ),

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts import services as contacts
-from portal import services as portal_services
 from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
+from victimcare.accounts.selectors import absent_on
 from victimcare.core.errors import Errors
 
+from . import signals
 from .constants import CRIME_REFERENCE_RE, CrimeStatus
 from .events import REGISTRY, clean_details, status_after
 from .models import CaseEvent, Crime, CrimeVictim, NeedsAssessment, Offence, Person, VictimChange
@@ -148,7 +148,7 @@ def _event_write(
     crime: Crime,
     code: str,
     occurred_at: datetime,
-    by: User,
+    by: User | None,
     details: dict | None = None,
     note: str = "",
     officer: User | None = None,
@@ -158,6 +158,7 @@ def _event_write(
         code=code,
         occurred_at=occurred_at,
         recorded_by=by,
+        by_victim=by is None,
         details=details or {},
         note=note,
         officer=officer,
@@ -246,9 +247,8 @@ def case_record(
             errors.add(
                 f"victims.{i}.relationship", "Say how this person is related, e.g. 'mother of the deceased'."
             )
-        if v.offer_portal:
-            for problem in portal_services.invite_problems(person):
-                errors.add(f"victims.{i}.offer_portal", problem)
+        for field, problem in signals.victim_checks.problems(signals.VictimChecked(person, v.offer_portal)):
+            errors.add(f"victims.{i}.{field}", problem)
         people.append((v, person, changes))
     keys = [
         (p.match_key or Person.make_match_key(p.first_name, p.last_name), p.date_of_birth)
@@ -299,12 +299,18 @@ def case_record(
     if oic is not None:
         case_allocate(crime=crime, officer=oic, by=by, now=now)
         crime.refresh_from_db(fields=["oic", "status"])
-    # Portal invitations first, so the acknowledgement below can go to the portal.
-    portal_services.invite_on_record(
-        victims=[(cv, v.offer_portal) for cv, (v, _, _) in zip(added, people, strict=True)], by=by, now=now
-    )
     # The Code's clocks start when the crime is recorded: acknowledgement, needs assessment, referral, plan.
-    contacts.on_victims_added(crime=crime, victims=added, at=now)
+    signals.victims_added.fire(
+        signals.VictimsAdded(
+            crime=crime,
+            victims=added,
+            by=by,
+            at=now,
+            offer_portal=frozenset(
+                cv.id for cv, (v, _, _) in zip(added, people, strict=True) if v.offer_portal
+            ),
+        )
+    )
     return crime
 
 
@@ -321,9 +327,8 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
         errors.add("first_name", f"{person.full_name} is already on this crime.")
     if crime.is_closed:
         errors.add("__all__", "This case is closed. Reopen it before adding a victim.")
-    if victim.offer_portal:
-        for problem in portal_services.invite_problems(person):
-            errors.add("offer_portal", problem)
+    for field, problem in signals.victim_checks.problems(signals.VictimChecked(person, victim.offer_portal)):
+        errors.add(field, problem)
     errors.raise_if_any()
     person.save()
     if changes:
@@ -332,8 +337,16 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
         crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
     )
     cv.crime = crime
-    portal_services.invite_on_record(victims=[(cv, victim.offer_portal)], by=by, now=now)
-    contacts.on_victims_added(crime=crime, victims=[cv], at=now)
+    _event_write(crime=crime, code="VICTIM_ADDED", occurred_at=now, by=by, details={"crime_victim": cv.pk})
+    signals.victims_added.fire(
+        signals.VictimsAdded(
+            crime=crime,
+            victims=[cv],
+            by=by,
+            at=now,
+            offer_portal=frozenset([cv.id] if victim.offer_portal else []),
+        )
+    )
     return cv
 
 
@@ -364,7 +377,9 @@ def victim_update(
     if not changes:
         return None
     person.save(update_fields=[*changes.keys(), "updated_at"])
-    portal_services.contact_details_changed(person=person, fields=set(changes), now=now)
+    signals.contact_details_changed.fire(
+        signals.ContactDetailsChanged(person=person, fields=frozenset(changes), at=now)
+    )
     return VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
 
 
@@ -385,7 +400,7 @@ def needs_assessment_save(
     _full_clean(na, errors, exclude=["crime_victim", "completed_by"])
     errors.raise_if_any()
     na.save()
-    contacts.needs_assessed(crime_victim=crime_victim, assessment=na, at=now)
+    signals.needs_assessed.fire(signals.NeedsAssessed(crime_victim=crime_victim, assessment=na, at=now))
     return na
 
 
@@ -402,7 +417,7 @@ def case_allocate(
         errors.add("officer", "This case is closed. Reopen it before allocating it.")
     if crime.oic_id == officer.id:
         errors.add("officer", f"The case is already allocated to {officer.display_name}.")
-    away = contacts.absent_on(officer.id, timezone.localdate(now))
+    away = absent_on(officer.id, timezone.localdate(now))
     if away is not None:
         errors.add(
             "officer",
@@ -421,7 +436,7 @@ def case_allocate(
     event = _event_write(
         crime=crime, code=code, occurred_at=now, by=by, details=details, note=note, officer=officer
     )
-    contacts.on_allocated(crime=crime, event=event)
+    signals.case_allocated.fire(signals.CaseAllocated(crime=crime, event=event))
     return event
 
 
@@ -430,16 +445,24 @@ def event_record(
     *,
     crime: Crime,
     code: str,
-    by: User,
+    by: User | None,
     occurred_at: datetime | None,
     details: dict | None = None,
     note: str = "",
     now: datetime | None = None,
+    by_victim: CrimeVictim | None = None,
+    facts: dict | None = None,
 ) -> CaseEvent:
-    """Record a case event from the registry, checking it makes sense for the case's state."""
+    """Record a case event from the registry, checking it makes sense for the case's state.
+
+    Staff record events as `by`; a victim records one through the portal as `by_victim` (the event then
+    names them as `details["crime_victim"]`). `facts` are details the calling service establishes itself
+    (never typed by a user), stored beside the cleaned ones."""
     now = now or timezone.now()
     crime = Crime.objects.select_for_update().get(pk=crime.pk)
     errors = Errors()
+    if (by is None) == (by_victim is None):
+        raise ValueError("An event is recorded by a member of staff or by a victim, not both or neither.")
     et = REGISTRY.get(code)
     if et is None or not et.user_recordable:
         errors.add("code", f"Unknown event '{code}'.")
@@ -468,13 +491,9 @@ def event_record(
             errors.add(f"details.{field}", m)
     if code == "CLOSED" and not detail_errors:
         # Closure is a contact, not a click: each victim must have been told, or we record why not.
-        not_told = contacts.closure_gate(crime=crime, not_told_reason=cleaned.get("not_told_reason", ""))
-        if not_told:
-            errors.add(
-                "details.not_told_reason",
-                f"Log a contact telling {', '.join(not_told)} that the investigation is closing, "
-                "or say why they could not be told.",
-            )
+        closing = signals.CaseClosing(crime=crime, not_told_reason=cleaned.get("not_told_reason", ""))
+        for field, problem in signals.case_closing.problems(closing):
+            errors.add(field, problem)
     errors.raise_if_any()
 
     new_status = status_after(et, crime.status)
@@ -491,10 +510,13 @@ def event_record(
             crime.status = CrimeStatus.RECORDED
         update += ["closure_reason", "closed_at"]
     crime.save(update_fields=update)
+    cleaned.update(facts or {})
+    if by_victim is not None:
+        cleaned["crime_victim"] = by_victim.pk
     event = _event_write(
         crime=crime, code=code, occurred_at=occurred_at, by=by, details=cleaned, note=note or ""
     )
-    contacts.on_event(crime=crime, event=event)
+    signals.event_recorded.fire(signals.EventRecorded(crime=crime, event=event))
     return event
 
 

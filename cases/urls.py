@@ -30,5 +30,4 @@ urlpatterns = [
     path("<ref:ref>/victims/<int:cv_id>/", views.victim_detail, name="victim_detail"),
     path("<ref:ref>/victims/<int:cv_id>/edit/", views.victim_edit, name="victim_edit"),
     path("<ref:ref>/victims/<int:cv_id>/needs/", views.needs_assessment, name="needs_assessment"),
-    path("<ref:ref>/victims/<int:cv_id>/portal-invite/", views.portal_invite, name="portal_invite"),
 ]

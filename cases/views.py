@@ -10,15 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from contacts.selectors import case_duties
-from contacts.services import working_calendar
-from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
+from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
 
-from . import selectors, services
+from . import selectors, services, signals
 from .eligibility import eligibility_input_for, enhanced_reasons
 from .events import RECORDABLE, REGISTRY
 from .forms import (
@@ -174,26 +172,28 @@ def case_new(request):
     return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
 
 
-def _victim_rows(user, crime, victims, duties=None):
+def _victim_rows(user, crime, victims, extras=None):
+    """One row per victim for the case page; `extras` are what the apps above add to each victim
+    (cases.signals.case_page_victims), e.g. their duties and contact log."""
     repeat = selectors.repeat_victim_counts(user, [cv.person_id for cv in victims], crime.id)
     rows = []
     for cv in victims:
         cv.crime = crime  # avoid re-fetching for age and eligibility
-        d = (duties or {}).get(cv.id)
-        rows.append(
-            {
-                "cv": cv,
-                "person": cv.person,
-                "na": getattr(cv, "needs_assessment", None),
-                "plan": getattr(cv, "contact_plan", None),
-                "enhanced": enhanced_reasons(eligibility_input_for(cv)),
-                "added_reasons": list(cv.added_eligibility.all()) if duties is not None else [],
-                "other_crimes": repeat.get(cv.person_id, 0),
-                "age": cv.age_at_offence,
-                "obligations": d.obligations if d else [],
-                "contacts": d.contacts if d else [],
-            }
-        )
+        row = {
+            "cv": cv,
+            "person": cv.person,
+            "na": getattr(cv, "needs_assessment", None),
+            "plan": getattr(cv, "contact_plan", None),
+            "enhanced": enhanced_reasons(eligibility_input_for(cv)),
+            "added_reasons": [],
+            "other_crimes": repeat.get(cv.person_id, 0),
+            "age": cv.age_at_offence,
+            "obligations": [],
+            "contacts": [],
+        }
+        for contribution in extras or []:
+            row.update(contribution.get(cv.id, {}))
+        rows.append(row)
     return rows
 
 
@@ -208,13 +208,15 @@ def case_detail(request, ref: str):
         + [(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id) for cv in victims],
     )
     available = [t for t in RECORDABLE if crime.status in t.allowed_from]
-    duties = case_duties(crime, timezone.now(), working_calendar())
+    extras = signals.case_page_victims.collect(
+        signals.CasePage(crime=crime, victims=victims, now=timezone.now())
+    )
     return render(
         request,
         "cases/case_detail.html",
         {
             "crime": crime,
-            "victims": _victim_rows(request.user, crime, victims, duties),
+            "victims": _victim_rows(request.user, crime, victims, extras),
             "events": events,
             "available_events": available,
             "can_view_access_log": selectors.can_view_access_log(request.user, crime),
@@ -375,27 +377,3 @@ def access_log(request, ref: str):
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     access_record(request=request, rows=[(AccessAction.ACCESS_LOG_VIEWED, crime.id, None)])
     return render(request, "cases/access_log.html", {"crime": crime, "page": page})
-
-
-@login_required
-@require_POST
-def portal_invite(request, ref: str, cv_id: int):
-    """Offer the victim portal (or send a new activation link) through a channel marked safe."""
-    from portal import services as portal_services
-
-    crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
-    if request.user.role not in OIC_ROLES:
-        raise Http404
-    try:
-        account = portal_services.invite(crime_victim=cv, by=request.user)
-    except ValidationError as e:
-        for m in e.messages:
-            messages.error(request, m)
-    else:
-        if account.status == "active":
-            messages.success(
-                request, f"{cv.person.full_name} already has an active portal account: nothing sent."
-            )
-        else:
-            messages.success(request, f"Activation link sent to {cv.person.full_name} by a safe channel.")
-    return redirect(f"{crime.get_absolute_url()}#victim-{cv.id}")

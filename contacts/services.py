@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.constants import Consent, ContactMethod, CrimeStatus
 from cases.eligibility import eligibility_input_for, enhanced_reasons
 from cases.models import CaseEvent, Crime, CrimeVictim
-from victimcare.accounts.models import Absence, User
+from victimcare.accounts.models import User
 from victimcare.calendar import WorkingDayCalendar, local_date
 from victimcare.core.errors import Errors
 
@@ -166,16 +166,16 @@ def plan_period(rule: Rule, cv: CrimeVictim) -> int | None:
     return rule.period_days or agreed
 
 
-def _with_context(qs):
+def with_rule_context(qs):
     """Victims with everything the rules read: the person, needs assessment, plan, added reasons."""
     return qs.select_related("person", "needs_assessment", "contact_plan").prefetch_related(
         "added_eligibility"
     )
 
 
-def _victims(crime: Crime, victims: list[CrimeVictim] | None) -> list[CrimeVictim]:
+def victims_in_context(crime: Crime, victims: list[CrimeVictim] | None) -> list[CrimeVictim]:
     if victims is None:
-        victims = list(_with_context(crime.victims.all()))
+        victims = list(with_rule_context(crime.victims.all()))
     for cv in victims:
         cv.crime = crime
     return victims
@@ -201,7 +201,7 @@ def obligations_create(
         return []
     cal = cal or working_calendar()
     edition = book.edition_at(local_date(at))[0]
-    victims = _victims(crime, victims)
+    victims = victims_in_context(crime, victims)
     once_codes = {r.code for r in candidates if r.once_per_victim}
     existing_once = set()
     if once_codes and crime.pk:
@@ -252,8 +252,8 @@ def obligations_create(
 # --- hooks called by the case services (same transaction as their cause) -------------------------
 def on_victims_added(*, crime: Crime, victims: list[CrimeVictim], at: datetime) -> list[Obligation]:
     book, cal = load_rulebook(), working_calendar()
-    victims = _victims(
-        crime, list(_with_context(CrimeVictim.objects.filter(pk__in=[cv.pk for cv in victims])))
+    victims = victims_in_context(
+        crime, list(with_rule_context(CrimeVictim.objects.filter(pk__in=[cv.pk for cv in victims])))
     )
     made = obligations_create(
         crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=victims, book=book, cal=cal
@@ -274,7 +274,7 @@ def qualifying_sentence(crime: Crime, details: dict) -> bool:
 
 def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
     book, cal = load_rulebook(), working_calendar()
-    victims = _victims(crime, None)
+    victims = victims_in_context(crime, None)
     if event.code == Trigger.VRR_REQUESTED:
         victims = _review_askers(event, victims)
     made = obligations_create(
@@ -422,21 +422,21 @@ def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> No
     ):
         # The victim changed their mind: the referral duty starts again from now.
         crime = Crime.objects.get(pk=crime_victim.crime_id)
-        cv = _victims(crime, [_fresh(crime_victim)])
+        cv = victims_in_context(crime, [_fresh(crime_victim)])
         made = obligations_create(crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
         Obligation.objects.bulk_create([o for o in made if o.code == "SUPPORT_REFERRAL"])
     enhanced_reassess(crime_victim=crime_victim)
 
 
 def _fresh(cv: CrimeVictim) -> CrimeVictim:
-    return _with_context(CrimeVictim.objects.all()).get(pk=cv.pk)
+    return with_rule_context(CrimeVictim.objects.all()).get(pk=cv.pk)
 
 
 def enhanced_reassess(*, crime_victim: CrimeVictim) -> int:
     """A victim found to be enhanced later (needs assessment, an officer's reason) gets the shorter limits on
     the duties still open: each is re-derived from its own trigger time and only ever brought forward."""
     crime = Crime.objects.get(pk=crime_victim.crime_id)
-    cv = _victims(crime, [_fresh(crime_victim)])[0]
+    cv = victims_in_context(crime, [_fresh(crime_victim)])[0]
     book, cal = load_rulebook(), None
     changed = 0
     for ob in Obligation.objects.filter(
@@ -661,7 +661,3 @@ def _replan_updates(cv: CrimeVictim, now: datetime) -> None:
             victims=[cv],
             first=not Contact.objects.filter(crime_victim=cv).exists(),
         )
-
-
-def absent_on(user_id: int, day: date) -> Absence | None:
-    return Absence.objects.filter(user_id=user_id, starts_on__lte=day, ends_on__gte=day).first()

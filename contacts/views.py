@@ -16,6 +16,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import apply_service_errors
 from cases.views import case_worker_required
+from referrals.selectors import support_services_for
 from victimcare.accounts.constants import Role
 from victimcare.accounts.selectors import people_user_may_record_absence_for
 from victimcare.accounts.services import absence_record
@@ -243,11 +244,6 @@ def eligibility_add(request, ref, cv_id):
 def care_card(request, ref, cv_id):
     crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     _audit_victim(request, crime, cv)
-    from referrals.models import SupportOrganisation
-
-    orgs = SupportOrganisation.objects.filter(active=True).filter(
-        bcus=crime.bcu
-    ) | SupportOrganisation.objects.filter(active=True, is_national=True)
     return render(
         request,
         "contacts/care_card.html",
@@ -255,7 +251,7 @@ def care_card(request, ref, cv_id):
             "crime": crime,
             "cv": cv,
             "oic": crime.oic,
-            "orgs": orgs.distinct().order_by("is_national", "name")[:8],
+            "orgs": support_services_for(bcu_id=crime.bcu_id)[:8],
             "next_steps": selectors.next_steps(crime),
         },
     )

@@ -10,7 +10,6 @@ from cases.models import CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus
 from contacts.models import Message
 from contacts.selectors import NEXT_STEPS as CONTACT_NEXT_STEPS
-from referrals.models import SupportOrganisation
 
 from .models import AccountStatus
 
@@ -60,17 +59,6 @@ def property_for(cv: CrimeVictim) -> QuerySet[PropertyItem]:
     """Only the property recorded as this victim's: items on the crime with no victim (or another's) may
     carry other people's notes, so they are not shown or changeable here."""
     return PropertyItem.objects.filter(crime_id=cv.crime_id, crime_victim=cv)
-
-
-def support_services(cv: CrimeVictim) -> tuple[list[SupportOrganisation], list[SupportOrganisation]]:
-    """(local, national) services for the victim's area."""
-    orgs = list(
-        SupportOrganisation.objects.filter(active=True)
-        .filter(Q(is_national=True) | Q(bcus=cv.crime.bcu_id) | Q(bcus__isnull=True))
-        .distinct()
-        .order_by("name")
-    )
-    return [o for o in orgs if not o.is_national], [o for o in orgs if o.is_national]
 
 
 @dataclass(frozen=True)

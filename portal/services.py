@@ -23,13 +23,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases import services as case_services
+from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
-from contacts.constants import Channel, MessageKind, MessageStatus, ObligationState, Stage, Topic, Trigger
+from contacts.constants import (
+    Channel,
+    Format,
+    Frequency,
+    MessageKind,
+    MessageStatus,
+    ObligationState,
+    Stage,
+    Topic,
+    Trigger,
+)
 from contacts.messaging import templates as message_templates
 from contacts.messaging.auto import language_code
 from contacts.messaging.outbox import meet_waiting_duties, message_queue, tell_staff
 from contacts.messaging.safety import next_sms_window
 from contacts.models import Message, Obligation
+from contacts.services import duty_done, obligations_create, plan_save, victims_in_context, with_rule_context
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 
@@ -503,16 +516,12 @@ def _text(errors: Errors, field: str, value: str, *, maximum: int, what: str, re
 
 
 def _context_victim(cv: CrimeVictim) -> CrimeVictim:
-    from contacts.services import _victims, _with_context
-
-    return _victims(cv.crime, list(_with_context(CrimeVictim.objects.filter(pk=cv.pk))))[0]
+    return victims_in_context(cv.crime, list(with_rule_context(CrimeVictim.objects.filter(pk=cv.pk))))[0]
 
 
 @transaction.atomic
 def question_ask(*, crime_victim: CrimeVictim, text: str, now: datetime | None = None) -> Message:
     """A question for the officer: a QUERY_REPLY duty (2 working days) the officer meets by answering."""
-    from contacts.services import obligations_create
-
     now = now or timezone.now()
     errors = Errors()
     body = _text(errors, "question", text, maximum=QUESTION_MAX, what=_("Enter your question."))
@@ -528,8 +537,6 @@ def question_ask(*, crime_victim: CrimeVictim, text: str, now: datetime | None =
 @transaction.atomic
 def statement_submit(*, crime_victim: CrimeVictim, text: str, now: datetime | None = None) -> Message:
     """A Victim Personal Statement: kept on the case and the officer is told; the offer duty is met."""
-    from contacts.services import duty_done
-
     now = now or timezone.now()
     errors = Errors()
     body = _text(errors, "statement", text, maximum=STATEMENT_MAX, what=_("Enter your statement."))
@@ -537,9 +544,6 @@ def statement_submit(*, crime_victim: CrimeVictim, text: str, now: datetime | No
     msg = _victim_message(crime_victim, Topic.STATEMENT, body, now)
     duty_done(crime_victim=crime_victim, code="VPS_OFFER", at=now)
     return msg
-
-
-REVIEWABLE = ("RELEASED_NFA", "NOT_PROSECUTED")
 
 
 def _asked_by(event: CaseEvent, cv: CrimeVictim) -> bool:
@@ -552,11 +556,13 @@ def _asked_by(event: CaseEvent, cv: CrimeVictim) -> bool:
 def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
     """The latest decision this victim may ask to have reviewed, unless they already asked after it."""
     events = list(
-        crime.events.filter(code__in=(*REVIEWABLE, "VRR_REQUESTED", "CHARGED")).order_by("occurred_at", "id")
+        crime.events.filter(code__in=(*REVIEWABLE_DECISIONS, "VRR_REQUESTED", "CHARGED")).order_by(
+            "occurred_at", "id"
+        )
     )
     decision = None
     for e in events:
-        if e.code in REVIEWABLE:
+        if e.code in REVIEWABLE_DECISIONS:
             decision = e
         elif e.code == "CHARGED" or (e.code == "VRR_REQUESTED" and _asked_by(e, cv)):
             decision = None
@@ -574,8 +580,6 @@ def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
 @transaction.atomic
 def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | None = None) -> CaseEvent:
     """Victims' Right to Review: records the request on the case and starts the VRR duties."""
-    from contacts import services as contacts_services
-
     now = now or timezone.now()
     cv = crime_victim
     crime = Crime.objects.select_for_update().get(pk=cv.crime_id)
@@ -592,15 +596,18 @@ def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | N
             ),
         )
     errors.raise_if_any()
-    event = CaseEvent.objects.create(
+    # Through the case's own event service, so the case's state checks apply and every app reacts (the
+    # VRR duties and this victim's acknowledgement come from contacts' handler).
+    event = case_services.event_record(
         crime=crime,
         code="VRR_REQUESTED",
+        by=None,
+        by_victim=cv,
         occurred_at=now,
-        recorded_by=None,
-        by_victim=True,
-        details={"grounds": text, "crime_victim": cv.pk, "decision": decision.code},
+        details={"grounds": text},
+        facts={"decision": decision.code},
+        now=now,
     )
-    contacts_services.on_event(crime=crime, event=event)  # this victim's VRR duties and acknowledgement
     _victim_message(cv, Topic.REVIEW, text or "I would like the decision reviewed.", now)
     return event
 
@@ -621,9 +628,6 @@ def preferences_save(
 ) -> None:
     """The victim changes how we contact them. Only channels the officer has marked safe may be chosen
     (a victim cannot make a channel safe from the portal: a perpetrator with their password could)."""
-    from contacts.constants import Format, Frequency
-    from contacts.services import plan_save
-
     now = now or timezone.now()
     cv = crime_victim
     person = cv.person

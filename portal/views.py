@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import apply_service_errors
+from referrals.selectors import support_services_for
 from victimcare.audit.services import client_ip
 
 from . import selectors, services, session
@@ -382,7 +383,8 @@ def close_account(request):
 
 @portal_required
 def support(request):
-    local, national = selectors.support_services(request.cv)
+    orgs = list(support_services_for(bcu_id=request.cv.crime.bcu_id))
+    local, national = [o for o in orgs if not o.is_national], [o for o in orgs if o.is_national]
     return _page(request, "portal/support.html", local=local, national=national, nav="support")
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portal",
     "referrals",
     "surveys",
+    "victimcare.demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "victimcare.core.context_processors.service",
+                "victimcare.context_processors.service",
             ],
         },
     },

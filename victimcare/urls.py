@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", include("portal.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/", include("portal.staff_urls")),
     path("", include("contacts.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
     path("api/", include("cases.api_urls")),

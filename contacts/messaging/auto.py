@@ -132,11 +132,9 @@ def _plan(cv: CrimeVictim) -> ContactPlan | None:
 def victims_for(cvs: list[CrimeVictim]) -> dict[int, Victim]:
     """Victim records for these crime victims (person and plan already loaded, or loaded here), with their
     portal accounts in one query."""
-    from portal.models import PortalAccount
+    from . import portal_accounts
 
-    accounts = {
-        a.person_id: a for a in PortalAccount.objects.filter(person_id__in={cv.person_id for cv in cvs})
-    }
+    accounts = portal_accounts.ask(frozenset(cv.person_id for cv in cvs))
     return {cv.id: Victim(cv, cv.person, _plan(cv), accounts.get(cv.person_id)) for cv in cvs}
 
 

@@ -20,6 +20,7 @@ from victimcare.accounts.models import User
 
 from ..constants import DELIVERABLE, Channel, MessageKind, MessageStatus, ObligationState, Stage
 from ..models import Message, Obligation, StaffNotification
+from . import portal_readable
 from .channels import Outgoing, PermanentFailure, TemporaryFailure, backend_for
 
 MAX_ATTEMPTS = 6
@@ -251,12 +252,6 @@ def redact_account_link(body: str) -> str:
     return ACCOUNT_LINK.sub(r"/portal/\1/(link removed once sent)/", body)
 
 
-def portal_readable(person_id: int) -> bool:
-    from portal.models import AccountStatus, PortalAccount
-
-    return PortalAccount.objects.filter(person_id=person_id, status=AccountStatus.ACTIVE).exists()
-
-
 def meet_waiting_duties(*, person_id: int, at: datetime) -> int:
     """When a victim activates their portal: the duties of standard and officer messages already waiting
     there are met now (the victim can read them from this moment)."""
@@ -279,7 +274,7 @@ def _meet_duty(msg: Message, at: datetime) -> None:
     an automatic one only where the rule allows automatic messages. Alerts never reach here."""
     if msg.obligation_id is None or msg.kind not in (MessageKind.AUTOMATIC, MessageKind.OFFICER):
         return
-    if msg.channel == Channel.PORTAL and not portal_readable(msg.crime_victim.person_id):
+    if msg.channel == Channel.PORTAL and not portal_readable.ask(msg.crime_victim.person_id):
         # Waiting in a portal the victim has not activated yet: met when they activate (portal.services).
         return
     ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)

@@ -524,7 +524,7 @@ def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
 def test_portal_demo_victims_can_sign_in_and_see_their_messages():
     from django.test import Client
 
-    from cases.management.commands._portal_demo import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS
+    from victimcare.demo.portal_victims import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS
 
     out = StringIO()
     call_command("seed_demo", "--crimes", "10", stdout=out)

@@ -1,7 +1,9 @@
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from .constants import Role
-from .models import User
+from .models import Absence, User
 
 
 def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
@@ -17,3 +19,8 @@ def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
     return User.objects.filter(pk__in=User.objects.filter(q, is_active=True).values("pk")).order_by(
         "last_name"
     )
+
+
+def absent_on(user_id: int, day: date) -> Absence | None:
+    """The absence covering `day` for this member of staff, if any."""
+    return Absence.objects.filter(user_id=user_id, starts_on__lte=day, ends_on__gte=day).first()

@@ -1,5 +1,11 @@
-from django.conf import settings
+"""What every staff page needs: the service name and, for case workers, the navigation with the inbox
+count. It sits on top of the apps (beside settings and urls), so it may read any of them."""
 
+from django.conf import settings
+from django.urls import reverse
+
+from cases.selectors import team_scope_label
+from contacts.selectors import unread_count
 from victimcare.accounts.constants import CASE_ROLES
 
 
@@ -7,15 +13,9 @@ def service(request):
     user = getattr(request, "user", None)
     ctx = {"FORCE_NAME": settings.FORCE_NAME, "SERVICE_NAME": "Victim care"}
     if user is not None and user.is_authenticated:
-        from cases.selectors import team_scope_label
-
         ctx["can_work_cases"] = user.role in CASE_ROLES
         ctx["team_scope_label"] = team_scope_label(user)
         if ctx["can_work_cases"]:
-            from django.urls import reverse
-
-            from contacts.selectors import unread_count
-
             team_work = "BCU work" if user.role == "inspector" else "Team work"
             ctx["nav_items"] = [
                 ("work", reverse("contacts:my_work"), "My work"),

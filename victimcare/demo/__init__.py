@@ -1,0 +1,30 @@
+"""Synthetic demo data: a small fictional force with staff, support organisations and ~2,000 crimes, with
+their Victims' Code duties (obligations), contact plans, contact log and a few staff absences.
+
+    python manage.py seed_demo                # the full demo data set
+    python manage.py seed_demo --crimes 60    # a small one (tests)
+    python manage.py seed_demo --if-empty     # do nothing if any crime exists (`make run`)
+
+Everything is fictional: names come from Faker (seeded, so the same data every time), phone numbers
+from Ofcom's drama ranges (07700 900xxx, 01632 960xxx, 0113 496 0xxx), email addresses from
+example.com/example.org, towns are made up.
+
+Running it twice creates nothing new: organisation, staff and support organisations are get_or_create
+on natural keys, and crimes are only generated while no crime recorded by a demo user exists. The
+deadline-engine data (obligations, contacts, contact plans, absences) is generated for the demo crimes
+only while none of them has an obligation, so a database seeded before the engine existed gets it too
+(also with --if-empty).
+
+Obligations are not invented: each crime's history is replayed through the real engine
+(contacts.services.obligations_create, with the rule set in force at each trigger and the working-day
+calendar), and the contacts that met them follow contacts.services.contact_log's rules (a successful
+contact meets the chosen duties and the open progress update, and the next update is due from it).
+Everything is relative to the time of seeding: old duties were mostly met, recent ones are due in the
+coming days, a few are overdue. No reminder or escalation is marked as sent, so the first beat tick of
+`make run` sends them (inbox and digest email).
+
+The package: `data` (the force's tables), `crimes` (organisation, staff and crimes), `replay` (each
+crime's duties and contacts through the deadline engine), `portal_victims` (two victims recorded through
+the real services), and `seed.seed_demo`, which runs them in order; the `seed_demo` management command
+is its command-line front.
+"""
