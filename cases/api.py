@@ -6,7 +6,6 @@ field errors become 400s under the same keys, with nothing written), and every r
 victim's personal data writes access records first.
 """
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
+from victimcare.core.http import client_ip
 
 from . import selectors, services
 from .filters import CrimeFilter, VictimFilter
@@ -80,13 +80,9 @@ class TokenObtainThrottle(AnonRateThrottle):
     rate = "20/minute"
 
     def get_ident(self, request):
-        # DRF's default trusts any X-Forwarded-For, which a client could vary to dodge the limit. Use it
-        # only where the audit log does (behind a proxy that sets it).
-        if settings.AUDIT_TRUST_X_FORWARDED_FOR:
-            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-            if forwarded:
-                return forwarded
-        return request.META.get("REMOTE_ADDR", "")
+        # DRF's default trusts the client's own X-Forwarded-For entries, which a client could vary to
+        # dodge the limit: use the one client-address rule.
+        return client_ip(request) or ""
 
 
 class TokenObtainApi(APIView):

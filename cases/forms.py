@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from victimcare.accounts.models import Team, User
 from victimcare.core.forms import LocalDateTimeField
+from victimcare.core.http import client_ip
 
 from .constants import CrimeStatus, VictimRole
 from .events import RECORDABLE, details_form_class
@@ -34,7 +35,9 @@ class SignInForm(AuthenticationForm):
 
     def _keys(self) -> list[str]:
         email = (self.data.get("username") or "").strip().lower()
-        ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        # Behind the proxy, REMOTE_ADDR is the proxy for everyone: ten failures from anyone would lock
+        # out all staff. The one client-address rule picks the proxy's entry for the real client.
+        ip = client_ip(self.request) or ""
         return [f"signin-fail:acct:{email}", f"signin-fail:ip:{ip}"]
 
     def clean(self):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import apply_service_errors
 from referrals.selectors import support_services_for
-from victimcare.audit.services import client_ip
+from victimcare.core.http import client_ip
 
 from . import selectors, services, session
 from .forms import (

@@ -2,22 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from victimcare.core.http import client_ip
 
 from .models import AccessAction, AccessRecord
 
 Row = tuple[AccessAction, int | None, int | None]  # (action, crime id, person id)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind our own proxy (AUDIT_TRUST_X_FORWARDED_FOR), the last X-Forwarded-For
-    entry is the one our proxy added: earlier entries are whatever the client claimed, so never trusted."""
-    if settings.AUDIT_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_record(*, request: HttpRequest, rows: Iterable[Row]) -> int:
