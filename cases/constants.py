@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 # e.g. VC/12345/26: force prefix, a 5–7 digit serial, two-digit year.
 CRIME_REFERENCE_RE = re.compile(r"^[A-Z]{2}/\d{5,7}/\d{2}$")
+
+
+def normalise_reference(value: str) -> str:
+    """The one clean-up of a typed crime reference, wherever one arrives (forms, API, URLs, search,
+    portal sign-in): spaces dropped, dashes (as in URLs) and backslashes read as slashes, capitals."""
+    return (value or "").strip().upper().replace(" ", "").replace("-", "/").replace("\\", "/")
+
+
 CRIME_REFERENCE_HELP = _(
     "Two letters, 5 to 7 digits and a two-digit year, separated by slashes, like VC/12345/26"
 )

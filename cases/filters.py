@@ -8,13 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import selectors
-from .constants import CrimeStatus, OffenceGroup
+from .constants import CrimeStatus, OffenceGroup, normalise_reference
 from .models import Crime, CrimeVictim, Person
 
 
 def _reference(value: str) -> str:
     """References arrive with slashes or dashes (VC/12345/26 or VC-12345-26)."""
-    return value.strip().replace("-", "/").upper()
+    return normalise_reference(value)
 
 
 @extend_schema_field(OpenApiTypes.INT)

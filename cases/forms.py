@@ -8,7 +8,7 @@ from victimcare.accounts.models import Team, User
 from victimcare.core.forms import LocalDateTimeField
 from victimcare.core.http import client_ip
 
-from .constants import CrimeStatus, VictimRole
+from .constants import CrimeStatus, VictimRole, normalise_reference
 from .events import RECORDABLE, details_form_class
 from .models import NeedsAssessment, Offence, Person
 from .services import NEEDS_FIELDS, PERSON_FIELDS
@@ -123,7 +123,7 @@ class CrimeForm(forms.Form):
         self.fields["oic"].queryset = officers if officers is not None else User.objects.none()
 
     def clean_reference(self):
-        return self.cleaned_data["reference"].strip().upper()
+        return normalise_reference(self.cleaned_data["reference"])
 
 
 class PersonForm(forms.ModelForm):

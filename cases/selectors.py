@@ -7,6 +7,7 @@ from django.http import Http404
 from victimcare.accounts.constants import OIC_ROLES, Role
 from victimcare.accounts.models import Team, User
 
+from .constants import normalise_reference
 from .models import Crime, CrimeVictim, Person
 
 
@@ -43,7 +44,7 @@ def cases_visible_to(user: User) -> QuerySet[Crime]:
 
 def case_get(*, user: User, ref: str) -> Crime:
     """The case page's crime, by reference (slashes or dashes), or 404."""
-    reference = ref.replace("-", "/").upper()
+    reference = normalise_reference(ref)
     crime = (
         cases_visible_to(user)
         .select_related("offence", "bcu", "team", "oic", "oic__team", "created_by")
@@ -63,7 +64,7 @@ def case_list(
         qs = qs.filter(oic=user)
     q = " ".join((q or "").split())
     if q:
-        ref = q.replace("-", "/").upper()
+        ref = normalise_reference(q)
         name_parts = q.lower().split()
         person_q = Q()
         for part in name_parts:

@@ -18,7 +18,7 @@ from victimcare.accounts.selectors import absent_on
 from victimcare.core.errors import Errors
 
 from . import signals
-from .constants import CRIME_REFERENCE_RE, CrimeStatus
+from .constants import CRIME_REFERENCE_RE, CrimeStatus, normalise_reference
 from .events import REGISTRY, clean_details, status_after
 from .models import CaseEvent, Crime, CrimeVictim, NeedsAssessment, Offence, Person, VictimChange
 
@@ -200,7 +200,7 @@ def case_record(
     """Record a crime with its victims in one go. Allocates it when an OIC is given."""
     now = now or timezone.now()
     errors = Errors()
-    reference = (reference or "").strip().upper()
+    reference = normalise_reference(reference)
     if not CRIME_REFERENCE_RE.match(reference):
         errors.add(
             "reference",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import services as case_services
+from cases.constants import normalise_reference
 from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from contacts.constants import (
@@ -365,10 +366,6 @@ def _bump(key: str, window: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window)
         return 1
-
-
-def normalise_reference(reference: str) -> str:
-    return (reference or "").strip().upper().replace(" ", "").replace("-", "/").replace("\\", "/")
 
 
 def _limit_keys(reference: str, ip: str) -> list[str]:
