@@ -107,6 +107,17 @@ class ContactMethod(models.TextChoices):
     PORTAL = "portal", _("Online (TrackMyCrime portal)")
 
 
+# The one safe-channel rule: the person's flag an officer must have set before we contact them this way.
+# (The portal has no flag of its own: victims sign in to it, and its alerts go by a channel listed here.)
+SAFE_FLAGS: dict[str, str] = {
+    ContactMethod.PHONE: "safe_phone",
+    ContactMethod.SMS: "safe_sms",
+    ContactMethod.EMAIL: "safe_email",
+    ContactMethod.LETTER: "safe_letter",
+    ContactMethod.VISIT: "safe_visit",
+}
+
+
 class Consent(models.TextChoices):
     NOT_ASKED = "not_asked", _("Not asked yet")
     GIVEN = "given", _("Yes, refer me")

@@ -12,6 +12,7 @@ from victimcare.core.models import TimestampedModel
 from .constants import (
     CRIME_REFERENCE_HELP,
     CRIME_REFERENCE_RE,
+    SAFE_FLAGS,
     UK_PHONE_RE,
     UK_POSTCODE_RE,
     ClosureReason,
@@ -228,6 +229,11 @@ class Person(TimestampedModel):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def channel_safe(self, method: str) -> bool:
+        """Whether an officer has marked this contact method safe (constants.SAFE_FLAGS)."""
+        flag = SAFE_FLAGS.get(method)
+        return flag is not None and bool(getattr(self, flag))
 
     @property
     def safe_channel_labels(self) -> list[str]:

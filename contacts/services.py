@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.constants import Consent, ContactMethod, CrimeStatus
+from cases.constants import SAFE_FLAGS, Consent, ContactMethod, CrimeStatus
 from cases.eligibility import eligibility_input_for, enhanced_reasons
 from cases.models import CaseEvent, Crime, CrimeVictim
 from victimcare.accounts.models import User
@@ -596,14 +596,7 @@ def plan_save(
     methods = list(dict.fromkeys(data.get("methods") or []))
     if any(m not in ContactMethod.values for m in methods):
         errors.add("methods", "Choose contact methods from the list.")
-    unsafe = {
-        ContactMethod.PHONE: person.safe_phone,
-        ContactMethod.SMS: person.safe_sms,
-        ContactMethod.EMAIL: person.safe_email,
-        ContactMethod.LETTER: person.safe_letter,
-        ContactMethod.VISIT: person.safe_visit,
-    }
-    bad = [ContactMethod(m).label for m in methods if m in unsafe and not unsafe[m]]
+    bad = [ContactMethod(m).label for m in methods if m in SAFE_FLAGS and not person.channel_safe(m)]
     if bad:
         errors.add(
             "methods",

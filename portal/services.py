@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import services as case_services
-from cases.constants import normalise_reference
+from cases.constants import SAFE_FLAGS, normalise_reference
 from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from contacts.constants import (
@@ -609,16 +609,6 @@ def review_request(*, crime_victim: CrimeVictim, grounds: str, now: datetime | N
     return event
 
 
-PREFERENCE_METHODS = {
-    # portal contact method -> the person's safety flag that must be set
-    "email": "safe_email",
-    "sms": "safe_sms",
-    "phone": "safe_phone",
-    "letter": "safe_letter",
-    "visit": "safe_visit",
-}
-
-
 @transaction.atomic
 def preferences_save(
     *, crime_victim: CrimeVictim, account: PortalAccount, data: dict, now: datetime | None = None
@@ -631,10 +621,9 @@ def preferences_save(
     errors = Errors()
     methods = list(dict.fromkeys(data.get("methods") or []))
     for m in methods:
-        flag = PREFERENCE_METHODS.get(m)
-        if flag is None:
+        if m not in SAFE_FLAGS:
             errors.add("methods", _("Choose contact methods from the list."))
-        elif not getattr(person, flag):
+        elif not person.channel_safe(m):
             errors.add(
                 "methods",
                 _(

@@ -338,9 +338,7 @@ def preferences(request):
             }
         )
     person = cv.person
-    safe = [
-        label for key, label in services.METHOD_LABELS if getattr(person, services.PREFERENCE_METHODS[key])
-    ]
+    safe = [label for key, label in services.METHOD_LABELS if person.channel_safe(key)]
     return _page(
         request,
         "portal/preferences.html",

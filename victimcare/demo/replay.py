@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from cases.constants import ContactMethod, CrimeStatus, VictimRole
+from cases.constants import SAFE_FLAGS, ContactMethod, CrimeStatus, VictimRole
 from cases.models import CaseEvent, Crime, CrimeVictim
 from contacts.constants import (
     SUCCESSFUL_OUTCOMES,
@@ -41,14 +41,8 @@ from .data import (
 )
 
 DUTY_CODES = {"NEEDS_ASSESSMENT", "CONTACT_PLAN"}  # met by doing the duty itself, not by a contact
-PERSON_SAFE = {
-    ContactMethod.PHONE: "safe_phone",
-    ContactMethod.EMAIL: "safe_email",
-    ContactMethod.SMS: "safe_sms",
-    ContactMethod.PORTAL: "safe_email",
-    ContactMethod.LETTER: "safe_letter",
-    ContactMethod.VISIT: "safe_visit",
-}
+# Demo victims are offered the portal only where their email (the portal's alert channel) is safe.
+PERSON_SAFE = {**SAFE_FLAGS, ContactMethod.PORTAL: SAFE_FLAGS[ContactMethod.EMAIL]}
 CONTACT_CHANNELS = [ContactMethod.PHONE, ContactMethod.EMAIL, ContactMethod.VISIT]
 # How often victims ask to be updated ("none": they asked for no updates at all).
 PLAN_FREQUENCIES = {
