@@ -27,6 +27,7 @@ from cases import services as case_services
 from cases.constants import SAFE_FLAGS, normalise_reference
 from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
+from cases.selectors import who_to_tell
 from contacts.constants import (
     Channel,
     Format,
@@ -490,13 +491,8 @@ def _victim_message(cv: CrimeVictim, topic: str, body: str, now: datetime, oblig
 
 
 def _tell_officer(cv: CrimeVictim, msg: Message, now: datetime) -> None:
-    """The officer in case is told (inbox and digest); with no officer yet, the team's supervisors."""
-    crime = cv.crime
-    if crime.oic_id:
-        recipients = [crime.oic_id]
-    else:
-        recipients = list(crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
-    tell_staff(recipients, messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
+    """Whoever answers for the case is told (inbox and digest)."""
+    tell_staff(who_to_tell(cv.crime), messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
 
 
 def _text(errors: Errors, field: str, value: str, *, maximum: int, what: str, required: bool = True) -> str:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cases.models import Crime, CrimeVictim, Person
+from cases.selectors import who_to_tell
 from victimcare.calendar import LONDON
 
 from ..constants import (
@@ -369,9 +370,8 @@ def _draft(victim: Victim, rendered: templates.Rendered, ob: Obligation, r: Rout
 
 
 def _tell_officer(crime: Crime, drafts: list[Message], now: datetime) -> None:
-    if not drafts or not crime.oic_id:
-        return  # unallocated: the duty's own reminders and escalations reach whoever picks it up
-    tell_staff([crime.oic_id], messages=drafts, stage=Stage.DRAFT_READY, now=now)
+    if drafts:
+        tell_staff(who_to_tell(crime), messages=drafts, stage=Stage.DRAFT_READY, now=now)
 
 
 def _wanted(ob: Obligation) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import CrimeVictim
+from cases.selectors import who_to_tell
 from victimcare.accounts.models import User
 
 from ..constants import DELIVERABLE, Channel, MessageKind, MessageStatus, ObligationState, Stage
@@ -290,10 +291,8 @@ def _failed(msg: Message, error: str, now: datetime) -> None:
     if msg.kind == MessageKind.ACCOUNT:
         fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
-    # The duty stays open; the officer in case (or, unallocated, nobody yet: the scan escalates) is told.
-    tell_staff(
-        [msg.crime.oic_id] if msg.crime.oic_id else [], messages=[msg], stage=Stage.DELIVERY_FAILED, now=now
-    )
+    # The duty stays open; whoever answers for the case is told.
+    tell_staff(who_to_tell(msg.crime), messages=[msg], stage=Stage.DELIVERY_FAILED, now=now)
 
 
 def tell_staff(recipient_ids, *, messages: list[Message], stage: str, now: datetime) -> None:
