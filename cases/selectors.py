@@ -4,8 +4,9 @@ through cases_visible_to(); anything outside it is a 404, so existence never lea
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from victimcare.accounts.constants import OIC_ROLES, Role
+from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
 from victimcare.accounts.models import Team, User
+from victimcare.accounts.selectors import oversight_q
 
 from .constants import normalise_reference
 from .models import Crime, CrimeVictim, Person
@@ -15,17 +16,16 @@ def _scope_q(user: User) -> Q | None:
     """Rows the user may see before the restricted-case rule. None means nothing at all."""
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.role == Role.ADMIN:
-        return Q()
-    if user.role == Role.OFFICER:
-        return Q(oic=user) | Q(team_id=user.team_id) if user.team_id else Q(oic=user)
-    if user.role == Role.SUPERVISOR:
-        q = Q(oic=user) | Q(team__supervisors=user)
-        return q | Q(team_id=user.team_id) if user.team_id else q
-    if user.role == Role.INSPECTOR:
-        return Q(bcu__inspectors=user) | Q(oic=user)
-    # Analysts see aggregates only; partners see referrals only. Neither sees a case.
-    return None
+    if user.role not in CASE_ROLES:
+        # Analysts see aggregates only; partners see referrals only. Neither sees a case.
+        return None
+    oversees = oversight_q(user, team="team", bcu="bcu")
+    if oversees is not None and not oversees:
+        return Q()  # administrators: everything (restricted cases aside)
+    q = Q(oic=user)
+    if user.team_id and user.role in OIC_ROLES:
+        q |= Q(team_id=user.team_id)  # officers and supervisors work their own team's cases
+    return q | oversees if oversees is not None else q
 
 
 def cases_visible_to(user: User) -> QuerySet[Crime]:
@@ -157,10 +157,8 @@ def teams_recordable_by(user: User) -> QuerySet[Team]:
     if user.role == Role.ADMIN:
         return Team.objects.all()
     q = Q(pk=user.team_id) if user.team_id else Q(pk__in=[])
-    if user.role == Role.SUPERVISOR:
-        q |= Q(supervisors=user)
-    if user.role == Role.INSPECTOR:
-        q |= Q(bcu__inspectors=user)
+    if (oversees := oversight_q(user, team="")) is not None:
+        q |= oversees
     # M2M joins can repeat a team; select by id to keep one row each.
     return Team.objects.filter(pk__in=Team.objects.filter(q).values("pk"))
 

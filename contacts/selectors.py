@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Crime, CrimeVictim
 from cases.selectors import cases_visible_to
 from victimcare.accounts.models import Absence, User
+from victimcare.accounts.selectors import oversight_q
 from victimcare.calendar import WorkingDayCalendar, end_of_local_day, local_date
 
 from . import engine
@@ -113,15 +114,9 @@ def unread_count(user: User) -> int:
 
 def absences_visible_to(user: User) -> QuerySet[Absence]:
     """Your own absences; supervisors also their teams'; inspectors their BCUs'; admins all."""
-    from victimcare.accounts.constants import Role
-
     q = Q(user=user)
-    if user.role == Role.SUPERVISOR:
-        q |= Q(user__team__supervisors=user)
-    elif user.role == Role.INSPECTOR:
-        q |= Q(user__team__bcu__inspectors=user)
-    elif user.role == Role.ADMIN:
-        q = Q()
+    if (oversees := oversight_q(user, team="user__team")) is not None:
+        q = q | oversees if oversees else oversees
     return Absence.objects.filter(pk__in=Absence.objects.filter(q).values("pk")).select_related(
         "user", "user__team"
     )

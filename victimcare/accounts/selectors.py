@@ -6,16 +6,34 @@ from .constants import Role
 from .models import Absence, User
 
 
+def _path(prefix: str, field: str) -> str:
+    return f"{prefix}__{field}" if prefix else field
+
+
+def oversight_q(user: User, *, team: str, bcu: str | None = None) -> Q | None:
+    """The one scope hierarchy: what a member of staff oversees beyond their own work, as a condition on
+    a row's team (`team` is the path to it, "" for Team itself; `bcu` the path to the BCU, by default
+    the team's). Supervisors oversee the teams they supervise, inspectors the BCUs they inspect,
+    administrators everything (Q()); officers, analysts and partners oversee nothing (None).
+    Supervisor and inspector conditions join through many-to-many tables, so a queryset filtered by
+    them can repeat rows: select by id (`pk__in=qs.values("pk")`) to keep one each."""
+    if user.role == Role.ADMIN:
+        return Q()
+    if user.role == Role.SUPERVISOR:
+        return Q(**{_path(team, "supervisors"): user})
+    if user.role == Role.INSPECTOR:
+        return Q(**{_path(bcu if bcu is not None else _path(team, "bcu"), "inspectors"): user})
+    return None
+
+
 def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
     """Yourself; supervisors also the people in teams they supervise; inspectors the people in their BCUs;
     admins anyone active with a team."""
     if user.role == Role.ADMIN:
         return User.objects.filter(is_active=True, team__isnull=False)
     q = Q(pk=user.pk)
-    if user.role == Role.SUPERVISOR:
-        q |= Q(team__supervisors=user)
-    elif user.role == Role.INSPECTOR:
-        q |= Q(team__bcu__inspectors=user)
+    if (oversees := oversight_q(user, team="team")) is not None:
+        q |= oversees
     return User.objects.filter(pk__in=User.objects.filter(q, is_active=True).values("pk")).order_by(
         "last_name"
     )
