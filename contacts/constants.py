@@ -42,6 +42,38 @@ class Trigger(models.TextChoices):
     PLAN = "PLAN", _("Recurring, as agreed in the contact plan")
 
 
+class Duty(models.TextChoices):
+    """The duties (rule codes) of the shipped rule sets. Code names a duty through these, never a bare
+    string; the rules themselves (deadlines, wording) are data (contacts/fixtures/rulesets.json)."""
+
+    ACKNOWLEDGE = "ACKNOWLEDGE", _("Written acknowledgement")
+    NEEDS_ASSESSMENT = "NEEDS_ASSESSMENT", _("Needs assessment")
+    SUPPORT_REFERRAL = "SUPPORT_REFERRAL", _("Support referral")
+    CONTACT_PLAN = "CONTACT_PLAN", _("Contact plan")
+    NOT_INVESTIGATED = "NOT_INVESTIGATED", _("Not investigated: tell the victim")
+    ARREST = "ARREST", _("Arrest: tell the victim")
+    INTERVIEW = "INTERVIEW", _("Interview: tell the victim")
+    RELEASE_NO_FURTHER_ACTION = "RELEASE_NO_FURTHER_ACTION", _("No further action: tell the victim")
+    BAIL = "BAIL", _("Bail or release under investigation: tell the victim")
+    BAIL_CHANGED = "BAIL_CHANGED", _("Bail changed: tell the victim")
+    CHARGE = "CHARGE", _("Charge: tell the victim")
+    OUT_OF_COURT = "OUT_OF_COURT", _("Out-of-court disposal: tell the victim")
+    NOT_PROSECUTED = "NOT_PROSECUTED", _("Not prosecuted: tell the victim")
+    PROGRESS_UPDATE = "PROGRESS_UPDATE", _("Progress update")
+    CLOSURE = "CLOSURE", _("Closure: tell the victim")
+    OFFICER_INTRODUCTION = "OFFICER_INTRODUCTION", _("New officer introduction")
+    VPS_OFFER = "VPS_OFFER", _("Victim Personal Statement offer")
+    HEARING_DATE = "HEARING_DATE", _("Hearing date")
+    BAIL_HEARING_OUTCOME = "BAIL_HEARING_OUTCOME", _("Bail-hearing outcome")
+    GIVE_EVIDENCE = "GIVE_EVIDENCE", _("Whether to give evidence")
+    OUTCOME_SENTENCE = "OUTCOME_SENTENCE", _("Outcome or sentence")
+    VCS_REFERRAL = "VCS_REFERRAL", _("Probation Victim Contact Scheme referral")
+    VRR_ACKNOWLEDGE = "VRR_ACKNOWLEDGE", _("Review request acknowledgement")
+    VRR_DECISION = "VRR_DECISION", _("Review decision")
+    QUERY_REPLY = "QUERY_REPLY", _("Reply to the victim's question")
+    WRITTEN_INFORMATION = "WRITTEN_INFORMATION", _("Written information leaflet")
+
+
 class RuleSetKind(models.TextChoices):
     EDITION = "edition", _("Edition of the Code")
     OVERLAY = "overlay", _("Local overlay")

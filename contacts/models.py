@@ -12,6 +12,7 @@ from .constants import (
     Channel,
     Condition,
     ContactOutcome,
+    Duty,
     Format,
     Frequency,
     MessageKind,
@@ -273,7 +274,7 @@ class Obligation(models.Model):
             # At most one open recurring progress update per victim on a case.
             models.UniqueConstraint(
                 fields=["crime_victim"],
-                condition=Q(state=ObligationState.OPEN, code="PROGRESS_UPDATE"),
+                condition=Q(state=ObligationState.OPEN, code=Duty.PROGRESS_UPDATE),
                 name="obligation_one_open_progress_update",
             ),
         ]

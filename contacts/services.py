@@ -25,6 +25,7 @@ from .constants import (
     SUCCESSFUL_OUTCOMES,
     Condition,
     ContactOutcome,
+    Duty,
     Format,
     Frequency,
     ObligationState,
@@ -152,7 +153,7 @@ def initial_state(rule: Rule, cv: CrimeVictim) -> tuple[str, str]:
         return ObligationState.NOT_REQUIRED, NO_UPDATES
     if plan is not None and Trigger.PLAN in rule.triggers and plan.frequency == Frequency.KEY_EVENTS:
         return ObligationState.NOT_REQUIRED, KEY_EVENTS_ONLY
-    if rule.code == "SUPPORT_REFERRAL" and _consent(cv) == Consent.DECLINED:
+    if rule.code == Duty.SUPPORT_REFERRAL and _consent(cv) == Consent.DECLINED:
         return ObligationState.NOT_REQUIRED, DECLINED_REFERRAL
     return ObligationState.OPEN, ""
 
@@ -316,7 +317,7 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
             cal=cal,
         )
     if event.code == Trigger.VRR_REQUESTED and len(victims) > 1:
-        made_auto = [o for o in made if o.code != "VRR_ACKNOWLEDGE"]
+        made_auto = [o for o in made if o.code != Duty.VRR_ACKNOWLEDGE]
     else:
         made_auto = made
     auto_messages.on_obligations(crime=crime, obligations=made_auto)
@@ -380,7 +381,7 @@ def _meet_closure_with_earlier_contacts(crime: Crime, made: list[Obligation]) ->
     told = _closure_contacts(crime)
     for ob in made:
         contact = told.get(ob.crime_victim_id)
-        if ob.code == "CLOSURE" and ob.state == ObligationState.OPEN and contact is not None:
+        if ob.code == Duty.CLOSURE and ob.state == ObligationState.OPEN and contact is not None:
             ob.state, ob.met_at, ob.met_by_contact = ObligationState.MET, contact.occurred_at, contact
             ob.met_on_time = contact.occurred_at <= ob.due_at
             ob.save(update_fields=["state", "met_at", "met_by_contact", "met_on_time"])
@@ -409,8 +410,8 @@ def duty_done(*, crime_victim: CrimeVictim, code: str, at: datetime) -> int:
 
 
 def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> None:
-    duty_done(crime_victim=crime_victim, code="NEEDS_ASSESSMENT", at=at)
-    referrals = Obligation.objects.filter(crime_victim=crime_victim, code="SUPPORT_REFERRAL")
+    duty_done(crime_victim=crime_victim, code=Duty.NEEDS_ASSESSMENT, at=at)
+    referrals = Obligation.objects.filter(crime_victim=crime_victim, code=Duty.SUPPORT_REFERRAL)
     if assessment.referral_consent == Consent.DECLINED:
         referrals.filter(state=ObligationState.OPEN).update(
             state=ObligationState.NOT_REQUIRED, closed_reason=DECLINED_REFERRAL
@@ -424,7 +425,7 @@ def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> No
         crime = Crime.objects.get(pk=crime_victim.crime_id)
         cv = victims_in_context(crime, [_fresh(crime_victim)])
         made = obligations_create(crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
-        Obligation.objects.bulk_create([o for o in made if o.code == "SUPPORT_REFERRAL"])
+        Obligation.objects.bulk_create([o for o in made if o.code == Duty.SUPPORT_REFERRAL])
     enhanced_reassess(crime_victim=crime_victim)
 
 
@@ -562,7 +563,7 @@ def contact_log(
     if about_closure:
         met += list(
             Obligation.objects.select_for_update()
-            .filter(crime_victim=crime_victim, state=ObligationState.OPEN, code="CLOSURE")
+            .filter(crime_victim=crime_victim, state=ObligationState.OPEN, code=Duty.CLOSURE)
             .filter(triggered_at__lte=occurred_at)
             .exclude(pk__in=[o.pk for o in met])
         )
@@ -627,7 +628,7 @@ def plan_save(
         ContactPlanChange.objects.create(plan=plan, changed_by=by, by_victim=by_victim, changes=changes)
     crime_victim.contact_plan = plan
     if not by_victim:
-        duty_done(crime_victim=crime_victim, code="CONTACT_PLAN", at=now)
+        duty_done(crime_victim=crime_victim, code=Duty.CONTACT_PLAN, at=now)
     if new or {"wants_updates", "frequency"} & changes.keys():
         _replan_updates(crime_victim, now)
     return plan

@@ -30,6 +30,7 @@ from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from cases.selectors import who_to_tell
 from contacts.constants import (
     Channel,
+    Duty,
     Format,
     Frequency,
     MessageKind,
@@ -523,7 +524,7 @@ def question_ask(*, crime_victim: CrimeVictim, text: str, now: datetime | None =
     made = obligations_create(
         crime=cv.crime, trigger=Trigger.PORTAL_QUERY, at=now, victims=[_context_victim(cv)]
     )
-    duty = next((o for o in made if o.code == "QUERY_REPLY"), None)
+    duty = next((o for o in made if o.code == Duty.QUERY_REPLY), None)
     return _victim_message(cv, Topic.QUESTION, body, now, obligation=duty)
 
 
@@ -535,7 +536,7 @@ def statement_submit(*, crime_victim: CrimeVictim, text: str, now: datetime | No
     body = _text(errors, "statement", text, maximum=STATEMENT_MAX, what=_("Enter your statement."))
     errors.raise_if_any()
     msg = _victim_message(crime_victim, Topic.STATEMENT, body, now)
-    duty_done(crime_victim=crime_victim, code="VPS_OFFER", at=now)
+    duty_done(crime_victim=crime_victim, code=Duty.VPS_OFFER, at=now)
     return msg
 
 

@@ -32,6 +32,7 @@ from victimcare.calendar import LONDON
 
 from ..constants import (
     Channel,
+    Duty,
     Format,
     Frequency,
     MessageKind,
@@ -47,10 +48,16 @@ from .safety import Recipient, Route, route
 
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
 DRAFT_CODES = frozenset(
-    {"NOT_INVESTIGATED", "RELEASE_NO_FURTHER_ACTION", "NOT_PROSECUTED", "CLOSURE", "OUTCOME_SENTENCE"}
+    {
+        "NOT_INVESTIGATED",
+        Duty.RELEASE_NO_FURTHER_ACTION,
+        "NOT_PROSECUTED",
+        Duty.CLOSURE,
+        Duty.OUTCOME_SENTENCE,
+    }
 )
 # Recurring duties: due in the future, so nothing is sent when they are created.
-NOT_AT_CREATION = frozenset({"PROGRESS_UPDATE"})
+NOT_AT_CREATION = frozenset({Duty.PROGRESS_UPDATE})
 ALERT_TEMPLATES = {Channel.EMAIL: "ALERT_EMAIL", Channel.SMS: "ALERT_SMS"}
 ALLOCATED = "ALLOCATED"
 WELSH = {"welsh", "cymraeg", "cy"}
@@ -272,12 +279,12 @@ def details_for(ob: Obligation, language: str) -> str:
         return "\n".join(lines)
     if code == "BAIL_HEARING_OUTCOME":
         return str(d.get("outcome", ""))
-    if code in ("NOT_INVESTIGATED", "RELEASE_NO_FURTHER_ACTION", "NOT_PROSECUTED"):
+    if code in ("NOT_INVESTIGATED", Duty.RELEASE_NO_FURTHER_ACTION, "NOT_PROSECUTED"):
         return str(d.get("reason", ""))
-    if code == "CLOSURE":
+    if code == Duty.CLOSURE:
         reason = d.get("closure_reason", "")
         return CLOSURE_REASONS[reason][i] if reason in CLOSURE_REASONS else ""
-    if code == "OUTCOME_SENTENCE":
+    if code == Duty.OUTCOME_SENTENCE:
         parts = []
         if d.get("outcome"):
             parts.append(f"{'Y canlyniad' if cy else 'The outcome'}: {d['outcome']}")

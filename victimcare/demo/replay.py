@@ -15,6 +15,7 @@ from cases.models import CaseEvent, Crime, CrimeVictim
 from contacts.constants import (
     SUCCESSFUL_OUTCOMES,
     ContactOutcome,
+    Duty,
     Format,
     Frequency,
     ObligationState,
@@ -40,7 +41,7 @@ from .data import (
     _weighted,
 )
 
-DUTY_CODES = {"NEEDS_ASSESSMENT", "CONTACT_PLAN"}  # met by doing the duty itself, not by a contact
+DUTY_CODES = {Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN}  # met by doing the duty itself, not by a contact
 # Demo victims are offered the portal only where their email (the portal's alert channel) is safe.
 PERSON_SAFE = {**SAFE_FLAGS, ContactMethod.PORTAL: SAFE_FLAGS[ContactMethod.EMAIL]}
 CONTACT_CHANNELS = [ContactMethod.PHONE, ContactMethod.EMAIL, ContactMethod.VISIT]
@@ -288,11 +289,11 @@ class EngineSeeder:
                 if ob.state != ObligationState.OPEN:
                     continue
                 cv = cv_by_id[ob.crime_victim_id]
-                if ob.code == "NEEDS_ASSESSMENT":
+                if ob.code == Duty.NEEDS_ASSESSMENT:
                     na = getattr(cv, "needs_assessment", None)
                     if na is not None:
                         push(max(na.completed_at, ob.triggered_at), "duty", ob)
-                elif ob.code == "CONTACT_PLAN":
+                elif ob.code == Duty.CONTACT_PLAN:
                     if (plan := _plan_of(cv)) is not None:
                         push(max(plan.agreed_at, ob.triggered_at), "duty", ob)
                 else:
@@ -341,7 +342,7 @@ class EngineSeeder:
                             ob.state, ob.closed_reason = ObligationState.NOT_REQUIRED, CASE_CLOSED
                     for ob in new:
                         contact = told_of_closure.get(ob.crime_victim_id)
-                        if ob.code == "CLOSURE" and ob.state == ObligationState.OPEN and contact:
+                        if ob.code == Duty.CLOSURE and ob.state == ObligationState.OPEN and contact:
                             self._meet(ob, contact.occurred_at, contact)
                 schedule(new)
             elif kind == "duty":
@@ -373,12 +374,12 @@ class EngineSeeder:
                 continue
             cv = cv_by_id[ob.crime_victim_id]
             reason = ""
-            if ob.code == "NEEDS_ASSESSMENT" and cv.role == VictimRole.PARENT_GUARDIAN:
+            if ob.code == Duty.NEEDS_ASSESSMENT and cv.role == VictimRole.PARENT_GUARDIAN:
                 reason = WAIVE_NEEDS_PARENT
-            elif ob.code == "CONTACT_PLAN" and (cv.person.age_on(self.today) or 18) < 13:
+            elif ob.code == Duty.CONTACT_PLAN and (cv.person.age_on(self.today) or 18) < 13:
                 reason = WAIVE_PLAN_CHILD
             elif ob.due_at < now - timedelta(days=WAIVE_AFTER_DAYS):
-                reason = WAIVE_NEEDS_DECLINED if ob.code == "NEEDS_ASSESSMENT" else WAIVE_PLAN_DECLINED
+                reason = WAIVE_NEEDS_DECLINED if ob.code == Duty.NEEDS_ASSESSMENT else WAIVE_PLAN_DECLINED
             if reason:
                 ob.state, ob.closed_reason = ObligationState.WAIVED, reason
                 ob.closed_by_id = self.supervisor_of.get(crime.team_id) or crime.oic_id or crime.created_by_id
@@ -452,9 +453,9 @@ class EngineSeeder:
         plan = _plan_of(cv)
         safe = [m for m in CONTACT_CHANNELS if getattr(person, PERSON_SAFE[m])]
         preferred = [m for m in (plan.methods if plan else []) if m in safe] or safe
-        keys = ["CLOSURE"] if about_closure else []
+        keys = [Duty.CLOSURE] if about_closure else []
         keys += [o.trigger if o.code == "BAIL" else o.code for o in obs if o.trigger != Trigger.PLAN]
-        written = keys and keys[0] in ("ACKNOWLEDGE", "WRITTEN_INFORMATION")
+        written = keys and keys[0] in ("ACKNOWLEDGE", Duty.WRITTEN_INFORMATION)
         if written and ContactMethod.EMAIL in safe:
             method = ContactMethod.EMAIL
         elif preferred:
