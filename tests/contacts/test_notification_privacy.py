@@ -1,4 +1,5 @@
-"""Security review of the deadline engine: each case failed before its fix."""
+"""Who the deadline engine tells, and what they see: restricted cases, cases no longer visible, inactive
+staff, odd query strings, audited worklists and back-dated contacts."""
 
 from datetime import timedelta
 

@@ -1,4 +1,5 @@
-"""Privacy and robustness cases found in review: each would have failed before its fix."""
+"""Privacy and robustness of recording cases: repeat-victim matching never reaches beyond what the recorder
+can see, UK dates, bad event details, the staff lock-out and what the admin may change."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
