@@ -30,6 +30,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
+from ..constants import Format
+
 FONT_DIRS = (Path(__file__).resolve().parent / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 PAGE_W, PAGE_H = A4
 MAX_ADDRESS_LINES = 7
@@ -261,7 +263,7 @@ def letter_for(msg, *, now: datetime | None = None) -> Letter:
         subject=msg.subject,
         body=msg.body,
         language=msg.language,
-        large_print=msg.letter_format == "large_print",
+        large_print=msg.letter_format == Format.LARGE_PRINT,
     )
 
 

@@ -24,7 +24,7 @@ from cases.models import CrimeVictim
 from victimcare.accounts.models import User
 from victimcare.core.errors import Errors
 
-from ..constants import Channel, MessageKind, MessageStatus, Stage, Topic
+from ..constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
 from ..models import Message, StaffNotification
 from . import templates
 from .auto import ALERT_TEMPLATES, TemplateSet, Victim, address_block, alerts_queue, victim_for
@@ -49,7 +49,7 @@ class Outline:
     @property
     def channel_label(self) -> str:
         if self.message.channel == Channel.LETTER:
-            large = self.message.letter_format == "large_print"
+            large = self.message.letter_format == Format.LARGE_PRINT
             return "A large-print letter to their address" if large else "A letter to their address"
         return "Their victim portal"
 
