@@ -69,9 +69,9 @@ from .data import (
     TEAM_SPECS,
     TWO_VICTIM_GROUPS,
     WORKING_PATTERNS,
-    _ascii,
-    _ascii_keep_space,
-    _weighted,
+    ascii_keep_space,
+    ascii_only,
+    weighted_choice,
 )
 
 
@@ -147,10 +147,10 @@ class DemoSeeder:
             female = rng.random() < 0.45
             first = fake.first_name_female() if female else fake.first_name_male()
             last = fake.last_name()
-            email = f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}"
+            email = f"{ascii_only(first)}.{ascii_only(last)}@{DEMO_DOMAIN}"
             n = 2
             while email in used_emails:
-                email = f"{_ascii(first)}.{_ascii(last)}{n}@{DEMO_DOMAIN}"
+                email = f"{ascii_only(first)}.{ascii_only(last)}{n}@{DEMO_DOMAIN}"
                 n += 1
             used_emails.add(email)
             return get_or_create_user(email, first, last, role, team, rank, rng.choice(WORKING_PATTERNS))
@@ -213,7 +213,7 @@ class DemoSeeder:
     def seed_support_organisations(self) -> None:
         bcus = {b.code: b for b in BCU.objects.all()}
         for i, (name, kind, bcu_codes, national) in enumerate(SUPPORT_ORGS):
-            slug = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", _ascii_keep_space(name))).strip("-")
+            slug = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", ascii_keep_space(name))).strip("-")
             org, created = SupportOrganisation.objects.get_or_create(
                 name=name,
                 defaults={
@@ -403,7 +403,7 @@ class DemoSeeder:
                 S.COURT: 10,
                 S.CLOSED: 52,
             }
-        status = _weighted(rng, weights)
+        status = weighted_choice(rng, weights)
         if status != S.CLOSED:
             return status, ""
         R = ClosureReason
@@ -421,7 +421,7 @@ class DemoSeeder:
         if offence.is_homicide or offence.is_sexual or offence.is_most_serious:
             reasons.pop(R.NOT_INVESTIGATED)
             reasons.pop(R.OUT_OF_COURT)
-        return status, _weighted(rng, reasons)
+        return status, weighted_choice(rng, reasons)
 
     # --- people ------------------------------------------------------------------------------------
     def _plan_victims(self, plan: Plan) -> None:
@@ -543,7 +543,7 @@ class DemoSeeder:
                 surname = "Miah"
             return first, surname, ""
         if ethnicity in ("W5", "W4") and rng.random() < 0.7:
-            loc = _weighted(
+            loc = weighted_choice(
                 rng, {"pl_PL": 55, "ro_RO": 30, "lt_LT": 15} if ethnicity == "W5" else {"ro_RO": 1}
             )
             f = self.foreign[loc]
@@ -574,7 +574,7 @@ class DemoSeeder:
             else rng.choice([Gender.NON_BINARY, Gender.NOT_SAID, Gender.SELF_DESCRIBED])
         )
         female = gender == Gender.FEMALE or (gender != Gender.MALE and rng.random() < 0.5)
-        ethnicity = _weighted(rng, ETHNICITY_WEIGHTS)
+        ethnicity = weighted_choice(rng, ETHNICITY_WEIGHTS)
         first, last, locale_language = self._name(ethnicity, female)
         if surname:
             last = surname
@@ -588,11 +588,13 @@ class DemoSeeder:
         )
         adult = current_age >= 18
         if gender == Gender.FEMALE:
-            title = "" if not adult else _weighted(rng, {"Ms": 40, "Mrs": 35, "Miss": 20, "Dr": 2, "": 3})
+            title = (
+                "" if not adult else weighted_choice(rng, {"Ms": 40, "Mrs": 35, "Miss": 20, "Dr": 2, "": 3})
+            )
         elif gender == Gender.MALE:
-            title = "" if not adult else _weighted(rng, {"Mr": 95, "Dr": 2, "": 3})
+            title = "" if not adult else weighted_choice(rng, {"Mr": 95, "Dr": 2, "": 3})
         else:
-            title = "" if not adult else _weighted(rng, {"Mx": 60, "": 40})
+            title = "" if not adult else weighted_choice(rng, {"Mx": 60, "": 40})
 
         # Language, disability and format needs
         language = "English"
@@ -601,8 +603,8 @@ class DemoSeeder:
         elif ethnicity in LANGUAGES:
             options = dict(LANGUAGES[ethnicity])
             options["English"] = 100 - sum(options.values())
-            language = _weighted(rng, options)
-        disability = _weighted(rng, {"yes": 13, "no": 68, "not_said": 5, "": 14})
+            language = weighted_choice(rng, options)
+        disability = weighted_choice(rng, {"yes": 13, "no": 68, "not_said": 5, "": 14})
         details, interpreter, large_print, easy_read, braille = "", False, False, False, False
         if disability == "yes":
             details = rng.choices(DISABILITIES, [d[4] for d in DISABILITIES])[0][0]
@@ -631,7 +633,7 @@ class DemoSeeder:
             domain = rng.choice(["example.com", "example.com", "example.org"])
             sep = rng.choice([".", "", "_"])
             suffix = str(rng.randint(1, 99)) if rng.random() < 0.4 else ""
-            email = f"{_ascii(first)}{sep}{_ascii(last)}{suffix}@{domain}"
+            email = f"{ascii_only(first)}{sep}{ascii_only(last)}{suffix}@{domain}"
         if address_from is not None:
             line1, line2, town_name, postcode = (
                 address_from.address_line_1,
@@ -682,7 +684,7 @@ class DemoSeeder:
             ContactMethod.LETTER: 8 * safe["letter"],
             ContactMethod.VISIT: 5 * safe["visit"],
         }
-        method = _weighted(rng, usable) if adult and any(usable.values()) else ""
+        method = weighted_choice(rng, usable) if adult and any(usable.values()) else ""
         if not adult and current_age < 13:
             method, times = "", "Contact through the parent or guardian"
         elif da:

@@ -456,16 +456,16 @@ SPECIAL_MEASURES_NOTES = [
 ]
 
 
-def _ascii(s: str) -> str:
+def ascii_only(s: str) -> str:
     return re.sub(
         r"[^a-z0-9]", "", unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
     )
 
 
-def _ascii_keep_space(s: str) -> str:
+def ascii_keep_space(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
 
 
-def _weighted(rng: random.Random, weights: dict):
+def weighted_choice(rng: random.Random, weights: dict):
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys], k=1)[0]

@@ -38,7 +38,7 @@ from .crimes import (
 )
 from .data import (
     BATCH,
-    _weighted,
+    weighted_choice,
 )
 
 DUTY_CODES = {Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN}  # met by doing the duty itself, not by a contact
@@ -214,7 +214,7 @@ class EngineSeeder:
             safe.remove(person.preferred_contact_method)
             safe.insert(0, person.preferred_contact_method)
         methods = safe[: rng.choice([1, 1, 2, 2, 3])]
-        frequency = _weighted(rng, PLAN_FREQUENCIES)
+        frequency = weighted_choice(rng, PLAN_FREQUENCIES)
         fmt = (
             Format.BRAILLE
             if person.needs_braille
