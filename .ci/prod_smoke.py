@@ -1,0 +1,104 @@
+"""Request the main pages of a running production server (DEBUG=0, collected static files, gunicorn), as
+nobody, as the demo officer and as a demo victim. Exits non-zero on the first page that is not what it
+should be. Usage: prod_smoke.py http://127.0.0.1:8765"""
+
+import re
+import sys
+
+import requests
+
+BASE = sys.argv[1].rstrip("/")
+failures = []
+
+
+class Session(requests.Session):
+    """Production cookies are Secure (TLS ends at the proxy); this check talks to gunicorn directly over
+    plain HTTP, so it keeps sending them."""
+
+    def send(self, request, **kwargs):
+        response = super().send(request, **kwargs)
+        for cookie in self.cookies:
+            cookie.secure = False
+        return response
+
+
+def check(session: requests.Session, path: str, expect: int = 200, contains: str = "") -> str:
+    r = session.get(BASE + path, allow_redirects=False, timeout=30)
+    ok = r.status_code == expect and (not contains or contains in r.text)
+    print(f"{'ok  ' if ok else 'FAIL'} {r.status_code} {path}")
+    if not ok:
+        failures.append(path)
+    return r.text
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return m.group(1) if m else ""
+
+
+anon = Session()
+check(anon, "/healthz")
+check(anon, "/", expect=302)
+login = check(anon, "/accounts/login/", contains="Sign in")
+check(anon, "/portal/", contains="portal")
+check(anon, "/api/schema/")
+css = re.search(r'href="(/static/[^"]+\.css)"', login)
+if css is None or ".min." not in css.group(1) or css.group(1).count(".") < 3:
+    print("FAIL the page does not link a hashed stylesheet:", css and css.group(1))
+    failures.append("hashed css")
+else:
+    check(anon, css.group(1))
+
+staff = Session()
+page = staff.get(BASE + "/accounts/login/", timeout=30).text
+r = staff.post(
+    BASE + "/accounts/login/",
+    data={
+        "username": "officer@demo.police.uk",
+        "password": "victimcare-demo",
+        "csrfmiddlewaretoken": csrf(page),
+    },
+    headers={"Referer": BASE + "/accounts/login/"},
+    allow_redirects=False,
+    timeout=30,
+)
+print(f"{'ok  ' if r.status_code == 302 else 'FAIL'} {r.status_code} staff sign-in")
+if r.status_code != 302:
+    failures.append("staff sign-in")
+for path in (
+    "/work/",
+    "/work/team/",
+    "/cases/mine/",
+    "/cases/team/",
+    "/cases/new/",
+    "/inbox/",
+    "/absences/",
+    "/cases/VC-90001-26/",
+):
+    check(staff, path)
+
+victim = Session()
+page = victim.get(BASE + "/portal/", timeout=30).text
+r = victim.post(
+    BASE + "/portal/",
+    data={
+        "reference": "VC/90001/26",
+        "dob-day": "2",
+        "dob-month": "11",
+        "dob-year": "1979",
+        "password": "track-my-crime-2026",
+        "csrfmiddlewaretoken": csrf(page),
+    },
+    headers={"Referer": BASE + "/portal/"},
+    allow_redirects=False,
+    timeout=30,
+)
+print(f"{'ok  ' if r.status_code == 302 else 'FAIL'} {r.status_code} victim sign-in")
+if r.status_code != 302:
+    failures.append("victim sign-in")
+check(victim, "/portal/case/", contains="VC/90001/26")
+
+if failures:
+    print("production smoke test failed:", ", ".join(failures))
+    sys.exit(1)
+print("production smoke test passed")
