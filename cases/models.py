@@ -12,6 +12,7 @@ from victimcare.core.models import TimestampedModel
 from .constants import (
     CRIME_REFERENCE_HELP,
     CRIME_REFERENCE_RE,
+    NEXT_STEPS,
     SAFE_FLAGS,
     UK_PHONE_RE,
     UK_POSTCODE_RE,
@@ -127,6 +128,12 @@ class Crime(TimestampedModel):
     @property
     def slug(self) -> str:
         return self.reference.replace("/", "-")
+
+    @property
+    def next_steps(self):
+        """What happens next, by status (a lazy translation: text in whatever language is active when it
+        is rendered)."""
+        return NEXT_STEPS.get(self.status, NEXT_STEPS[CrimeStatus.RECORDED])
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

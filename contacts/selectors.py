@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from cases.models import Crime, CrimeVictim
 from cases.selectors import cases_visible_to
@@ -155,37 +154,3 @@ def cover_needed(user: User, now: datetime, horizon_days: int = 14) -> list[Obli
             ob.away_until = away[0][1]
             out.append(ob)
     return out
-
-
-# What happens next, in plain words, by case status: on the care card, in standard messages and in the
-# portal (translated: messages and the portal show it in the victim's language).
-NEXT_STEPS = {
-    "recorded": _(
-        "An officer will be given your case. They will contact you and agree how often you want updates."
-    ),
-    "allocated": _(
-        "Your officer will look at what happened and tell you what they will do. You do not need to do "
-        "anything, but you can send them a question at any time."
-    ),
-    "under_investigation": _(
-        "Officers are investigating. We will tell you when something important happens, such as an arrest, "
-        "and update you as often as you asked."
-    ),
-    "suspect_charged": _(
-        "The Witness Care Unit will tell you about court dates and whether you need to give evidence. "
-        "You can make a Victim Personal Statement about how the crime affected you."
-    ),
-    "court": _(
-        "The Witness Care Unit will keep you informed about hearings and the outcome. You can still send "
-        "your officer a question."
-    ),
-    "closed": _(
-        "The investigation has closed. It can be reopened if new information comes to light. You can still "
-        "get support, and you may be able to ask for a review of the decision."
-    ),
-}
-
-
-def next_steps(crime: Crime):
-    """A lazy translation: it becomes text in whatever language is active when it is rendered."""
-    return NEXT_STEPS.get(crime.status, NEXT_STEPS["recorded"])

@@ -252,7 +252,7 @@ def care_card(request, ref, cv_id):
             "cv": cv,
             "oic": crime.oic,
             "orgs": support_services_for(bcu_id=crime.bcu_id)[:8],
-            "next_steps": selectors.next_steps(crime),
+            "next_steps": crime.next_steps,
         },
     )
 

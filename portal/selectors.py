@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cases.constants import NEXT_STEPS as CASE_NEXT_STEPS
 from cases.models import CrimeVictim, PropertyItem
 from contacts.constants import Channel, MessageKind, MessageStatus
 from contacts.models import Message
-from contacts.selectors import NEXT_STEPS as CONTACT_NEXT_STEPS
 
 from .models import AccountStatus
 
@@ -22,7 +22,7 @@ STATUS_WORDS = {
     "court": _("The case is at court"),
     "closed": _("The investigation has closed"),
 }
-NEXT_STEPS = CONTACT_NEXT_STEPS  # one wording for messages, the care card and the portal
+NEXT_STEPS = CASE_NEXT_STEPS  # one wording for messages, the care card and the portal
 TIMELINE_LIMIT = 100
 
 

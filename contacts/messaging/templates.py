@@ -66,8 +66,6 @@ def render(code: str, language: str, context: dict[str, str]) -> Rendered:
 
 def context_for(crime, person, *, details: str = "", portal_url: str = "") -> dict[str, str]:
     """The standard personalisation: title and surname, the officer's details, what happens next."""
-    from ..selectors import next_steps
-
     oic = crime.oic
     return {
         "victim_name": person.formal_name,
@@ -76,7 +74,7 @@ def context_for(crime, person, *, details: str = "", portal_url: str = "") -> di
         "oic_phone": oic.contact_phone if oic else "",
         "oic_email": oic.reply_email if oic else "",
         "oic_pattern": oic.working_pattern if oic else "",
-        "next_steps": next_steps(crime),
+        "next_steps": crime.next_steps,
         "details": details,
         "portal_url": portal_url or f"{settings.SITE_URL}/portal/",
     }
