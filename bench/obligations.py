@@ -69,8 +69,10 @@ from django.utils import timezone  # noqa: E402
 from cases.constants import CrimeStatus, VictimRole  # noqa: E402
 from cases.models import Crime, CrimeVictim, Offence, Person  # noqa: E402
 from contacts import scan  # noqa: E402
-from contacts.constants import ObligationState, Stage  # noqa: E402
-from contacts.models import Obligation, Rule, StaffNotification  # noqa: E402
+from contacts.constants import ObligationState
+from contacts.models import Obligation, Rule
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from victimcare.accounts.constants import Role  # noqa: E402
 from victimcare.accounts.models import BCU, Absence, Team, User  # noqa: E402
 

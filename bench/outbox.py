@@ -20,7 +20,7 @@ every run first deletes the messages of earlier runs (template code BENCH_OUTBOX
 - outbox_worker_delivery_per_second: the same run from the first claim to the last (the worker's own pace,
   without start-up, the sweep and polling).
 - outbox_inprocess_messages_per_second: for comparison, as many messages delivered by calling
-  contacts.messaging.outbox.message_deliver in a loop in this process (no broker, no task overhead).
+  messaging.outbox.message_deliver in a loop in this process (no broker, no task overhead).
 - outbox_queries_per_delivery: SQL statements of one delivery (email; text in outbox_queries_per_sms).
 - outbox_worker_db_connections_opened: PostgreSQL sessions opened while the worker delivered (Celery's
   Django fixup closes the database connection before and after every task unless told otherwise).
@@ -57,9 +57,9 @@ from django.utils import timezone  # noqa: E402
 from bench import _data  # noqa: E402
 from cases.constants import CrimeStatus, VictimRole  # noqa: E402
 from cases.models import Crime, CrimeVictim, Offence, Person  # noqa: E402
-from contacts.constants import DELIVERABLE, Channel, MessageKind, MessageStatus  # noqa: E402
-from contacts.messaging.outbox import message_deliver  # noqa: E402
-from contacts.models import Message  # noqa: E402
+from messaging.constants import DELIVERABLE, Channel, MessageKind, MessageStatus
+from messaging.models import Message
+from messaging.outbox import message_deliver
 from victimcare.accounts.models import BCU  # noqa: E402
 
 MESSAGES = int(os.environ.get("BENCH_OUTBOX_MESSAGES", "3000"))
@@ -244,7 +244,7 @@ def stop_worker(proc: subprocess.Popen) -> None:
 
 
 def worker_run(victims: list[CrimeVictim], folder: Path) -> dict:
-    from contacts.tasks import outbox_sweep
+    from messaging.tasks import outbox_sweep
 
     app = celery_app()
     app.control.purge()

@@ -59,7 +59,8 @@ from django.utils import timezone  # noqa: E402
 from bench import _data  # noqa: E402
 from cases.events import REGISTRY, status_after  # noqa: E402
 from cases.models import CaseEvent, Crime, CrimeVictim, Offence, Person, PropertyItem  # noqa: E402
-from contacts.models import ContactPlan, Message, Obligation, Rule  # noqa: E402
+from contacts.models import ContactPlan, Obligation, Rule
+from messaging.models import Message
 from portal.models import PortalAccount  # noqa: E402
 from victimcare.accounts.models import BCU  # noqa: E402
 from victimcare.demo import data as seed_demo  # noqa: E402

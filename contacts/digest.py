@@ -6,10 +6,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from victimcare.accounts.models import User
-
-from .constants import Stage
-from .models import StaffNotification
 
 
 def digest_send(*, recipient_id: int, now=None) -> int:

@@ -1,11 +1,12 @@
 from django import forms
 
 from cases.constants import ContactMethod
+from messaging.constants import Format
 from victimcare.accounts.constants import AbsenceKind
 from victimcare.accounts.models import User
 from victimcare.core.forms import LocalDateTimeField
 
-from .constants import ContactOutcome, Format, Frequency
+from .constants import ContactOutcome, Frequency
 
 
 class ObligationChoiceField(forms.ModelMultipleChoiceField):
@@ -106,7 +107,7 @@ class ReallocateForm(forms.Form):
 
 
 class OfficerMessageForm(forms.Form):
-    """A message to the victim. The service (contacts.messaging.officer) checks it all again on Send."""
+    """A message to the victim. The service (contacts.officer_messages) checks it all again on Send."""
 
     subject = forms.CharField(
         max_length=200,
@@ -124,7 +125,7 @@ class OfficerMessageForm(forms.Form):
     )
 
     def clean_body(self) -> str:
-        from .messaging.officer import MAX_BODY, clean_body
+        from contacts.officer_messages import MAX_BODY, clean_body
 
         body = clean_body(self.cleaned_data.get("body"))
         if not body:

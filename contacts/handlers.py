@@ -5,6 +5,7 @@ or roll back with the change that caused them.
 """
 
 from cases import signals
+from messaging import hooks as messaging_hooks
 
 from . import selectors, services
 
@@ -56,6 +57,10 @@ def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
     return out
 
 
+def message_delivered(e: messaging_hooks.MessageDelivered) -> None:
+    services.duty_met_by_message(message=e.message, at=e.at)
+
+
 def register() -> None:
     signals.victims_added.register(victims_added, order=50)
     signals.event_recorded.register(event_recorded, order=50)
@@ -63,3 +68,4 @@ def register() -> None:
     signals.needs_assessed.register(needs_assessed, order=50)
     signals.case_closing.register(case_closing, order=50)
     signals.case_page_victims.register(case_page_victims, order=50)
+    messaging_hooks.message_delivered.register(message_delivered, order=50)

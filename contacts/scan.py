@@ -21,10 +21,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from victimcare.accounts.models import BCU, Absence, Team
 
-from .constants import ObligationState, Stage
-from .models import Obligation, StaffNotification
+from .constants import ObligationState
+from .models import Obligation
 
 CHUNK = 5000
 ABSENCE_LOOKAHEAD_DAYS = 7

@@ -8,13 +8,14 @@ from django.db.models import Count, Q, QuerySet
 
 from cases.models import Crime, CrimeVictim
 from cases.selectors import cases_visible_to
+from messaging.models import StaffNotification
 from victimcare.accounts.models import Absence, User
 from victimcare.accounts.selectors import oversight_q
 from victimcare.calendar import WorkingDayCalendar, end_of_local_day, local_date
 
 from . import engine
 from .constants import Duty, ObligationState
-from .models import Contact, Obligation, StaffNotification
+from .models import Contact, Obligation
 
 WORK_RELATED = ("crime", "crime_victim__person", "rule", "owner")
 

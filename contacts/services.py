@@ -15,24 +15,25 @@ from django.utils import timezone
 from cases.constants import SAFE_FLAGS, Consent, ContactMethod, CrimeStatus
 from cases.eligibility import eligibility_input_for, enhanced_reasons
 from cases.models import CaseEvent, Crime, CrimeVictim
+from messaging.constants import Channel, Format, MessageKind, MessageStatus
+from messaging.hooks import portal_readable
+from messaging.models import Message
 from victimcare.accounts.models import User
 from victimcare.calendar import WorkingDayCalendar, local_date
 from victimcare.core.errors import Errors
 
-from . import engine
+from . import auto_messages, engine
 from .constants import (
     FREQUENCY_DAYS,
     SUCCESSFUL_OUTCOMES,
     Condition,
     ContactOutcome,
     Duty,
-    Format,
     Frequency,
     ObligationState,
     RuleSetKind,
     Trigger,
 )
-from .messaging import auto as auto_messages
 from .models import (
     AddedEligibility,
     ClosureDay,
@@ -400,6 +401,42 @@ def _meet(obligations, *, at: datetime, contact: Contact | None = None) -> int:
         ob.save(update_fields=["state", "met_at", "met_by_contact", "met_on_time"])
         n += 1
     return n
+
+
+# --- duties met by messages (messaging tells us through message_delivered) ---------------------------
+def meet_waiting_duties(*, person_id: int, at: datetime) -> int:
+    """When a victim activates their portal: the duties of standard and officer messages already waiting
+    there are met now (the victim can read them from this moment)."""
+    waiting = Message.objects.filter(
+        crime_victim__person_id=person_id,
+        channel=Channel.PORTAL,
+        status=MessageStatus.DELIVERED,
+        kind__in=(MessageKind.AUTOMATIC, MessageKind.OFFICER),
+        obligation__state=ObligationState.OPEN,
+    ).select_related("crime_victim")
+    n = 0
+    for msg in waiting:
+        duty_met_by_message(message=msg, at=at)
+        n += 1
+    return n
+
+
+def duty_met_by_message(*, message: Message, at: datetime) -> None:
+    """A content message reached the victim (messaging.hooks.message_delivered). An officer's own written
+    message meets its duty whatever the rule says (they wrote it personally); an automatic one only where
+    the rule allows automatic messages. Alerts never reach here."""
+    msg = message
+    if msg.obligation_id is None or msg.kind not in (MessageKind.AUTOMATIC, MessageKind.OFFICER):
+        return
+    if msg.channel == Channel.PORTAL and not portal_readable.ask(msg.crime_victim.person_id):
+        # Waiting in a portal the victim has not activated yet: met when they activate
+        # (meet_waiting_duties).
+        return
+    ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)
+    allowed = msg.kind == MessageKind.OFFICER or ob.rule.auto_message_allowed
+    if ob.state == ObligationState.OPEN and allowed:
+        ob.state, ob.met_at, ob.met_on_time = ObligationState.MET, at, at <= ob.due_at
+        ob.save(update_fields=["state", "met_at", "met_on_time"])
 
 
 def duty_done(*, crime_victim: CrimeVictim, code: str, at: datetime) -> int:

@@ -7,8 +7,9 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from messaging.constants import Stage
+
 from . import digest, scan
-from .constants import Stage
 
 MAX_FANOUT = 16
 
@@ -48,30 +49,3 @@ def send_digests() -> int:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def send_digest(recipient_id: int) -> int:
     return digest.digest_send(recipient_id=recipient_id)
-
-
-@shared_task(acks_late=True)
-def deliver_message(message_id: int) -> bool:
-    from .messaging.outbox import message_deliver
-
-    return message_deliver(message_id=message_id)
-
-
-@shared_task(acks_late=True)
-def deliver_messages(message_ids: list[int]) -> int:
-    from .messaging.outbox import message_deliver_many
-
-    return message_deliver_many(message_ids=message_ids)
-
-
-@shared_task(acks_late=True)
-def outbox_sweep() -> int:
-    """The database is the source of truth: whatever a lost task did not deliver (retries, held texts,
-    a broker outage) is queued again here, in batches so one worker gets through hundreds a second."""
-    from .messaging.outbox import BATCH
-    from .messaging.outbox import outbox_sweep as sweep
-
-    ids = sweep()
-    for start in range(0, len(ids), BATCH):
-        deliver_messages.delay(ids[start : start + BATCH])
-    return len(ids)

@@ -16,6 +16,10 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import apply_service_errors
 from cases.views import case_worker_required
+from contacts import officer_messages
+from contacts.auto_messages import victim_for
+from messaging.constants import MessageKind, MessageStatus
+from messaging.models import Message
 from referrals.selectors import support_services_for
 from victimcare.accounts.constants import Role
 from victimcare.accounts.selectors import people_user_may_record_absence_for
@@ -24,11 +28,8 @@ from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
 from . import selectors, services
-from .constants import MessageKind, MessageStatus
 from .forms import AbsenceForm, ContactForm, OfficerMessageForm, PlanForm, ReallocateForm, ReasonForm
-from .messaging import officer as officer_messages
-from .messaging.auto import victim_for
-from .models import Message, Obligation
+from .models import Obligation
 
 PAGE = 50
 

@@ -5,7 +5,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contacts.constants import Format, Frequency
+from contacts.constants import Frequency
+from messaging.constants import Format
 
 from .models import Feedback
 from .services import FEEDBACK_MAX, METHOD_LABELS, QUESTION_MAX, STATEMENT_MAX

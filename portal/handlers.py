@@ -1,7 +1,7 @@
 """How the portal reacts to what happens to a case (registered in PortalConfig.ready())."""
 
 from cases import signals
-from contacts.messaging import portal_accounts, portal_readable
+from messaging.hooks import portal_accounts, portal_readable
 
 from . import services
 from .models import AccountStatus, PortalAccount

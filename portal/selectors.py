@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.constants import NEXT_STEPS as CASE_NEXT_STEPS
 from cases.models import CrimeVictim, PropertyItem
-from contacts.constants import Channel, MessageKind, MessageStatus
-from contacts.models import Message
+from messaging.constants import Channel, MessageKind, MessageStatus
+from messaging.models import Message
 
 from .models import AccountStatus
 

@@ -28,24 +28,22 @@ from cases.constants import SAFE_FLAGS, normalise_reference
 from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
 from cases.selectors import who_to_tell
-from contacts.constants import (
-    Channel,
-    Duty,
-    Format,
-    Frequency,
-    MessageKind,
-    MessageStatus,
-    ObligationState,
-    Stage,
-    Topic,
-    Trigger,
+from contacts.auto_messages import language_code
+from contacts.constants import Duty, Frequency, ObligationState, Trigger
+from contacts.models import Obligation
+from contacts.services import (
+    duty_done,
+    meet_waiting_duties,
+    obligations_create,
+    plan_save,
+    victims_in_context,
+    with_rule_context,
 )
-from contacts.messaging import templates as message_templates
-from contacts.messaging.auto import language_code
-from contacts.messaging.outbox import meet_waiting_duties, message_queue, tell_staff
-from contacts.messaging.safety import next_sms_window
-from contacts.models import Message, Obligation
-from contacts.services import duty_done, obligations_create, plan_save, victims_in_context, with_rule_context
+from messaging import templates as message_templates
+from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
+from messaging.models import Message
+from messaging.outbox import message_queue, tell_staff
+from messaging.safety import next_sms_window
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "victimcare.audit",
     "victimcare.core",
     "cases",
+    "messaging",
     "contacts",
     "portal",
     "referrals",
@@ -142,8 +143,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="victimcare@demo.poli
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Delivery channels for victim messages / GOV.UK Notify ----------------------------------------
-VC_EMAIL_BACKEND = env.str("VC_EMAIL_BACKEND", default="contacts.messaging.channels.DjangoEmailBackend")
-VC_SMS_BACKEND = env.str("VC_SMS_BACKEND", default="contacts.messaging.channels.FileSmsBackend")
+VC_EMAIL_BACKEND = env.str("VC_EMAIL_BACKEND", default="messaging.channels.DjangoEmailBackend")
+VC_SMS_BACKEND = env.str("VC_SMS_BACKEND", default="messaging.channels.FileSmsBackend")
 VC_SMS_FILE_PATH = env.str("VC_SMS_FILE_PATH", default=str(VAR_DIR / "sent-sms"))
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
@@ -250,9 +251,9 @@ LOGGING = {
 }
 
 # --- Letters ---
-# Letters to victims are PDFs (contacts.messaging.letters). The default backend writes them to a print
-# queue folder; "contacts.messaging.notify.NotifyLetterBackend" sends them to GOV.UK Notify instead.
-VC_LETTER_BACKEND = env.str("VC_LETTER_BACKEND", default="contacts.messaging.channels.FileLetterBackend")
+# Letters to victims are PDFs (messaging.letters). The default backend writes them to a print
+# queue folder; "messaging.notify.NotifyLetterBackend" sends them to GOV.UK Notify instead.
+VC_LETTER_BACKEND = env.str("VC_LETTER_BACKEND", default="messaging.channels.FileLetterBackend")
 VC_LETTER_FILE_PATH = env.str("VC_LETTER_FILE_PATH", default=str(VAR_DIR / "letters"))
 # The force's return address at the top right of every letter (comma-separated lines).
 VC_LETTER_SENDER_ADDRESS = env.list(

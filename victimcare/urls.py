@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases.forms import SignInForm
 from cases.views import home
-from contacts.messaging.callbacks import notify_delivery_status
+from messaging.callbacks import notify_delivery_status
 from victimcare.core.views import health
 
 admin.site.site_header = "Victim care administration"

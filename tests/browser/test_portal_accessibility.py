@@ -55,7 +55,7 @@ def test_portal_pages_are_accessible(page, officer, language):
     tell_about_decisions(cv, officer)
     invited = make_victim(officer, first_name="Newly", last_name="Invited")
     services.invite(crime_victim=invited, by=officer)
-    from contacts.models import Message
+    from messaging.models import Message
     from tests.portal.conftest import activation_link
 
     token = activation_link(list(Message.objects.filter(kind="account").values_list("body", flat=True)))

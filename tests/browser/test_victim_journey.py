@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Crime
-from contacts.models import Message, Obligation
+from contacts.models import Obligation
+from messaging.models import Message
 from tests.browser.conftest import axe_violations
 from tests.factories import TeamFactory, UserFactory
 from victimcare.celery import app as celery_app

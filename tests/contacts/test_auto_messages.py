@@ -1,5 +1,5 @@
 """Automatic standard messages and drafts, written with the case change that caused them
-(contacts.messaging.auto, called from the hooks in contacts.services)."""
+(contacts.auto_messages, called from the hooks in contacts.services)."""
 
 import io
 from datetime import timedelta
@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
-from contacts.messaging import auto, outbox
-from contacts.models import Message, StaffNotification
+from contacts import auto_messages as auto
+from messaging import outbox
+from messaging.models import Message, StaffNotification
 from portal.models import PortalAccount
 from tests.factories import CrimeFactory, PersonFactory
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from contacts.constants import ObligationState, Stage
-from contacts.models import Obligation, StaffNotification
+from contacts.constants import ObligationState
+from contacts.models import Obligation
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from tests.factories import CrimeFactory, UserFactory
 from victimcare.accounts.constants import Role
 

@@ -51,8 +51,8 @@ def test_digest_lists_a_duty_once_at_its_most_serious_stage(clock, officer, sett
     from django.core import mail
 
     from contacts import digest
-    from contacts.models import StaffNotification
     from contacts.scan import tick
+    from messaging.models import StaffNotification
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     crime = record(officer)

@@ -1,4 +1,4 @@
-"""Letters: the PDF (contacts.messaging.letters), the print-queue backend, GOV.UK Notify precompiled
+"""Letters: the PDF (messaging.letters), the print-queue backend, GOV.UK Notify precompiled
 letters, and delivery through the outbox."""
 
 import base64
@@ -10,9 +10,9 @@ import pypdf
 import pytest
 from reportlab.lib.units import mm
 
-from contacts.messaging import channels, letters, notify, outbox
-from contacts.messaging.channels import Delivery, Outgoing, PermanentFailure, backend_for
-from contacts.models import Message, StaffNotification
+from messaging import channels, letters, notify, outbox
+from messaging.channels import Delivery, Outgoing, PermanentFailure, backend_for
+from messaging.models import Message, StaffNotification
 
 from .support import one, person, record, victims
 from .test_notify import fake_notify, notify_errors  # noqa: F401 - the fake Notify API fixture
@@ -145,7 +145,7 @@ class TestBackends:
             channels.FileLetterBackend().send(Outgoing("letter", "", "S", "B", "1"))
 
     def test_notify_gets_the_pdf_as_a_precompiled_letter(self, fake_notify, settings):  # noqa: F811
-        settings.VC_LETTER_BACKEND = "contacts.messaging.notify.NotifyLetterBackend"
+        settings.VC_LETTER_BACKEND = "messaging.notify.NotifyLetterBackend"
         settings.NOTIFY_LETTER_POSTAGE = "second"
         pdf = letters.render_pdf(make())
         delivery = backend_for("letter").send(Outgoing("letter", "", "S", "B", "77", pdf=pdf))
@@ -181,7 +181,7 @@ class TestBackends:
 @pytest.fixture
 def files(settings, tmp_path):
     settings.VC_LETTER_FILE_PATH = str(tmp_path / "letters")
-    settings.VC_LETTER_BACKEND = "contacts.messaging.channels.FileLetterBackend"
+    settings.VC_LETTER_BACKEND = "messaging.channels.FileLetterBackend"
     return tmp_path / "letters"
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from contacts.messaging.safety import Recipient, route
+from messaging.safety import Recipient, route
 from victimcare.calendar import LONDON
 
 NOON = datetime(2026, 11, 2, 12, 0, tzinfo=LONDON)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from contacts.messaging import templates
-from contacts.models import MessageTemplate
+from messaging import templates
+from messaging.models import MessageTemplate
 from tests.factories import CrimeFactory, PersonFactory
 
 FIXTURE = Path(__file__).resolve().parents[2] / "contacts" / "fixtures" / "message_templates.json"

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from cases import services as case_services
 from contacts import digest, services
-from contacts.models import StaffNotification
 from contacts.scan import tick
+from messaging.models import StaffNotification
 from victimcare.audit.models import AccessRecord
 
 from .support import NOW, one, record, victims

@@ -1,4 +1,4 @@
-"""GOV.UK Notify backends (contacts.messaging.notify) against a fake Notify API on 127.0.0.1.
+"""GOV.UK Notify backends (messaging.notify) against a fake Notify API on 127.0.0.1.
 
 No network and no database: the real notifications-python-client talks HTTP to a ThreadingHTTPServer
 that records each request and answers from a script."""
@@ -15,8 +15,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from notifications_python_client.authentication import decode_jwt_token, get_token_issuer
 
-from contacts.messaging import notify
-from contacts.messaging.channels import Delivery, Outgoing, PermanentFailure, TemporaryFailure, backend_for
+from messaging import notify
+from messaging.channels import Delivery, Outgoing, PermanentFailure, TemporaryFailure, backend_for
 
 SERVICE_ID, SECRET = str(uuid.uuid4()), str(uuid.uuid4())
 API_KEY = f"victimcare_test-{SERVICE_ID}-{SECRET}"
@@ -168,8 +168,8 @@ def test_optional_reply_to_and_sms_sender_ids_are_sent_when_set(fake_notify, set
 
 
 def test_backend_for_loads_the_notify_backends_from_settings(fake_notify, settings):
-    settings.VC_EMAIL_BACKEND = "contacts.messaging.notify.NotifyEmailBackend"
-    settings.VC_SMS_BACKEND = "contacts.messaging.notify.NotifySmsBackend"
+    settings.VC_EMAIL_BACKEND = "messaging.notify.NotifyEmailBackend"
+    settings.VC_SMS_BACKEND = "messaging.notify.NotifySmsBackend"
 
     assert isinstance(backend_for("email"), notify.NotifyEmailBackend)
     assert backend_for("sms").send(SMS).provider_ref == fake_notify.issued[0]

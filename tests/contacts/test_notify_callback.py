@@ -3,8 +3,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from contacts.messaging import outbox
-from contacts.models import Message
+from messaging import outbox
+from messaging.models import Message
 
 from .support import record, victims
 

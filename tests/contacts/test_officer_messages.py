@@ -1,14 +1,14 @@
 """Officer messages to a victim: the per-victim messages page, preview, send, replies and drafts
-(contacts.views.victim_messages, contacts.messaging.officer)."""
+(contacts.views.victim_messages, contacts.officer_messages)."""
 
 import pytest
 from django.urls import reverse
 
+from contacts import officer_messages
 from contacts.constants import Trigger
-from contacts.messaging import officer as officer_messages
-from contacts.messaging import outbox
-from contacts.models import Message, StaffNotification
 from contacts.services import obligations_create
+from messaging import outbox
+from messaging.models import Message, StaffNotification
 from portal.models import PortalAccount
 from victimcare.audit.models import AccessRecord
 

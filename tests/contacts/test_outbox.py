@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 
 from cases.models import Person
-from contacts.constants import MessageStatus
-from contacts.messaging import channels, outbox
-from contacts.models import Message, StaffNotification
+from contacts import services as contacts_services
+from messaging import channels, outbox
+from messaging.constants import MessageStatus
+from messaging.models import Message, StaffNotification
 
 from .support import NOW, one, person, record, victims
 
@@ -160,7 +161,7 @@ def test_content_message_meets_its_duty_but_an_alert_never_does(setup):
     from portal.models import PortalAccount
 
     PortalAccount.objects.create(person=cv.person, status="active", password="x")
-    assert outbox.meet_waiting_duties(person_id=cv.person_id, at=NOW + timedelta(hours=1)) == 1
+    assert contacts_services.meet_waiting_duties(person_id=cv.person_id, at=NOW + timedelta(hours=1)) == 1
     arrest_rule_duty.refresh_from_db()
     assert arrest_rule_duty.state == "met" and arrest_rule_duty.met_on_time
     later = queue(
@@ -251,7 +252,7 @@ def test_a_batch_claims_each_due_message_once_and_delivers_it(setup):
 
 @pytest.mark.django_db
 def test_the_sweep_task_queues_batches(setup, monkeypatch):
-    from contacts import tasks
+    from messaging import tasks
 
     _, cv = setup
     for _ in range(3):
@@ -260,3 +261,8 @@ def test_the_sweep_task_queues_batches(setup, monkeypatch):
     monkeypatch.setattr(tasks.deliver_messages, "delay", lambda ids: sent.append(list(ids)))
     n = tasks.outbox_sweep()  # the three alerts and the acknowledgement letter queued at recording
     assert n == 4 and len(sent) == 1 and len(sent[0]) == 4
+
+
+def test_backends_configured_under_the_old_module_path_still_load(settings):
+    settings.VC_SMS_BACKEND = "contacts.messaging.channels.FileSmsBackend"
+    assert type(channels.backend_for("sms")) is channels.FileSmsBackend

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
-from contacts.models import Contact, ContactPlan, Obligation, StaffNotification
+from contacts.models import Contact, ContactPlan, Obligation
 from contacts.scan import tick
+from messaging.models import StaffNotification
 from tests.factories import UserFactory, offence
 from victimcare.accounts.models import Absence
 from victimcare.audit.models import AccessRecord

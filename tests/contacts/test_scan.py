@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts import digest, scan
-from contacts.constants import ObligationState, Stage
-from contacts.models import Obligation, StaffNotification
+from contacts.constants import ObligationState
+from contacts.models import Obligation
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from tests.factories import CrimeFactory, PersonFactory, UserFactory
 from victimcare.accounts.constants import Role
 from victimcare.accounts.models import Absence

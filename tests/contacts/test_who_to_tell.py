@@ -4,8 +4,8 @@
 import pytest
 
 from cases.selectors import who_to_tell
-from contacts.constants import MessageStatus, Stage
-from contacts.models import Message, StaffNotification
+from messaging.constants import MessageStatus, Stage
+from messaging.models import Message, StaffNotification
 from tests.contacts.support import person, record
 
 

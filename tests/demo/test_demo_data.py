@@ -14,9 +14,11 @@ from cases.constants import CRIME_REFERENCE_RE, CrimeStatus, VictimRole
 from cases.events import REGISTRY, clean_details, status_after
 from cases.models import CaseEvent, Crime, CrimeVictim, NeedsAssessment, Person
 from contacts import engine, scan
-from contacts.constants import SUCCESSFUL_OUTCOMES, ObligationState, Stage, Trigger
-from contacts.models import Contact, ContactPlan, Obligation, StaffNotification
+from contacts.constants import SUCCESSFUL_OUTCOMES, ObligationState, Trigger
+from contacts.models import Contact, ContactPlan, Obligation
 from contacts.services import CASE_CLOSED, KEY_EVENTS_ONLY, NO_UPDATES, working_calendar
+from messaging.constants import Stage
+from messaging.models import StaffNotification
 from referrals.models import SupportOrganisation
 from tests.conftest import FAST_HASHERS
 from victimcare.accounts.constants import OIC_ROLES, Role

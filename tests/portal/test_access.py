@@ -7,8 +7,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import PropertyItem
-from contacts.constants import MessageKind
-from contacts.models import Message
+from messaging.constants import MessageKind
+from messaging.models import Message
 
 from .conftest import signed_in_client
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def outbox_bodies():
-    from contacts.models import Message
+    from messaging.models import Message
 
     return [m.body for m in Message.objects.filter(kind="account").order_by("id")]
 
@@ -41,7 +41,7 @@ def test_invite_sends_a_single_use_link_by_safe_email_and_activation_sets_an_arg
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     cv = make_victim(officer)
     services.invite(crime_victim=cv, by=officer)
-    from contacts.models import Message
+    from messaging.models import Message
 
     msg = Message.objects.get(kind="account")
     assert msg.channel == "email" and msg.to_address == cv.person.email
@@ -122,7 +122,7 @@ def test_invite_refused_without_a_safe_channel(officer):
 
 
 def test_sms_activation_link_at_night_waits_until_eight(officer):
-    from contacts.models import Message
+    from messaging.models import Message
     from victimcare.calendar import LONDON
 
     cv = make_victim(officer, safe_email=False, safe_sms=True)
@@ -199,7 +199,7 @@ def test_password_reset_by_safe_channel_without_revealing_accounts(officer, clie
     same = page(client.post("/portal/reset/", {**form, "reference": "VC/44444/26"}))
     response = client.post("/portal/reset/", form)
     assert page(response) == same  # identical page either way
-    from contacts.models import Message
+    from messaging.models import Message
 
     body = Message.objects.get(kind="account", template_code="PORTAL_RESET").body
 
@@ -257,7 +257,7 @@ def test_quick_exit_ends_the_session_and_leaves(officer):
 def test_officer_offers_the_portal_when_recording_and_from_the_case_page(
     officer, officer_client, outsider, make_client
 ):
-    from contacts.models import Message
+    from messaging.models import Message
     from tests.contacts.support import person, record
 
     crime = record(officer, people=[person()])
@@ -306,8 +306,8 @@ def test_force_setting_invites_every_victim_with_a_safe_email(officer, settings)
 def test_the_single_use_link_is_removed_from_the_outbox_once_sent_and_never_shown_to_staff(
     officer, officer_client
 ):
-    from contacts.messaging.outbox import message_deliver
-    from contacts.models import Message
+    from messaging.models import Message
+    from messaging.outbox import message_deliver
 
     cv = make_victim(officer)
     services.invite(crime_victim=cv, by=officer)
@@ -400,12 +400,13 @@ def test_odd_dates_of_birth_are_a_clear_error_not_a_crash(officer, client, day):
 
 
 def test_activation_meets_the_duties_of_messages_waiting_in_the_portal(officer, client):
-    from contacts.messaging.outbox import message_deliver
-    from contacts.models import Message, Obligation
+    from contacts.models import Obligation
+    from messaging.models import Message
+    from messaging.outbox import message_deliver
 
     cv = make_victim(officer, safe_letter=False)
     services.invite(crime_victim=cv, by=officer)
-    from contacts.messaging import auto
+    from contacts import auto_messages as auto
 
     auto.on_obligations(
         crime=cv.crime, obligations=list(Obligation.objects.filter(crime_victim=cv, code="ACKNOWLEDGE"))

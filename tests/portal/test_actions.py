@@ -3,8 +3,9 @@
 import pytest
 
 from cases.models import CaseEvent, PropertyItem
-from contacts.constants import MessageKind, MessageStatus
-from contacts.models import Message, Obligation, StaffNotification
+from contacts.models import Obligation
+from messaging.constants import MessageKind, MessageStatus
+from messaging.models import Message, StaffNotification
 from portal.models import Feedback
 from tests.contacts.support import event
 
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def tell_about_decisions(cv, officer):
     """The officer reviews and sends the drafts prepared for the victim (e.g. no further action)."""
-    from contacts.messaging.officer import message_send
+    from contacts.officer_messages import message_send
 
     for draft in Message.objects.filter(crime_victim=cv, status=MessageStatus.DRAFT):
         message_send(crime_victim=cv, by=officer, body=draft.body, subject=draft.subject, draft=draft)
     for msg in Message.objects.filter(crime_victim=cv, status=MessageStatus.QUEUED, channel="portal"):
-        from contacts.messaging.outbox import message_deliver
+        from messaging.outbox import message_deliver
 
         message_deliver(message_id=msg.pk)
 
@@ -267,7 +268,7 @@ def test_a_review_recorded_by_staff_on_a_case_with_several_victims_acknowledges_
 
 
 def test_what_happens_next_is_in_the_language_of_the_message(victim):
-    from contacts.messaging import templates
+    from messaging import templates
 
     ctx = templates.context_for(victim.crime, victim.person)
     welsh = templates.render("ACKNOWLEDGE", "cy", ctx).body

@@ -8,10 +8,10 @@ from django.contrib.auth.hashers import make_password
 
 from cases import services
 from cases.models import Crime, CrimeVictim, Offence, PropertyItem
-from contacts.constants import Channel, MessageStatus
-from contacts.messaging.officer import message_send
-from contacts.messaging.outbox import message_deliver
-from contacts.models import Message
+from contacts.officer_messages import message_send
+from messaging.constants import Channel, MessageStatus
+from messaging.models import Message
+from messaging.outbox import message_deliver
 from portal.models import AccountStatus, PortalAccount, PortalToken
 from victimcare.accounts.models import User
 

@@ -12,15 +12,7 @@ from django.utils import timezone
 
 from cases.constants import SAFE_FLAGS, ContactMethod, CrimeStatus, VictimRole
 from cases.models import CaseEvent, Crime, CrimeVictim
-from contacts.constants import (
-    SUCCESSFUL_OUTCOMES,
-    ContactOutcome,
-    Duty,
-    Format,
-    Frequency,
-    ObligationState,
-    Trigger,
-)
+from contacts.constants import SUCCESSFUL_OUTCOMES, ContactOutcome, Duty, Frequency, ObligationState, Trigger
 from contacts.models import Contact, ContactPlan, Obligation
 from contacts.services import (
     CASE_CLOSED,
@@ -29,6 +21,7 @@ from contacts.services import (
     qualifying_sentence,
     working_calendar,
 )
+from messaging.constants import Format
 from victimcare.accounts.constants import AbsenceKind
 from victimcare.accounts.models import Absence, Team, User
 

@@ -6,23 +6,22 @@ queue after SENDING_TIMEOUT (at-least-once: a provider may, rarely, get it twice
 off exponentially; after MAX_ATTEMPTS, or on a permanent failure, the officer in case is told and the duty
 stays open. A content message (portal or letter) that is sent meets its duty (an automatic one only where
 the rule allows automatic messages; an officer's own message always); alerts never do. Drafts are rows too,
-but never deliverable until an officer sends them (contacts.messaging.officer)."""
+but never deliverable until an officer sends them (contacts.officer_messages)."""
 
 import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from cases.models import CrimeVictim
 from cases.selectors import who_to_tell
+from messaging.channels import Outgoing, PermanentFailure, TemporaryFailure, backend_for
+from messaging.constants import DELIVERABLE, Channel, MessageKind, MessageStatus, Stage
+from messaging.hooks import MessageDelivered, message_delivered
+from messaging.models import Message, StaffNotification
 from victimcare.accounts.models import User
-
-from ..constants import DELIVERABLE, Channel, MessageKind, MessageStatus, ObligationState, Stage
-from ..models import Message, Obligation, StaffNotification
-from . import portal_readable
-from .channels import Outgoing, PermanentFailure, TemporaryFailure, backend_for
 
 MAX_ATTEMPTS = 6
 SENDING_TIMEOUT = timedelta(minutes=10)
@@ -33,9 +32,8 @@ def retry_at(msg: Message, now: datetime) -> datetime:
     """The next attempt after backoff; a text never goes between 20:00 and 08:00, retries included."""
     at = now + backoff(msg.attempts)
     if msg.channel == Channel.SMS:
+        from messaging.safety import next_sms_window
         from victimcare.calendar import LONDON
-
-        from .safety import next_sms_window
 
         at = next_sms_window(at.astimezone(LONDON)) or at
     return at
@@ -54,7 +52,7 @@ def message_queue(
     kind: str = MessageKind.AUTOMATIC,
     to_address: str = "",
     subject: str = "",
-    obligation: Obligation | None = None,
+    obligation: Model | None = None,  # the duty (contacts.Obligation) this message meets when delivered
     language: str = "en",
     template_code: str = "",
     template_version: int = 0,
@@ -103,7 +101,7 @@ def delivery_schedule(msg: Message) -> None:
     """Ask a worker to deliver the message once the caller's transaction commits (if it is due now; a
     message held for later, such as a text at night, is found by the sweep when it falls due)."""
     if msg.next_attempt_at <= timezone.now():
-        from ..tasks import deliver_message
+        from .tasks import deliver_message
 
         pk = msg.pk
         transaction.on_commit(lambda: deliver_message.delay(pk))
@@ -134,7 +132,7 @@ def still_unsafe(msg: Message) -> str:
 
 
 def _letter_pdf(msg: Message, now: datetime) -> bytes:
-    from .letters import LetterError, letter_pdf
+    from messaging.letters import LetterError, letter_pdf
 
     try:
         return letter_pdf(msg, now=now)
@@ -241,7 +239,8 @@ def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> N
         fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
     if msg.kind != MessageKind.ALERT and msg.channel in CONTENT_CHANNELS:
-        _meet_duty(msg, now)
+        # Whoever owns the duty the message was written for decides whether it is met (contacts).
+        message_delivered.fire(MessageDelivered(message=msg, at=now))
 
 
 ACCOUNT_LINK = re.compile(r"/portal/(activate|reset)/[\w-]+/")
@@ -251,38 +250,6 @@ def redact_account_link(body: str) -> str:
     """Once an activation or reset message has gone, its single-use link is removed from our copy, so no
     one reading the outbox (staff, the admin, a database dump) can use it."""
     return ACCOUNT_LINK.sub(r"/portal/\1/(link removed once sent)/", body)
-
-
-def meet_waiting_duties(*, person_id: int, at: datetime) -> int:
-    """When a victim activates their portal: the duties of standard and officer messages already waiting
-    there are met now (the victim can read them from this moment)."""
-    waiting = Message.objects.filter(
-        crime_victim__person_id=person_id,
-        channel=Channel.PORTAL,
-        status=MessageStatus.DELIVERED,
-        kind__in=(MessageKind.AUTOMATIC, MessageKind.OFFICER),
-        obligation__state=ObligationState.OPEN,
-    ).select_related("crime_victim")
-    n = 0
-    for msg in waiting:
-        _meet_duty(msg, at)
-        n += 1
-    return n
-
-
-def _meet_duty(msg: Message, at: datetime) -> None:
-    """An officer's own written message meets its duty whatever the rule says (they wrote it personally);
-    an automatic one only where the rule allows automatic messages. Alerts never reach here."""
-    if msg.obligation_id is None or msg.kind not in (MessageKind.AUTOMATIC, MessageKind.OFFICER):
-        return
-    if msg.channel == Channel.PORTAL and not portal_readable.ask(msg.crime_victim.person_id):
-        # Waiting in a portal the victim has not activated yet: met when they activate (portal.services).
-        return
-    ob = Obligation.objects.select_for_update().select_related("rule").get(pk=msg.obligation_id)
-    allowed = msg.kind == MessageKind.OFFICER or ob.rule.auto_message_allowed
-    if ob.state == ObligationState.OPEN and allowed:
-        ob.state, ob.met_at, ob.met_on_time = ObligationState.MET, at, at <= ob.due_at
-        ob.save(update_fields=["state", "met_at", "met_on_time"])
 
 
 @transaction.atomic

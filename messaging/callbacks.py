@@ -9,8 +9,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .notify import status_from_callback
-from .outbox import delivery_receipt
+from messaging.notify import status_from_callback
+from messaging.outbox import delivery_receipt
 
 MAX_BODY = 64 * 1024
 

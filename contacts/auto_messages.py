@@ -5,7 +5,7 @@ transaction (the outbox pattern: the message rows commit with their cause, or no
 
 For each new open obligation:
 - whose rule allows an automatic message and has a template of the same code: the victim's safe route
-  (contacts.messaging.safety.route) decides. Portal: the message goes to the portal, with an alert by
+  (messaging.safety.route) decides. Portal: the message goes to the portal, with an alert by
   each safe channel (alerts carry no case details). Letter: a letter to the safe address, large print
   when the victim needs it. Neither: a draft for the officer and a note in their inbox, so they know to
   phone or visit (the duty stays open until they do).
@@ -28,23 +28,15 @@ from django.utils.dateparse import parse_datetime
 
 from cases.models import Crime, CrimeVictim, Person
 from cases.selectors import who_to_tell
+from contacts.constants import Duty, Frequency, ObligationState
+from contacts.models import ContactPlan, Obligation
+from messaging import templates
+from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage
+from messaging.letters import MONTHS_CY
+from messaging.models import Message, MessageTemplate
+from messaging.outbox import message_queue, tell_staff
+from messaging.safety import Recipient, Route, route
 from victimcare.calendar import LONDON
-
-from ..constants import (
-    Channel,
-    Duty,
-    Format,
-    Frequency,
-    MessageKind,
-    MessageStatus,
-    ObligationState,
-    Stage,
-)
-from ..models import ContactPlan, Message, MessageTemplate, Obligation
-from . import templates
-from .letters import MONTHS_CY
-from .outbox import message_queue, tell_staff
-from .safety import Recipient, Route, route
 
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
 DRAFT_CODES = frozenset(
@@ -104,7 +96,7 @@ class Victim:
     def recipient(self, *, is_update: bool = True) -> Recipient:
         """An update goes only to a victim who wants updates; other duties (the acknowledgement, an
         officer's reply) go regardless."""
-        from .letters import has_postal_address
+        from messaging.letters import has_postal_address
 
         p = self.person
         if self.plan is not None:
@@ -140,7 +132,7 @@ def _plan(cv: CrimeVictim) -> ContactPlan | None:
 def victims_for(cvs: list[CrimeVictim]) -> dict[int, Victim]:
     """Victim records for these crime victims (person and plan already loaded, or loaded here), with their
     portal accounts in one query."""
-    from . import portal_accounts
+    from messaging.hooks import portal_accounts
 
     accounts = portal_accounts.ask(frozenset(cv.person_id for cv in cvs))
     return {cv.id: Victim(cv, cv.person, _plan(cv), accounts.get(cv.person_id)) for cv in cvs}
@@ -327,7 +319,7 @@ def _portal_url() -> str:
 
 
 def address_block(person: Person) -> str:
-    from .letters import address_lines
+    from messaging.letters import address_lines
 
     return "\n".join(address_lines(person))[:300]
 

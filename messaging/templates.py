@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.utils import translation
 
-from ..models import MessageTemplate
+from messaging.models import MessageTemplate
 
 # Plain text: nothing is HTML-escaped (letters, SMS, email bodies). The portal escapes on display.
 _ENGINE = Engine(

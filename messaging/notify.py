@@ -1,8 +1,8 @@
 """GOV.UK Notify delivery backends and the delivery-receipt helper.
 
-Choose them with VC_EMAIL_BACKEND = "contacts.messaging.notify.NotifyEmailBackend",
-VC_SMS_BACKEND = "contacts.messaging.notify.NotifySmsBackend" and
-VC_LETTER_BACKEND = "contacts.messaging.notify.NotifyLetterBackend". Settings:
+Choose them with VC_EMAIL_BACKEND = "messaging.notify.NotifyEmailBackend",
+VC_SMS_BACKEND = "messaging.notify.NotifySmsBackend" and
+VC_LETTER_BACKEND = "messaging.notify.NotifyLetterBackend". Settings:
 
     NOTIFY_API_KEY             required: "<key name>-<service id>-<secret key>" as Notify shows it
     NOTIFY_BASE_URL            default "https://api.notifications.service.gov.uk"
@@ -13,7 +13,7 @@ VC_LETTER_BACKEND = "contacts.messaging.notify.NotifyLetterBackend". Settings:
     NOTIFY_LETTER_POSTAGE      optional: "first", "second" or "economy" (Notify's default when blank)
 
 Both templates render only the ((subject)) and ((body)) placeholders: the wording is ours, not Notify's.
-Letters need no template: we send our own PDF as a precompiled letter (contacts.messaging.letters lays it
+Letters need no template: we send our own PDF as a precompiled letter (messaging.letters lays it
 out to Notify's letter specification: A4, the address in the envelope window).
 Notify echoes our Outgoing.reference back in delivery-status callbacks; status_from_callback reads them.
 """
@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from notifications_python_client.errors import APIError, HTTPError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from .channels import Backend, Delivery, Outgoing, PermanentFailure, TemporaryFailure
+from messaging.channels import Backend, Delivery, Outgoing, PermanentFailure, TemporaryFailure
 
 logger = logging.getLogger(__name__)
 

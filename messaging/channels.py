@@ -1,12 +1,12 @@
 """Delivery channels behind one interface. Settings choose the backend for each channel:
 
-    VC_EMAIL_BACKEND  default "contacts.messaging.channels.DjangoEmailBackend"
+    VC_EMAIL_BACKEND  default "messaging.channels.DjangoEmailBackend"
                       (Django's EMAIL_BACKEND: files under var/sent-email in make run)
-    VC_SMS_BACKEND    default "contacts.messaging.channels.FileSmsBackend" (text files under var/sent-sms)
-    VC_LETTER_BACKEND default "contacts.messaging.channels.FileLetterBackend" (PDFs under var/letters: the
+    VC_SMS_BACKEND    default "messaging.channels.FileSmsBackend" (text files under var/sent-sms)
+    VC_LETTER_BACKEND default "messaging.channels.FileLetterBackend" (PDFs under var/letters: the
                       print queue someone prints and posts each day)
 
-GOV.UK Notify backends live in contacts.messaging.notify. A backend raises TemporaryFailure (try again
+GOV.UK Notify backends live in messaging.notify. A backend raises TemporaryFailure (try again
 later) or PermanentFailure (never will work: bad address, rejected) and otherwise returns a Delivery."""
 
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ class Outgoing:
     subject: str
     body: str
     reference: str  # our message id, echoed back by providers in delivery receipts
-    pdf: bytes = b""  # letters only: the finished, printable A4 PDF (contacts.messaging.letters)
+    pdf: bytes = b""  # letters only: the finished, printable A4 PDF (messaging.letters)
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,13 @@ class FileLetterBackend(Backend):
 
 def backend_for(channel: str) -> Backend:
     path = {
-        "email": getattr(settings, "VC_EMAIL_BACKEND", "contacts.messaging.channels.DjangoEmailBackend"),
-        "sms": getattr(settings, "VC_SMS_BACKEND", "contacts.messaging.channels.FileSmsBackend"),
-        "letter": getattr(settings, "VC_LETTER_BACKEND", "contacts.messaging.channels.FileLetterBackend"),
+        "email": getattr(settings, "VC_EMAIL_BACKEND", "messaging.channels.DjangoEmailBackend"),
+        "sms": getattr(settings, "VC_SMS_BACKEND", "messaging.channels.FileSmsBackend"),
+        "letter": getattr(settings, "VC_LETTER_BACKEND", "messaging.channels.FileLetterBackend"),
     }.get(channel)
     if path is None:
         raise ValueError(f"No delivery backend for channel {channel!r}")
+    # Deployments configured before messaging became an app name the old module; it is the same class.
+    if path.startswith("contacts.messaging."):
+        path = "messaging." + path.removeprefix("contacts.messaging.")
     return import_string(path)()

@@ -1,5 +1,5 @@
 """Messages an officer writes to a victim: a new message, a reply to the victim's question, or a draft the
-system prepared (contacts.messaging.auto) that the officer has reviewed.
+system prepared (contacts.auto_messages) that the officer has reviewed.
 
 message_prepare builds exactly what would be sent, without writing anything (the preview); message_send
 checks it all again and writes it to the outbox in one transaction. Who may write is decided by the view
@@ -21,15 +21,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import CrimeVictim
+from contacts.auto_messages import (
+    ALERT_TEMPLATES,
+    TemplateSet,
+    Victim,
+    address_block,
+    alerts_queue,
+    victim_for,
+)
+from messaging import templates
+from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
+from messaging.models import Message, StaffNotification
+from messaging.outbox import delivery_schedule, message_queue
+from messaging.safety import Route
 from victimcare.accounts.models import User
 from victimcare.core.errors import Errors
-
-from ..constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
-from ..models import Message, StaffNotification
-from . import templates
-from .auto import ALERT_TEMPLATES, TemplateSet, Victim, address_block, alerts_queue, victim_for
-from .outbox import delivery_schedule, message_queue
-from .safety import Route
 
 MAX_BODY = 5000
 MAX_SUBJECT = 200
