@@ -30,9 +30,9 @@ from contacts.auto_messages import (
     victim_for,
 )
 from messaging import templates
-from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
-from messaging.models import Message, StaffNotification
-from messaging.outbox import delivery_schedule, message_queue
+from messaging.constants import Channel, Format, MessageKind, MessageStatus, Topic
+from messaging.models import Message
+from messaging.outbox import draft_release, message_queue
 from messaging.safety import Route
 from victimcare.accounts.models import User
 from victimcare.core.errors import Errors
@@ -202,26 +202,19 @@ def message_send(
             in_reply_to=in_reply_to,
         )
     else:
-        fields = {
-            "channel": m.channel,
-            "to_address": m.to_address,
-            "subject": m.subject,
-            "body": m.body,
-            "language": m.language,
-            "letter_format": m.letter_format,
-            "status": MessageStatus.QUEUED,
-            "next_attempt_at": now,
-            "created_by": by,
-            # The victim sees when it was sent, not when the system drafted it.
-            "created_at": now,
-        }
-        if not Message.objects.filter(pk=draft.pk, status=MessageStatus.DRAFT).update(**fields):
-            raise ValidationError({"__all__": ["This draft has already been sent."]})
-        msg = Message.objects.get(pk=draft.pk)
-        delivery_schedule(msg)
-        StaffNotification.objects.filter(message=draft, stage=Stage.DRAFT_READY, read_at__isnull=True).update(
-            read_at=now
+        msg = draft_release(
+            draft=draft,
+            by=by,
+            now=now,
+            channel=m.channel,
+            to_address=m.to_address,
+            subject=m.subject,
+            body=m.body,
+            language=m.language,
+            letter_format=m.letter_format,
         )
+        if msg is None:
+            raise ValidationError({"__all__": ["This draft has already been sent."]})
     if outline.alerts:
         alerts_queue(
             victim=outline.victim,

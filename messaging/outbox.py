@@ -97,6 +97,60 @@ def message_queue(
     return msg
 
 
+def message_from_victim(
+    *,
+    crime_victim: CrimeVictim,
+    topic: str,
+    body: str,
+    language: str,
+    now: datetime,
+    obligation: Model | None = None,
+) -> Message:
+    """The one way a message from a victim (a question, a statement, a review request) is written: it has
+    arrived, so it is delivered at once. Whoever answers for the case is told (inbox and digest)."""
+    msg = Message.objects.create(
+        crime_id=crime_victim.crime_id,
+        crime_victim=crime_victim,
+        kind=MessageKind.VICTIM,
+        channel=Channel.PORTAL,
+        topic=topic,
+        body=body,
+        status=MessageStatus.DELIVERED,
+        next_attempt_at=now,
+        sent_at=now,
+        delivered_at=now,
+        obligation=obligation,
+        language=language,
+    )
+    tell_staff(who_to_tell(crime_victim.crime), messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
+    return msg
+
+
+def draft_release(*, draft: Message, by: User, now: datetime, **content) -> Message | None:
+    """An officer sends a draft: it becomes the queued message (no second row), with the content they
+    approved (`channel`, `to_address`, `subject`, `body`, `language`, `letter_format`). Returns None if it
+    was no longer a draft (sent already, e.g. by a colleague pressing Send at the same moment)."""
+    allowed = {"channel", "to_address", "subject", "body", "language", "letter_format"}
+    if set(content) - allowed:
+        raise ValueError(f"A draft's {sorted(set(content) - allowed)} cannot be changed on release.")
+    fields = {
+        **content,
+        "status": MessageStatus.QUEUED,
+        "next_attempt_at": now,
+        "created_by": by,
+        # The victim sees when it was sent, not when the system drafted it.
+        "created_at": now,
+    }
+    if not Message.objects.filter(pk=draft.pk, status=MessageStatus.DRAFT).update(**fields):
+        return None
+    msg = Message.objects.get(pk=draft.pk)
+    delivery_schedule(msg)
+    StaffNotification.objects.filter(message=draft, stage=Stage.DRAFT_READY, read_at__isnull=True).update(
+        read_at=now
+    )
+    return msg
+
+
 def delivery_schedule(msg: Message) -> None:
     """Ask a worker to deliver the message once the caller's transaction commits (if it is due now; a
     message held for later, such as a text at night, is found by the sweep when it falls due)."""

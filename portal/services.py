@@ -27,7 +27,6 @@ from cases import services as case_services
 from cases.constants import SAFE_FLAGS, normalise_reference
 from cases.events import REVIEWABLE_DECISIONS
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
-from cases.selectors import who_to_tell
 from contacts.auto_messages import language_code
 from contacts.constants import Duty, Frequency, ObligationState, Trigger
 from contacts.models import Obligation
@@ -40,9 +39,9 @@ from contacts.services import (
     with_rule_context,
 )
 from messaging import templates as message_templates
-from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage, Topic
+from messaging.constants import Channel, Format, MessageKind, Topic
 from messaging.models import Message
-from messaging.outbox import message_queue, tell_staff
+from messaging.outbox import message_from_victim, message_queue
 from messaging.safety import next_sms_window
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
@@ -471,27 +470,14 @@ def reset_request(
 
 # --- telling the officer -------------------------------------------------------------------------------
 def _victim_message(cv: CrimeVictim, topic: str, body: str, now: datetime, obligation=None) -> Message:
-    msg = Message.objects.create(
-        crime_id=cv.crime_id,
+    return message_from_victim(
         crime_victim=cv,
-        kind=MessageKind.VICTIM,
-        channel=Channel.PORTAL,
         topic=topic,
         body=body,
-        status=MessageStatus.DELIVERED,
-        next_attempt_at=now,
-        sent_at=now,
-        delivered_at=now,
-        obligation=obligation,
         language=getattr(cv.person.portal_account_or_none, "language", "en"),
+        now=now,
+        obligation=obligation,
     )
-    _tell_officer(cv, msg, now)
-    return msg
-
-
-def _tell_officer(cv: CrimeVictim, msg: Message, now: datetime) -> None:
-    """Whoever answers for the case is told (inbox and digest)."""
-    tell_staff(who_to_tell(cv.crime), messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
 
 
 def _text(errors: Errors, field: str, value: str, *, maximum: int, what: str, required: bool = True) -> str:

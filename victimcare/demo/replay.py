@@ -19,6 +19,8 @@ from contacts.services import (
     load_rulebook,
     obligations_create,
     qualifying_sentence,
+    set_closed,
+    set_met,
     working_calendar,
 )
 from messaging.constants import Format
@@ -332,7 +334,7 @@ class EngineSeeder:
                     closed = True
                     for ob in made:
                         if ob.state == ObligationState.OPEN and ob.trigger == Trigger.PLAN:
-                            ob.state, ob.closed_reason = ObligationState.NOT_REQUIRED, CASE_CLOSED
+                            set_closed(ob, state=ObligationState.NOT_REQUIRED, reason=CASE_CLOSED)
                     for ob in new:
                         contact = told_of_closure.get(ob.crime_victim_id)
                         if ob.code == Duty.CLOSURE and ob.state == ObligationState.OPEN and contact:
@@ -374,7 +376,7 @@ class EngineSeeder:
             elif ob.due_at < now - timedelta(days=WAIVE_AFTER_DAYS):
                 reason = WAIVE_NEEDS_DECLINED if ob.code == Duty.NEEDS_ASSESSMENT else WAIVE_PLAN_DECLINED
             if reason:
-                ob.state, ob.closed_reason = ObligationState.WAIVED, reason
+                set_closed(ob, state=ObligationState.WAIVED, reason=reason)
                 ob.closed_by_id = self.supervisor_of.get(crime.team_id) or crime.oic_id or crime.created_by_id
         return made, contacts
 
@@ -424,12 +426,7 @@ class EngineSeeder:
 
     @staticmethod
     def _meet(ob: Obligation, at: datetime, contact: Contact | None) -> None:
-        ob.state, ob.met_at, ob.met_by_contact, ob.met_on_time = (
-            ObligationState.MET,
-            at,
-            contact,
-            at <= ob.due_at,
-        )
+        set_met(ob, at=at, contact=contact)
 
     def _contact(
         self,

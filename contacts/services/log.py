@@ -1,0 +1,102 @@
+"""The contact log: an officer records a contact or an attempt; a successful contact meets duties."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.constants import ContactMethod, CrimeStatus
+from cases.models import Crime, CrimeVictim
+from victimcare.accounts.models import User
+from victimcare.core.errors import Errors
+
+from ..constants import (
+    SUCCESSFUL_OUTCOMES,
+    ContactOutcome,
+    Duty,
+    ObligationState,
+    Trigger,
+)
+from ..models import (
+    Contact,
+    Obligation,
+)
+from .obligations import meet, obligations_create
+
+
+# --- the contact log -------------------------------------------------------------------------------
+@transaction.atomic
+def contact_log(
+    *,
+    crime_victim: CrimeVictim,
+    by: User,
+    method: str,
+    outcome: str,
+    summary: str,
+    occurred_at: datetime | None,
+    obligation_ids: list[int] | None = None,
+    about_closure: bool = False,
+    now: datetime | None = None,
+) -> tuple[Contact, list[Obligation]]:
+    """Log a contact (or an attempt). A successful contact meets the chosen open obligations of this victim
+    and, being a qualifying contact, resets the recurring progress update. A failed attempt meets nothing."""
+    now = now or timezone.now()
+    crime = Crime.objects.select_for_update().get(pk=crime_victim.crime_id)
+    errors = Errors()
+    if method not in ContactMethod.values:
+        errors.add("method", "Choose how you contacted the victim.")
+    if outcome not in ContactOutcome.values:
+        errors.add("outcome", "Choose what happened.")
+    summary = (summary or "").strip()
+    if not summary:
+        errors.add("summary", "Write a short summary of the contact.")
+    elif len(summary) > 4000:
+        errors.add("summary", "The summary must be 4,000 characters or fewer.")
+    if occurred_at is None:
+        errors.add("occurred_at", "Enter when the contact happened.")
+    elif occurred_at > now + timedelta(minutes=5):
+        errors.add("occurred_at", "A contact cannot be in the future.")
+    elif occurred_at < crime.occurred_at:
+        errors.add("occurred_at", "A contact cannot be before the offence.")
+    ids = sorted(set(obligation_ids or []))
+    chosen = list(Obligation.objects.select_for_update().filter(pk__in=ids)) if ids else []
+    if len(chosen) != len(ids) or any(o.crime_victim_id != crime_victim.id for o in chosen):
+        errors.add("obligations", "Choose only duties of this victim on this case.")
+    elif any(o.state != ObligationState.OPEN for o in chosen):
+        errors.add("obligations", "One of the chosen duties has already been met or closed. Reload the page.")
+    elif occurred_at and any(o.triggered_at > occurred_at for o in chosen):
+        errors.add(
+            "obligations", "This contact was before one of the chosen duties began, so it cannot meet it."
+        )
+    errors.raise_if_any()
+
+    contact = Contact.objects.create(
+        crime=crime,
+        crime_victim=crime_victim,
+        method=method,
+        outcome=outcome,
+        summary=summary,
+        occurred_at=occurred_at,
+        about_closure=about_closure,
+        recorded_by=by,
+    )
+    if outcome not in SUCCESSFUL_OUTCOMES:
+        return contact, []
+    met = chosen + list(
+        Obligation.objects.select_for_update()
+        .filter(crime_victim=crime_victim, state=ObligationState.OPEN, trigger=Trigger.PLAN)
+        .filter(triggered_at__lte=occurred_at)  # a back-dated contact cannot meet a later duty
+        .exclude(pk__in=ids)
+    )
+    if about_closure:
+        met += list(
+            Obligation.objects.select_for_update()
+            .filter(crime_victim=crime_victim, state=ObligationState.OPEN, code=Duty.CLOSURE)
+            .filter(triggered_at__lte=occurred_at)
+            .exclude(pk__in=[o.pk for o in met])
+        )
+    meet(met, at=occurred_at, contact=contact)
+    if crime.status != CrimeStatus.CLOSED and any(o.trigger == Trigger.PLAN for o in met):
+        # The next progress update is due from this contact (the plan's period).
+        obligations_create(crime=crime, trigger=Trigger.PLAN, at=occurred_at, victims=[crime_victim])
+    return contact, met
