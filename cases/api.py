@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 from victimcare.core.http import client_ip
@@ -106,11 +107,18 @@ class TokenObtainApi(APIView):
     )
     def post(self, request):
         data = _validated(TokenObtainSerializer(data=request.data)).validated_data
-        user = authenticate(request, email=data["email"].lower(), password=data["password"])
-        if user is None:
-            raise exceptions.ValidationError(
-                {"non_field_errors": ["Enter a correct email address and password."]}
-            )
+        try:
+            # The same lock-out as the web and admin sign-in (counted before the password is checked).
+            with sign_in_attempt(email=data["email"], request=request):
+                user = authenticate(request, email=data["email"].lower(), password=data["password"])
+                if user is None:
+                    raise exceptions.ValidationError(
+                        {"non_field_errors": ["Enter a correct email address and password."]}
+                    )
+        except SignInLocked:
+            raise exceptions.Throttled(
+                detail="Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
+            ) from None
         token, _ = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 

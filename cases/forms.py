@@ -1,25 +1,24 @@
 """Web forms. They parse and present; the services decide what is valid for the domain."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from victimcare.accounts.models import Team, User
+from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.core.forms import LocalDateTimeField
-from victimcare.core.http import client_ip
 
 from .constants import CrimeStatus, VictimRole, normalise_reference
 from .events import RECORDABLE, details_form_class
 from .models import NeedsAssessment, Offence, Person
 from .services import NEEDS_FIELDS, PERSON_FIELDS
 
-SIGN_IN_LIMIT = 10  # failures per window, per account and per address
-SIGN_IN_WINDOW = 15 * 60
-
 
 class SignInForm(AuthenticationForm):
-    """Email sign-in with a lock-out: after 10 failed attempts for one account or from one address within
-    15 minutes, further attempts are refused without checking the password."""
+    """Email sign-in with a lock-out: after 10 attempts for one account or from one address within 15
+    minutes, further attempts are refused without checking the password. Each attempt is counted before
+    the password is checked, so parallel guesses cannot slip past; a successful sign-in gives it back."""
 
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -33,26 +32,18 @@ class SignInForm(AuthenticationForm):
         "locked": "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator.",
     }
 
-    def _keys(self) -> list[str]:
-        email = (self.data.get("username") or "").strip().lower()
-        # Behind the proxy, REMOTE_ADDR is the proxy for everyone: ten failures from anyone would lock
-        # out all staff. The one client-address rule picks the proxy's entry for the real client.
-        ip = client_ip(self.request) or ""
-        return [f"signin-fail:acct:{email}", f"signin-fail:ip:{ip}"]
-
     def clean(self):
-        from django.core.cache import cache
-
-        keys = self._keys()
-        if any((cache.get(k) or 0) >= SIGN_IN_LIMIT for k in keys):
-            raise ValidationError(self.error_messages["locked"], code="locked")
         try:
-            return super().clean()
-        except ValidationError:
-            for k in keys:
-                cache.add(k, 0, SIGN_IN_WINDOW)
-                cache.incr(k)
-            raise
+            with sign_in_attempt(email=self.data.get("username") or "", request=self.request):
+                return super().clean()  # a failure raises, and its attempt stays counted
+        except SignInLocked:
+            raise ValidationError(self.error_messages["locked"], code="locked") from None
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The Django admin's sign-in, under the same lock-out as every other way in."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, **SignInForm.error_messages}
 
 
 def apply_service_errors(error: ValidationError, forms_by_prefix: dict[str, forms.Form]) -> None:

@@ -5,9 +5,7 @@ Every function validates everything first and changes nothing on bad input (Vali
 messages a victim can act on). Victim-facing messages are translated; they are shown in the victim's
 language."""
 
-import contextlib
 import hashlib
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,6 +42,8 @@ from messaging.outbox import message_from_victim, message_queue
 from messaging.safety import next_sms_window
 from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
+from victimcare.core.http import client_network
+from victimcare.core.limits import Limit
 
 from .models import AccountStatus, Feedback, PortalAccount, PortalToken, TokenPurpose
 
@@ -277,17 +276,13 @@ def _check_new_password(password: str, password2: str, errors: Errors, account: 
         errors.add("password", _("Your password must be 200 characters or fewer."))
 
 
-def _dob_key(token: PortalToken) -> str:
-    return f"portal-token-dob:{token.digest}"
-
-
 def _check_dob(token: PortalToken, date_of_birth: date | None, errors: Errors, now: datetime) -> None:
     """The link's holder must also know the date of birth; five wrong tries and the link is revoked (this
     sticks even though the attempt fails, so callers must not run it inside a transaction they roll back)."""
     if date_of_birth is None:
         errors.add("dob", _("Enter your date of birth."))
     elif date_of_birth != token.account.person.date_of_birth:
-        if _bump(_dob_key(token), 24 * 3600) >= TOKEN_DOB_TRIES:
+        if LINK_DATE_OF_BIRTH.reached(LINK_DATE_OF_BIRTH.hit(token.digest)):
             PortalToken.objects.filter(pk=token.pk).update(revoked_at=now)
             raise TokenProblem(
                 _("The date of birth was wrong too many times, so this link no longer works.")
@@ -358,28 +353,17 @@ class SignInRefused(Exception):
         super().__init__("locked" if locked else "invalid")
 
 
-def _bump(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
-def _limit_keys(reference: str, ip: str) -> list[str]:
-    ref = hashlib.sha256(normalise_reference(reference).encode()).hexdigest()[:32]
-    return [f"portal-signin:ref:{ref}", f"portal-signin:ip:{ip_group(ip)}"]
-
-
-def ip_group(ip: str) -> str:
-    """IPv6 addresses are limited per /64 (one household or phone can have a whole /64)."""
-    if ":" in ip:
-        try:
-            return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"
-        except ValueError:
-            return ip
-    return ip
+# Sign-in: PORTAL_SIGN_IN_LIMIT attempts per crime reference, four times that per address (many victims
+# can share a proxy), per window. Resets: three per victim and fifty per address an hour. A link's date of
+# birth: TOKEN_DOB_TRIES wrong tries a day.
+SIGN_IN_PER_REFERENCE = Limit(
+    "portal-sign-in-reference", "PORTAL_SIGN_IN_LIMIT", "PORTAL_SIGN_IN_WINDOW_SECONDS"
+)
+SIGN_IN_PER_ADDRESS = Limit("portal-sign-in-address", "PORTAL_SIGN_IN_LIMIT", "PORTAL_SIGN_IN_WINDOW_SECONDS")
+ADDRESS_FACTOR = 4
+RESET_PER_VICTIM = Limit("portal-reset-victim", 3, 3600)
+RESET_PER_ADDRESS = Limit("portal-reset-address", 50, 3600)
+LINK_DATE_OF_BIRTH = Limit("portal-link-date-of-birth", TOKEN_DOB_TRIES, 24 * 3600)
 
 
 def _victims_for(reference: str, dob: date | None) -> list[CrimeVictim]:
@@ -407,10 +391,9 @@ def authenticate(
     over four times that from one address (many victims can share a proxy), within the window, attempts
     are refused unchecked. A successful sign-in takes back only its own attempt."""
     now = now or timezone.now()
-    ref_key, ip_key = _limit_keys(reference, ip)
-    limit, window = settings.PORTAL_SIGN_IN_LIMIT, settings.PORTAL_SIGN_IN_WINDOW_SECONDS
-    ref_count, ip_count = _bump(ref_key, window), _bump(ip_key, window)
-    if ref_count > limit or ip_count > 4 * limit:
+    ref, network = normalise_reference(reference), client_network(ip)
+    ref_count, ip_count = SIGN_IN_PER_REFERENCE.hit(ref), SIGN_IN_PER_ADDRESS.hit(network)
+    if SIGN_IN_PER_REFERENCE.over(ref_count) or SIGN_IN_PER_ADDRESS.over(ip_count, ADDRESS_FACTOR):
         raise SignInRefused(locked=True)
     match = None
     candidates = [
@@ -425,10 +408,12 @@ def authenticate(
     if not candidates:
         check_password(password or "", _dummy_hash())  # same cost as a real check
     if match is None:
-        raise SignInRefused(locked=ref_count >= limit or ip_count >= 4 * limit)
-    for k in (ref_key, ip_key):
-        with contextlib.suppress(ValueError):
-            cache.decr(k)
+        raise SignInRefused(
+            locked=SIGN_IN_PER_REFERENCE.reached(ref_count)
+            or SIGN_IN_PER_ADDRESS.reached(ip_count, ADDRESS_FACTOR)
+        )
+    SIGN_IN_PER_REFERENCE.give_back(ref)
+    SIGN_IN_PER_ADDRESS.give_back(network)
     account = match.person.portal_account
     PortalAccount.objects.filter(pk=account.pk).update(last_sign_in_at=now)
     return account, match
@@ -442,11 +427,9 @@ def reset_request(
     now = now or timezone.now()
     # Limited per reference *and* date of birth (so someone who only knows the reference cannot block the
     # victim's own reset) and per address.
-    ref_key, ip_key = (
-        k.replace("portal-signin", "portal-reset")
-        for k in _limit_keys(f"{normalise_reference(reference)}|{date_of_birth}", ip)
-    )
-    if _bump(ref_key, 3600) > 3 or _bump(ip_key, 3600) > 50:
+    victim_count = RESET_PER_VICTIM.hit(f"{normalise_reference(reference)}|{date_of_birth}")
+    address_count = RESET_PER_ADDRESS.hit(client_network(ip))
+    if RESET_PER_VICTIM.over(victim_count) or RESET_PER_ADDRESS.over(address_count):
         return
     cv = _victim_for(reference, date_of_birth)
     account = cv.person.portal_account if cv else None

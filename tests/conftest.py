@@ -37,6 +37,19 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Each test sees a cache of its own (lock-outs, throttles): the same backend (Redis in CI) under a
+    key prefix of its own, so one test's failed sign-ins never lock out another's, and nothing is flushed
+    (in CI the Redis server also carries the Celery broker)."""
+    import uuid
+
+    settings.CACHES = {
+        name: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for name, conf in settings.CACHES.items()
+    }
+
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

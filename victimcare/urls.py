@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases.forms import SignInForm
+from cases.forms import AdminSignInForm, SignInForm
 from cases.views import home
 from messaging.callbacks import notify_delivery_status
 from victimcare.core.views import health
 
 admin.site.site_header = "Victim care administration"
+admin.site.login_form = AdminSignInForm  # the same lock-out as every other way in
 admin.site.site_title = "Victim care admin"
 
 urlpatterns = [

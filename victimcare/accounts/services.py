@@ -1,9 +1,14 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from victimcare.core.errors import Errors
+from victimcare.core.http import client_ip, client_network
+from victimcare.core.limits import Limit
 
 from .constants import AbsenceKind
 from .models import Absence, User
@@ -54,3 +59,31 @@ def absence_record(
     return Absence.objects.create(
         user=user, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note or "", recorded_by=by
     )
+
+
+# --- the staff lock-out: one for every way in (web sign-in, the admin's sign-in, the API's token) -------
+# Ten attempts per account and per address in 15 minutes; a successful sign-in gives its attempt back.
+SIGN_IN_PER_ACCOUNT = Limit("staff-sign-in-account", 10, 15 * 60)
+SIGN_IN_PER_ADDRESS = Limit("staff-sign-in-address", 10, 15 * 60)
+
+
+class SignInLocked(Exception):
+    """Too many attempts for this account or from this address: refused without checking anything."""
+
+
+@contextmanager
+def sign_in_attempt(*, email: str, request: HttpRequest | None) -> Iterator[None]:
+    """Wrap the password check of any staff sign-in. The attempt is counted *before* the check (so
+    parallel guesses cannot slip past the limit) and raises SignInLocked when over it; if the block
+    completes (the sign-in succeeded), the attempt is given back. Keyed on the client address rule of
+    victimcare.core.http, so behind the proxy one client cannot lock out everyone."""
+    keys = [
+        (SIGN_IN_PER_ACCOUNT, (email or "").strip().lower()),
+        (SIGN_IN_PER_ADDRESS, client_network(client_ip(request))),
+    ]
+    counts = [limit.hit(key) for limit, key in keys]
+    if any(limit.over(n) for (limit, _), n in zip(keys, counts, strict=True)):
+        raise SignInLocked
+    yield
+    for limit, key in keys:
+        limit.give_back(key)

@@ -1,5 +1,7 @@
 """Facts about an HTTP request that every app needs the same way."""
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -18,3 +20,15 @@ def client_ip(request: HttpRequest | None) -> str | None:
         if forwarded:
             return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def client_network(ip: str | None) -> str:
+    """The unit a per-address limit counts: the address itself, or for IPv6 its /64 (one household or
+    phone can have a whole /64)."""
+    ip = ip or ""
+    if ":" in ip:
+        try:
+            return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"
+        except ValueError:
+            return ip
+    return ip
