@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 
+from victimcare.core.history import ChangeRecord
 from victimcare.core.models import TimestampedModel
 
 from .constants import (
@@ -395,17 +396,16 @@ class CaseEvent(models.Model):
         return et.describe(self.details)
 
 
-class VictimChange(models.Model):
-    """History of edits to a victim's details: which fields changed, from what, to what."""
+class VictimChange(ChangeRecord):
+    """History of edits to a victim's details (victimcare.core.history), with the case it was made on."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes")
     crime = models.ForeignKey(Crime, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(help_text="{field: [old, new]}")
 
-    class Meta:
-        ordering = ["-changed_at", "-id"]
+    subject_model = Person
+
+    class Meta(ChangeRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.person} changed {self.changed_at:%Y-%m-%d %H:%M}"
@@ -419,7 +419,7 @@ class PropertyStatus(models.TextChoices):
 
 class PropertyItem(TimestampedModel):
     """Property recorded as stolen or damaged. The victim can correct or add to it through the portal; every
-    change is kept in `history`."""
+    change is kept (PropertyItemChange)."""
 
     crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="property_items")
     crime_victim = models.ForeignKey(
@@ -427,16 +427,28 @@ class PropertyItem(TimestampedModel):
     )
     description = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=PropertyStatus.choices, default=PropertyStatus.STOLEN)
-    value_pounds = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    value_pounds = models.DecimalField(
+        "value in pounds", max_digits=10, decimal_places=2, null=True, blank=True
+    )
     serial_number = models.CharField(max_length=100, blank=True)
-    victim_notes = models.TextField(blank=True, validators=text_limit(2000))
+    victim_notes = models.TextField("the victim's notes", blank=True, validators=text_limit(2000))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = models.JSONField(default=list, blank=True, help_text="[{at, by, changes: {field: [old, new]}}]")
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.description} ({self.status})"
+
+
+class PropertyItemChange(ChangeRecord):
+    """History of changes to a property item (victimcare.core.history)."""
+
+    item = models.ForeignKey(PropertyItem, on_delete=models.CASCADE, related_name="changes")
+
+    subject_model = PropertyItem
+
+    class Meta(ChangeRecord.Meta):
+        pass

@@ -16,6 +16,7 @@ from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 from victimcare.accounts.selectors import absent_on
 from victimcare.core.errors import Errors
+from victimcare.core.history import json_value
 
 from . import signals
 from .constants import CRIME_REFERENCE_RE, CrimeStatus, normalise_reference
@@ -138,7 +139,7 @@ def _resolve_person(data: dict[str, Any], by: User) -> tuple[Person, dict[str, l
     for k, val in data.items():
         if val in (None, "", False) or getattr(existing, k) == val:
             continue
-        changes[k] = [_json_value(getattr(existing, k)), _json_value(val)]
+        changes[k] = [json_value(getattr(existing, k)), json_value(val)]
         setattr(existing, k, val)
     return existing, changes
 
@@ -350,10 +351,6 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     return cv
 
 
-def _json_value(v):
-    return v.isoformat() if hasattr(v, "isoformat") else v
-
-
 @transaction.atomic
 def victim_update(
     *, person: Person, by: User, data: dict[str, Any], crime: Crime | None = None, now: datetime | None = None
@@ -370,7 +367,7 @@ def victim_update(
     _check_person(person, errors, "", timezone.localdate(now))
     errors.raise_if_any()
     changes = {
-        k: [_json_value(before[k]), _json_value(getattr(person, k))]
+        k: [json_value(before[k]), json_value(getattr(person, k))]
         for k in pdata
         if before[k] != getattr(person, k)
     }

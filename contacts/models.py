@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from cases.constants import ContactMethod
 from messaging.constants import Format
+from victimcare.core.history import ChangeRecord
 from victimcare.core.models import TimestampedModel
 
 from .constants import Condition, ContactOutcome, Duty, Frequency, ObligationState, RuleSetKind, Trigger
@@ -140,17 +141,16 @@ class ContactPlan(TimestampedModel):
         return [str(labels.get(m, m)) for m in self.methods]
 
 
-class ContactPlanChange(models.Model):
-    plan = models.ForeignKey(ContactPlan, on_delete=models.PROTECT, related_name="changes")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    by_victim = models.BooleanField(default=False, help_text="Changed by the victim in the portal.")
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(help_text="{field: [old, new]}")
+class ContactPlanChange(ChangeRecord):
+    """History of changes to a contact plan (victimcare.core.history)."""
 
-    class Meta:
-        ordering = ["-changed_at", "-id"]
+    plan = models.ForeignKey(ContactPlan, on_delete=models.PROTECT, related_name="changes")
+
+    subject_model = ContactPlan
+    item_labels = {"methods": dict(ContactMethod.choices)}
+
+    class Meta(ChangeRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Plan change {self.changed_at:%Y-%m-%d %H:%M}"

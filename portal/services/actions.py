@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from cases import services as case_services
 from cases.constants import SAFE_FLAGS
 from cases.events import REVIEWABLE_DECISIONS
-from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem
+from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem, PropertyItemChange
 from contacts.auto_messages import language_code
 from contacts.constants import Duty, Frequency, ObligationState, Trigger
 from contacts.models import Obligation
@@ -298,10 +298,10 @@ def property_update(
             setattr(item, k, v)
     if not changes:
         return item
-    item.history = [*item.history, {"at": now.isoformat(), "by": "victim", "changes": changes}]
     item.save()
+    record = PropertyItemChange.objects.create(item=item, by_victim=True, changes=changes)
     lines = [f"I have updated the details of {item.description}:"] + [
-        f"- {k.replace('_', ' ')}: {v[1] or '-'}" for k, v in changes.items()
+        f"- {label}: {new}" for label, _old, new in record.readable_changes()
     ]
     _victim_message(crime_victim, Topic.PROPERTY, "\n".join(lines), now)
     return item

@@ -123,7 +123,8 @@ def test_property_can_be_corrected_with_history_and_the_officer_told(victim, off
     assert c.post(f"/portal/property/{item.pk}/", data).status_code == 302
     item.refresh_from_db()
     assert item.description == "Blue Raleigh bicycle" and str(item.value_pounds) == "1250.50"
-    assert item.history[-1]["by"] == "victim" and "description" in item.history[-1]["changes"]
+    change = item.changes.get()
+    assert change.by_victim and "description" in change.changes
     assert Message.objects.filter(kind=MessageKind.VICTIM, topic="property").exists()
     bad = c.post(f"/portal/property/{item.pk}/", {**data, "value_pounds": "lots", "description": ""})
     assert bad.status_code == 400 and "Enter the value in pounds" in bad.content.decode()
