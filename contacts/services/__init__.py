@@ -18,9 +18,13 @@ from .obligations import (
     REPLANNED,
     close_not_required,
     closure_gate,
+    closure_met_by_earlier_contacts,
+    contact_restarts_updates,
+    duties_a_contact_meets,
     duty_done,
     duty_met_by_message,
     eligibility_add,
+    ends_at_closure,
     enhanced_reassess,
     meet,
     meet_waiting_duties,
@@ -58,6 +62,10 @@ from .rulebook import (
 )
 
 __all__ = [
+    "closure_met_by_earlier_contacts",
+    "contact_restarts_updates",
+    "duties_a_contact_meets",
+    "ends_at_closure",
     "CASE_CLOSED",
     "CASE_REOPENED",
     "DECLINED_REFERRAL",

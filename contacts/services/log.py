@@ -13,7 +13,6 @@ from victimcare.core.errors import Errors
 from ..constants import (
     SUCCESSFUL_OUTCOMES,
     ContactOutcome,
-    Duty,
     ObligationState,
     Trigger,
 )
@@ -21,7 +20,7 @@ from ..models import (
     Contact,
     Obligation,
 )
-from .obligations import meet, obligations_create
+from .obligations import contact_restarts_updates, duties_a_contact_meets, meet, obligations_create
 
 
 # --- the contact log -------------------------------------------------------------------------------
@@ -82,21 +81,14 @@ def contact_log(
     )
     if outcome not in SUCCESSFUL_OUTCOMES:
         return contact, []
-    met = chosen + list(
-        Obligation.objects.select_for_update()
-        .filter(crime_victim=crime_victim, state=ObligationState.OPEN, trigger=Trigger.PLAN)
-        .filter(triggered_at__lte=occurred_at)  # a back-dated contact cannot meet a later duty
-        .exclude(pk__in=ids)
+    open_duties = list(
+        Obligation.objects.select_for_update().filter(crime_victim=crime_victim, state=ObligationState.OPEN)
     )
-    if about_closure:
-        met += list(
-            Obligation.objects.select_for_update()
-            .filter(crime_victim=crime_victim, state=ObligationState.OPEN, code=Duty.CLOSURE)
-            .filter(triggered_at__lte=occurred_at)
-            .exclude(pk__in=[o.pk for o in met])
-        )
+    met = duties_a_contact_meets(
+        open_duties, chosen=chosen, occurred_at=occurred_at, about_closure=about_closure
+    )
     meet(met, at=occurred_at, contact=contact)
-    if crime.status != CrimeStatus.CLOSED and any(o.trigger == Trigger.PLAN for o in met):
+    if crime.status != CrimeStatus.CLOSED and contact_restarts_updates(met):
         # The next progress update is due from this contact (the plan's period).
         obligations_create(crime=crime, trigger=Trigger.PLAN, at=occurred_at, victims=[crime_victim])
     return contact, met

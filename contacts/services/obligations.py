@@ -167,7 +167,9 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
             cal=cal,
         )
     if event.code == "CLOSED":
-        close_not_required(Obligation.objects.filter(crime=crime, trigger=Trigger.PLAN), reason=CASE_CLOSED)
+        # ends_at_closure, as one statement
+        updates = Obligation.objects.filter(crime=crime, trigger=Trigger.PLAN)
+        close_not_required(updates, reason=CASE_CLOSED)
         _meet_closure_with_earlier_contacts(crime, made)
     if event.code == "REOPENED":
         # There is no closure to tell the victim about any more; closing again creates a new duty.
@@ -245,11 +247,45 @@ def closure_gate(*, crime: Crime, not_told_reason: str) -> list[str]:
 
 
 def _meet_closure_with_earlier_contacts(crime: Crime, made: list[Obligation]) -> None:
-    told = _closure_contacts(crime)
-    for ob in made:
+    for ob in closure_met_by_earlier_contacts(made, told=_closure_contacts(crime)):
+        ob.save(update_fields=MET_FIELDS)
+
+
+# --- the rules of meeting duties, on duties in memory: the services and the demo replay both use them ----
+def closure_met_by_earlier_contacts(new: list[Obligation], *, told: dict[int, Contact]) -> list[Obligation]:
+    """A closure duty is met by a contact that already told the victim the case was closing (`told`: each
+    victim's such contact). Marks them met (not saved) and returns them."""
+    met = []
+    for ob in new:
         contact = told.get(ob.crime_victim_id)
         if ob.code == Duty.CLOSURE and ob.state == ObligationState.OPEN and contact is not None:
-            set_met(ob, at=contact.occurred_at, contact=contact).save(update_fields=MET_FIELDS)
+            met.append(set_met(ob, at=contact.occurred_at, contact=contact))
+    return met
+
+
+def ends_at_closure(ob: Obligation) -> bool:
+    """Closing a case ends the recurring progress updates (they become not required)."""
+    return ob.state == ObligationState.OPEN and ob.trigger == Trigger.PLAN
+
+
+def duties_a_contact_meets(
+    open_duties: list[Obligation], *, chosen: list[Obligation], occurred_at: datetime, about_closure: bool
+) -> list[Obligation]:
+    """What a successful contact meets: the duties the officer chose; any open progress update (any
+    successful contact is a qualifying update); and, if it told the victim the case is closing, the closure
+    duty. Never a duty that began after the contact (a back-dated contact cannot meet a later duty)."""
+    met = list(chosen)
+    for ob in open_duties:
+        if ob.state != ObligationState.OPEN or ob.triggered_at > occurred_at or ob in met:
+            continue  # (model equality: the same row, or for unsaved duties the same object)
+        if ob.trigger == Trigger.PLAN or (about_closure and ob.code == Duty.CLOSURE):
+            met.append(ob)
+    return met
+
+
+def contact_restarts_updates(met: list[Obligation]) -> bool:
+    """The next progress update is due from a contact that met one (while the case is open)."""
+    return any(o.trigger == Trigger.PLAN for o in met)
 
 
 # --- the state transitions: the only code that changes Obligation.state ------------------------------

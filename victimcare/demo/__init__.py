@@ -17,8 +17,12 @@ only while none of them has an obligation, so a database seeded before the engin
 
 Obligations are not invented: each crime's history is replayed through the real engine
 (contacts.services.obligations_create, with the rule set in force at each trigger and the working-day
-calendar), and the contacts that met them follow contacts.services.contact_log's rules (a successful
-contact meets the chosen duties and the open progress update, and the next update is due from it).
+calendar), and the contacts that meet them go through the contact log's own rules, the same functions
+contact_log and the case services call (duties_a_contact_meets, contact_restarts_updates, ends_at_closure,
+closure_met_by_earlier_contacts), and every state change through set_met / set_closed. The replay works on
+duties in memory and writes them in bulk, which is what keeps the seed to seconds: calling contact_log and
+event_record for each of the ~11,000 contacts and ~9,000 events would take minutes. The two portal demo
+victims are recorded through the real services end to end (victimcare.demo.portal_victims).
 Everything is relative to the time of seeding: old duties were mostly met, recent ones are due in the
 coming days, a few are overdue. No reminder or escalation is marked as sent, so the first beat tick of
 `make run` sends them (inbox and digest email).

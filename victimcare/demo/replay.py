@@ -16,6 +16,10 @@ from contacts.constants import SUCCESSFUL_OUTCOMES, ContactOutcome, Duty, Freque
 from contacts.models import Contact, ContactPlan, Obligation
 from contacts.services import (
     CASE_CLOSED,
+    closure_met_by_earlier_contacts,
+    contact_restarts_updates,
+    duties_a_contact_meets,
+    ends_at_closure,
     load_rulebook,
     obligations_create,
     qualifying_sentence,
@@ -333,12 +337,9 @@ class EngineSeeder:
                 if e.code == "CLOSED":
                     closed = True
                     for ob in made:
-                        if ob.state == ObligationState.OPEN and ob.trigger == Trigger.PLAN:
+                        if ends_at_closure(ob):
                             set_closed(ob, state=ObligationState.NOT_REQUIRED, reason=CASE_CLOSED)
-                    for ob in new:
-                        contact = told_of_closure.get(ob.crime_victim_id)
-                        if ob.code == Duty.CLOSURE and ob.state == ObligationState.OPEN and contact:
-                            self._meet(ob, contact.occurred_at, contact)
+                    closure_met_by_earlier_contacts(new, told=told_of_closure)
                 schedule(new)
             elif kind == "duty":
                 if payload.state == ObligationState.OPEN:
@@ -351,16 +352,15 @@ class EngineSeeder:
                 if not targets and not about_closure:
                     continue  # already met by an earlier contact
                 contact = self._contact(crime, cv, events, at, targets, about_closure, contacts)
-                met = targets + [
-                    o
-                    for o in by_victim[cv.id]
-                    if o.state == ObligationState.OPEN and o.trigger == Trigger.PLAN and o not in targets
-                ]
+                # contact_log's own rules: what a successful contact meets, and whether it restarts updates
+                met = duties_a_contact_meets(
+                    by_victim[cv.id], chosen=targets, occurred_at=at, about_closure=about_closure
+                )
                 for o in met:
                     self._meet(o, at, contact)
                 if about_closure:
                     told_of_closure[cv.id] = contact
-                if not closed and any(o.trigger == Trigger.PLAN for o in met):
+                if not closed and contact_restarts_updates(met):
                     schedule(create(Trigger.PLAN, at, vs=[cv]))  # the next update is due from this contact
 
         # Duties done by doing them that never were: waived long ago, or still open.
