@@ -79,21 +79,33 @@ def _bcu_inspectors(bcu_ids: set[int]) -> dict[int, list[int]]:
     return out
 
 
+# Who is told at each stage: the one rule, read by both ways of running the scan (_recipients in Python,
+# _sql_targets in SQL). Each stage is a list of groups; a group tells its first level that has anyone, so
+# with nobody at a level the next one is told and nothing is silently dropped. Reminders go to the
+# officer in case (or, unallocated, the team's supervisors); a breach to the officer and the supervisors
+# (or, with none, the BCU's inspectors); the second escalation to the inspectors (or the supervisors).
+AUDIENCES: dict[str, tuple[tuple[str, ...], ...]] = {
+    Stage.REMINDER: (("officer", "supervisors"),),
+    Stage.BREACH: (("officer",), ("supervisors", "inspectors")),
+    Stage.ESCALATION: (("inspectors", "supervisors"),),
+}
+
+
 def _recipients(stage: str, rows: list[tuple[int, int | None, int, int]]) -> list[tuple[int, int]]:
-    """(obligation id, recipient id) pairs. Reminders go to the officer in case; a breach to the officer
-    and their supervisors; the second escalation to the BCU's inspectors. With nobody to tell at a level,
-    the next level up is told, so nothing is silently dropped."""
-    need_sups = {r[2] for r in rows if stage != Stage.REMINDER or not r[1]}
-    sups = _team_supervisors(need_sups) if need_sups else {}
-    insp = _bcu_inspectors({r[3] for r in rows}) if stage != Stage.REMINDER else {}
+    """(obligation id, recipient id) pairs for rows of (obligation, owner, team, BCU), by AUDIENCES."""
+    levels = {level for group in AUDIENCES[stage] for level in group}
+    sups = _team_supervisors({r[2] for r in rows}) if "supervisors" in levels else {}
+    insp = _bcu_inspectors({r[3] for r in rows}) if "inspectors" in levels else {}
     pairs = []
     for ob_id, owner_id, team_id, bcu_id in rows:
-        if stage == Stage.REMINDER:
-            targets = [owner_id] if owner_id else sups.get(team_id, [])
-        elif stage == Stage.BREACH:
-            targets = ([owner_id] if owner_id else []) + (sups.get(team_id) or insp.get(bcu_id, []))
-        else:
-            targets = insp.get(bcu_id) or sups.get(team_id, [])
+        found = {
+            "officer": [owner_id] if owner_id else [],
+            "supervisors": sups.get(team_id, []),
+            "inspectors": insp.get(bcu_id, []),
+        }
+        targets = []
+        for group in AUDIENCES[stage]:
+            targets += next((found[level] for level in group if found[level]), [])
         pairs.extend((ob_id, t) for t in dict.fromkeys(targets) if t)
     return pairs
 
@@ -131,29 +143,38 @@ def _claimed(stage: str, n: int) -> None:
     A no-op; tests hook it to kill a worker at exactly that point."""
 
 
-# Recipients in SQL, the same rules as _recipients: reminder -> the officer (or, unallocated, the team's
-# supervisors); breach -> the officer and the supervisors (or, with none, the BCU's inspectors);
-# escalation -> the BCU's inspectors (or, with none, the supervisors).
-_SQL_TARGETS = {
-    Stage.REMINDER: """
-        SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL
-        UNION ALL SELECT m.id, s.user_id, m.crime_id, m.is_restricted
-        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
-        WHERE m.owner_id IS NULL""",
-    Stage.BREACH: """
-        SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL
-        UNION SELECT m.id, s.user_id, m.crime_id, m.is_restricted
-        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
-        UNION SELECT m.id, i.user_id, m.crime_id, m.is_restricted
-        FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
-        WHERE NOT EXISTS (SELECT 1 FROM accounts_team_supervisors s WHERE s.team_id = m.team_id)""",
-    Stage.ESCALATION: """
-        SELECT m.id, i.user_id, m.crime_id, m.is_restricted
-        FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id
-        UNION SELECT m.id, s.user_id, m.crime_id, m.is_restricted
-        FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id
-        WHERE NOT EXISTS (SELECT 1 FROM accounts_bcu_inspectors i WHERE i.bcu_id = m.bcu_id)""",
+# Each level in SQL: the rows it adds (over the claimed chunk `m`), and the test that it has anyone.
+_SQL_LEVELS = {
+    "officer": (
+        "SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL",
+        "m.owner_id IS NOT NULL",
+    ),
+    "supervisors": (
+        "SELECT m.id, s.user_id, m.crime_id, m.is_restricted "
+        "FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id WHERE TRUE",
+        "EXISTS (SELECT 1 FROM accounts_team_supervisors s2 WHERE s2.team_id = m.team_id)",
+    ),
+    "inspectors": (
+        "SELECT m.id, i.user_id, m.crime_id, m.is_restricted "
+        "FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id WHERE TRUE",
+        "EXISTS (SELECT 1 FROM accounts_bcu_inspectors i2 WHERE i2.bcu_id = m.bcu_id)",
+    ),
 }
+
+
+def _sql_targets(stage: str) -> str:
+    """AUDIENCES as SQL: within a group, each level only where the levels before it have nobody (so the
+    branches never overlap: UNION ALL); across groups, UNION (the officer may also be a supervisor)."""
+    groups = []
+    for group in AUDIENCES[stage]:
+        branches = []
+        for k, level in enumerate(group):
+            rows, _ = _SQL_LEVELS[level]
+            branches.append(rows + "".join(f" AND NOT ({_SQL_LEVELS[prev][1]})" for prev in group[:k]))
+        groups.append(" UNION ALL ".join(branches))
+    return " UNION ".join(f"({g})" for g in groups) if len(groups) > 1 else groups[0]
+
+
 _SQL_READY = {
     Stage.REMINDER: ("reminded_at", "o.reminded_at IS NULL AND o.remind_at <= %(now)s", "remind_at"),
     Stage.BREACH: ("breached_at", "o.breached_at IS NULL AND o.due_at < %(now)s", "due_at"),
@@ -182,7 +203,7 @@ def _chunk_postgres(stage: str, now: datetime, chunk: int) -> int:
             FROM marked JOIN cases_crime c ON c.id = marked.crime_id
         ), ins AS (
             INSERT INTO contacts_staffnotification (recipient_id, obligation_id, stage, created_at)
-            SELECT t.user_id, t.id, %(stage)s, %(now)s FROM ({_SQL_TARGETS[stage]}) t
+            SELECT t.user_id, t.id, %(stage)s, %(now)s FROM ({_sql_targets(stage)}) t
             -- Only active staff; a restricted case only ever to the people named on it.
             WHERE EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = t.user_id AND u.is_active)
             AND (NOT t.is_restricted OR EXISTS (
