@@ -1,6 +1,61 @@
 from django.contrib import admin
+from django.db.models import Q
+
+from victimcare.audit.models import AccessAction, AccessRecord
+from victimcare.audit.services import access_record
 
 from .models import CaseEvent, Crime, Offence
+from .selectors import cases_visible_to
+
+
+class CaseScopedAdmin(admin.ModelAdmin):
+    """An admin page of rows that belong to a case: it shows only what the staff pages would show this
+    user (cases_visible_to: a restricted case only to the people named on it), and every list or change
+    page that shows a case's rows writes access records, like the staff pages. Subclasses say where the
+    case is (`crime_path`) and, where the page names a victim, where the person is (`person_path`)."""
+
+    crime_path = "crime"
+    person_path: str | None = None
+    # Rows with no case at all (e.g. access records of list pages) are shown when True.
+    caseless_rows_visible = False
+
+    def get_queryset(self, request):
+        visible = Q(**{f"{self.crime_path}__in": cases_visible_to(request.user).values("pk")})
+        if self.caseless_rows_visible:
+            no_person = Q(**{f"{self.person_path}__isnull": True}) if self.person_path else Q()
+            visible |= Q(**{f"{self.crime_path}__isnull": True}) & no_person
+        return super().get_queryset(request).filter(visible)
+
+    def _ids(self, obj) -> tuple[int | None, int | None]:
+        def follow(path):
+            value = obj
+            for part in path.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+            return value
+
+        crime = follow(self.crime_path) if self.crime_path != "pk" else obj
+        person = follow(self.person_path) if self.person_path else None
+        return getattr(crime, "pk", None), getattr(person, "pk", None)
+
+    def _audit(self, request, objs) -> None:
+        rows = {(AccessAction.ADMIN_VIEWED, *self._ids(obj)) for obj in objs}
+        rows = [r for r in rows if r[1] is not None or r[2] is not None]
+        if rows:
+            access_record(request=request, rows=sorted(rows, key=lambda r: (r[1] or 0, r[2] or 0)))
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        if cl is not None:
+            self._audit(request, cl.result_list)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and getattr(response, "status_code", 200) == 200:
+            self._audit(request, [obj])
+        return response
 
 
 @admin.register(Offence)
@@ -25,7 +80,7 @@ class OffenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Crime)
-class CrimeAdmin(admin.ModelAdmin):
+class CrimeAdmin(CaseScopedAdmin):
     """Reference data and support fixes only: case work is done in the staff UI, which audits views."""
 
     list_display = ("reference", "offence", "status", "team", "oic", "recorded_at")
@@ -47,11 +102,7 @@ class CrimeAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "recorded_at"
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        from .selectors import cases_visible_to
-
-        return super().get_queryset(request).filter(pk__in=cases_visible_to(request.user).values("pk"))
+    crime_path = "pk"
 
     def has_add_permission(self, request):
         return False
@@ -61,7 +112,7 @@ class CrimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(CaseScopedAdmin):
     list_display = ("crime", "code", "occurred_at", "recorded_at", "recorded_by")
     list_filter = ("code",)
     search_fields = ("crime__reference",)
@@ -80,3 +131,28 @@ class CaseEventAdmin(admin.ModelAdmin):
 
 # Victims' personal data (Person, NeedsAssessment, VictimChange) is deliberately not in the admin:
 # every staff look at it must go through the audited case pages and API.
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(CaseScopedAdmin):
+    """Who looked at what. Registered here, beside the cases it is about, so it obeys the same
+    visibility: an access record of a restricted case only for the people named on it."""
+
+    list_display = ("at", "user", "action", "crime", "person", "ip_address", "path")
+    list_filter = ("action",)
+    search_fields = ("user__email", "crime__reference", "path")
+    list_select_related = ("user", "crime", "person")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AccessRecord._meta.fields]
+    person_path = "person"
+    caseless_rows_visible = True
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cases.admin import CaseScopedAdmin
+
 from .models import ClosureDay, Obligation, Rule, RuleSet
 
 
@@ -39,7 +41,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(CaseScopedAdmin):
     """Read-only: obligations change only through the contact log, waivers and case events."""
 
     list_display = ("code", "crime", "state", "due_at", "owner", "met_on_time")
@@ -48,11 +50,7 @@ class ObligationAdmin(admin.ModelAdmin):
     list_select_related = ("crime", "owner")
     show_full_result_count = False
     date_hierarchy = "due_at"
-
-    def get_queryset(self, request):
-        from cases.selectors import cases_visible_to
-
-        return super().get_queryset(request).filter(crime__in=cases_visible_to(request.user))
+    person_path = "crime_victim__person"  # the change page names the victim
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Obligation._meta.fields]

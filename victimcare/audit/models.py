@@ -9,6 +9,7 @@ class AccessAction(models.TextChoices):
     API_CRIME_READ = "api_crime_read", "API: read crime"
     API_VICTIM_READ = "api_victim_read", "API: read victim personal data"
     ACCESS_LOG_VIEWED = "access_log_viewed", "Viewed who looked at a case"
+    ADMIN_VIEWED = "admin_viewed", "Admin: viewed a record of the case"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
