@@ -5,10 +5,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +27,7 @@ from .forms import (
     EventForm,
     NeedsAssessmentForm,
     PersonForm,
+    SignInForm,
     VictimForm,
     VictimFormSet,
     apply_service_errors,
@@ -45,6 +47,18 @@ def case_worker_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class SignInView(LoginView):
+    """Staff sign-in: case workers go straight to their work, analysts and partners to their own page."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if self.request.user.is_authenticated and self.request.user.role in CASE_ROLES:
+            return resolve_url("contacts:my_work")
+        return resolve_url("home")
 
 
 @login_required

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases.forms import AdminSignInForm, SignInForm
-from cases.views import home
+from cases.forms import AdminSignInForm
+from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
 from victimcare.core.views import health
 
@@ -14,11 +14,7 @@ admin.site.site_title = "Victim care admin"
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", include("portal.urls")),
     path("cases/", include("cases.urls")),
