@@ -41,7 +41,7 @@ check(anon, "/healthz")
 check(anon, "/", expect=302)
 login = check(anon, "/accounts/login/", contains="Sign in")
 check(anon, "/portal/", contains="portal")
-check(anon, "/api/schema/")
+check(anon, "/api/schema/", expect=403)  # staff only
 css = re.search(r'href="(/static/[^"]+\.css)"', login)
 if css is None or ".min." not in css.group(1) or css.group(1).count(".") < 3:
     print("FAIL the page does not link a hashed stylesheet:", css and css.group(1))
@@ -74,8 +74,14 @@ for path in (
     "/inbox/",
     "/absences/",
     "/cases/VC-90001-26/",
+    "/api/schema/",
+    "/api/docs/",
 ):
     check(staff, path)
+r = staff.get(BASE + "/cases/mine/", timeout=30)
+if "no-store" not in r.headers.get("Cache-Control", ""):
+    print("FAIL staff pages may be cached:", r.headers.get("Cache-Control"))
+    failures.append("Cache-Control")
 
 victim = Session()
 page = victim.get(BASE + "/portal/", timeout=30).text

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases.forms import AdminSignInForm
 from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
+from victimcare.core.api import IsStaffMember
 from victimcare.core.views import health
 
 admin.site.site_header = "Victim care administration"
@@ -22,8 +23,13 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
     path("api/", include("cases.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The schema and docs describe what staff can do: staff only, like the API itself.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsStaffMember]),
+        name="swagger-ui",
+    ),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -19,8 +19,8 @@ OPERATIONS = {
 
 
 @pytest.fixture
-def schema(client, db):
-    response = client.get("/api/schema/", {"format": "json"})
+def schema(officer_client):
+    response = officer_client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     return json.loads(response.content)
 
@@ -78,7 +78,17 @@ def test_spectacular_validates_without_warnings(tmp_path, db):
     assert (tmp_path / "schema.yml").read_text().startswith("openapi: 3.")
 
 
-def test_docs_page_renders(client, db):
-    response = client.get("/api/docs/")
+def test_docs_page_renders(officer_client):
+    response = officer_client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
+def test_schema_and_docs_are_for_staff_only(officer_client, make_client, analyst, url):
+    from django.test import Client
+
+    assert Client().get(url).status_code in (401, 403)
+    assert make_client(analyst).get(url).status_code == 403
+    assert officer_client.get(url).status_code == 200

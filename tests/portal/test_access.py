@@ -89,15 +89,13 @@ def _staff_urls():
     return sorted(set(out))
 
 
-# Pages anyone may open (sign-in pages, health, API docs): nothing about a case on them.
+# Pages anyone may open (sign-in pages, health): nothing about a case on them.
 PUBLIC = {
     "/",
     "/accounts/login/",
     "/admin/logout/",
     "/accounts/logout/",
     "/healthz",
-    "/api/docs/",
-    "/api/schema/",
     "/admin/login/",
 }
 
