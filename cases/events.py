@@ -53,12 +53,16 @@ class EventType:
             if f.kind == "choice":
                 value = dict(f.choices).get(value, value)
             elif f.kind == "datetime":
-                from django.utils import timezone
                 from django.utils.dateparse import parse_datetime
 
-                dt = parse_datetime(str(value))
+                from victimcare.core.dates import display_datetime
+
+                try:
+                    dt = parse_datetime(str(value))
+                except ValueError:
+                    dt = None
                 if dt is not None:
-                    value = timezone.localtime(dt).strftime("%-d %B %Y at %H:%M")
+                    value = display_datetime(dt)
             lines.append((f.label, str(value)))
         return lines
 

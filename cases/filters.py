@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from victimcare.core.dates import form_validator
+
 from . import selectors
 from .constants import CrimeStatus, OffenceGroup, normalise_reference
 from .models import Crime, CrimeVictim, Person
@@ -41,9 +43,13 @@ class CrimeFilter(django_filters.FilterSet):
         field_name="recorded_at",
         lookup_expr="gte",
         help_text="Recorded at or after this ISO 8601 date or time.",
+        validators=[form_validator],
     )
     recorded_before = django_filters.IsoDateTimeFilter(
-        field_name="recorded_at", lookup_expr="lt", help_text="Recorded before this ISO 8601 date or time."
+        field_name="recorded_at",
+        lookup_expr="lt",
+        help_text="Recorded before this ISO 8601 date or time.",
+        validators=[form_validator],
     )
     q = django_filters.CharFilter(
         method="filter_q", help_text="Search: part of the crime reference, or a victim's name."

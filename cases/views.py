@@ -135,15 +135,9 @@ def case_new(request):
     if request.method == "POST" and "add_victim" in request.POST:
         # No-JavaScript "Add another victim": show what was typed (unvalidated) plus one blank victim.
         form = CrimeForm(teams=teams, officers=officers, initial=_single_values(request.POST, ""))
-        total = min(
-            max(
-                int(request.POST.get("victims-TOTAL_FORMS", "1"))
-                if request.POST.get("victims-TOTAL_FORMS", "1").isdigit()
-                else 1,
-                1,
-            ),
-            19,
-        )
+        typed = request.POST.get("victims-TOTAL_FORMS", "1")
+        # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
+        total = min(max(int(typed) if typed.isascii() and typed.isdigit() else 1, 1), 19)
         initial = [_single_values(request.POST, f"victims-{i}-") for i in range(total)] + [{}]
         formset = VictimFormSet(prefix="victims", initial=initial)
         return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})

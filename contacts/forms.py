@@ -4,6 +4,7 @@ from cases.constants import ContactMethod
 from messaging.constants import Format
 from victimcare.accounts.constants import AbsenceKind
 from victimcare.accounts.models import User
+from victimcare.core.dates import form_validator
 from victimcare.core.forms import LocalDateTimeField
 
 from .constants import ContactOutcome, Frequency
@@ -85,8 +86,12 @@ class ReasonForm(forms.Form):
 class AbsenceForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Who", empty_label="Choose a person")
     kind = forms.ChoiceField(choices=AbsenceKind.choices, label="Kind of absence")
-    starts_on = forms.DateField(label="First day away", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"}), validators=[form_validator]
+    )
+    ends_on = forms.DateField(
+        label="Last day away", widget=forms.DateInput(attrs={"type": "date"}), validators=[form_validator]
+    )
     note = forms.CharField(max_length=200, required=False, label="Note")
 
     def __init__(self, *args, people=None, **kwargs):

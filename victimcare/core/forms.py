@@ -3,6 +3,8 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from .dates import OUT_OF_RANGE, date_problem
+
 
 class LocalDateTimeField(forms.DateTimeField):
     """A datetime typed in Europe/London (HTML datetime-local input). Stored aware, in UTC."""
@@ -33,5 +35,13 @@ class LocalDateTimeField(forms.DateTimeField):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         result = super().to_python(value)
         if result is not None and timezone.is_naive(result):
-            result = timezone.make_aware(result)
+            try:
+                result = timezone.make_aware(result)
+            except (OverflowError, ValueError):
+                raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from None
         return result
+
+    def validate(self, value):
+        super().validate(value)
+        if (problem := date_problem(value)) is not None:
+            raise forms.ValidationError(problem, code="out_of_range")
