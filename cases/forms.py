@@ -83,12 +83,12 @@ class CrimeForm(forms.Form):
         },
     )
     occurred_at = LocalDateTimeField(
-        label="When did it happen?", help_text="Or when it started, if over a period"
+        label="When did it happen?", help_text="Or when it started, if over a period", past=True
     )
     occurred_to = LocalDateTimeField(
-        label="Until", required=False, help_text="Only if it happened over a period"
+        label="Until", required=False, help_text="Only if it happened over a period", past=True
     )
-    reported_at = LocalDateTimeField(label="When was it reported?")
+    reported_at = LocalDateTimeField(label="When was it reported?", past=True)
     location = forms.CharField(label="Where did it happen?", max_length=200)
     summary = forms.CharField(
         label="Summary", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
@@ -176,7 +176,7 @@ class NeedsAssessmentForm(forms.ModelForm):
 
 class EventForm(forms.Form):
     code = forms.ChoiceField(choices=[(t.code, t.label) for t in RECORDABLE], label="What happened?")
-    occurred_at = LocalDateTimeField(label="When did it happen?")
+    occurred_at = LocalDateTimeField(label="When did it happen?", past=True)
     note = forms.CharField(
         label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

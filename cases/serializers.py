@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from victimcare.accounts.models import BCU, Team, User
-from victimcare.core.dates import api_validator
+from victimcare.core.dates import api_past_validator
 
 from .constants import VictimRole
 from .events import RECORDABLE
@@ -195,16 +195,16 @@ class CrimeCreateSerializer(serializers.Serializer):
         slug_field="code", queryset=Offence.objects.all(), help_text="Offence code, like 8N."
     )
     occurred_at = serializers.DateTimeField(
-        help_text="When it happened (or the start of the window).", validators=[api_validator]
+        help_text="When it happened (or the start of the window).", validators=[api_past_validator]
     )
     occurred_to = serializers.DateTimeField(
         required=False,
         allow_null=True,
         default=None,
         help_text="End of the window, if not known exactly.",
-        validators=[api_validator],
+        validators=[api_past_validator],
     )
-    reported_at = serializers.DateTimeField(validators=[api_validator])
+    reported_at = serializers.DateTimeField(validators=[api_past_validator])
     location = serializers.CharField(max_length=200)
     summary = serializers.CharField(
         required=False,
@@ -346,7 +346,8 @@ class EventCreateSerializer(serializers.Serializer):
         },
     )
     occurred_at = serializers.DateTimeField(
-        help_text="When it happened, ISO 8601 (with an offset, or UK local time).", validators=[api_validator]
+        help_text="When it happened, ISO 8601 (with an offset, or UK local time).",
+        validators=[api_past_validator],
     )
     details = serializers.DictField(
         required=False, default=dict, help_text="Detail fields for the code (see code)."

@@ -20,7 +20,7 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=ContactOutcome.choices, widget=forms.RadioSelect, label="What happened?"
     )
-    occurred_at = LocalDateTimeField(label="When?")
+    occurred_at = LocalDateTimeField(label="When?", past=True)
     summary = forms.CharField(
         label="Summary",
         max_length=4000,

@@ -11,11 +11,12 @@ OUT_OF_RANGE = f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
 BAD_OFFSET = "Enter a time zone offset between -14:00 and +14:00, or none."
 
 
-def date_problem(value: date | datetime | None) -> str | None:
-    """Why this date or time may not be accepted, or None if it may."""
+def date_problem(value: date | datetime | None, *, past: bool = False) -> str | None:
+    """Why this date or time may not be accepted, or None if it may. For a time that must be in the past
+    (`past`), the service that checks "not in the future" is the upper bound, with its own message."""
     if value is None:
         return None
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    if value.year < EARLIEST_YEAR or (not past and value.year > LATEST_YEAR):
         return OUT_OF_RANGE
     if isinstance(value, datetime) and value.tzinfo is not None:
         offset = value.utcoffset()
@@ -48,4 +49,12 @@ def api_validator(value) -> None:
     from rest_framework import serializers
 
     if (problem := date_problem(value)) is not None:
+        raise serializers.ValidationError(problem, code="out_of_range")
+
+
+def api_past_validator(value) -> None:
+    """For a time that happened: the lower bound and the offset (the service refuses the future)."""
+    from rest_framework import serializers
+
+    if (problem := date_problem(value, past=True)) is not None:
         raise serializers.ValidationError(problem, code="out_of_range")

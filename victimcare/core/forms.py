@@ -17,7 +17,8 @@ class LocalDateTimeField(forms.DateTimeField):
         "%d/%m/%Y %H:%M",
     ]
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, past: bool = False, **kwargs):
+        self.past = past  # a time that happened: the service's "not in the future" is the upper bound
         kwargs.setdefault(
             "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         )
@@ -43,5 +44,5 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def validate(self, value):
         super().validate(value)
-        if (problem := date_problem(value)) is not None:
+        if (problem := date_problem(value, past=self.past)) is not None:
             raise forms.ValidationError(problem, code="out_of_range")
