@@ -11,13 +11,13 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from victimcare.accounts.services import SignInLocked, sign_in_attempt
+from victimcare.accounts.tokens import expires_at, token_for
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 from victimcare.core.http import client_ip
@@ -95,7 +95,8 @@ class TokenObtainApi(APIView):
         operation_id="token_obtain",
         summary="Obtain an API token",
         description="Exchange an email address and password for a token. Send it on later requests as "
-        "'Authorization: Token <token>'. The same token is returned until it is revoked.",
+        "'Authorization: Token <token>'. The same token is returned until it is revoked or expires "
+        "(after API_TOKEN_LIFETIME_HOURS, 24 by default); a password change revokes it.",
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
@@ -119,8 +120,8 @@ class TokenObtainApi(APIView):
             raise exceptions.Throttled(
                 detail="Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
             ) from None
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        token = token_for(user)
+        return Response(TokenSerializer({"token": token.key, "expires_at": expires_at(token)}).data)
 
 
 # --- crimes ----------------------------------------------------------------------------------------

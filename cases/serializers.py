@@ -373,3 +373,6 @@ class TokenObtainSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as the header 'Authorization: Token <token>'.")
+    expires_at = serializers.DateTimeField(
+        help_text="When it stops working; then ask again. A password change ends it at once."
+    )

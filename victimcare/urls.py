@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases.forms import AdminSignInForm
 from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
+from victimcare.accounts.views import api_access
 from victimcare.core.api import IsStaffMember
 from victimcare.core.views import health
 
@@ -30,6 +31,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsStaffMember]),
         name="swagger-ui",
     ),
+    path("account/api-access/", api_access, name="api_access"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -619,3 +619,63 @@ def test_token_endpoint_is_throttled_per_address(anon, officer):
         "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
     )
     assert right.status_code == 429
+
+
+def test_tokens_expire(anon, case, officer, settings):
+    import time_machine
+
+    settings.API_TOKEN_LIFETIME_HOURS = 24
+    first = anon.post(
+        "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
+    )
+    assert first.status_code == 200 and first.json()["expires_at"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {first.json()['token']}")
+    assert client.get(LIST_URL).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert client.get(LIST_URL).status_code in (401, 403)
+        again = anon.post(
+            "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
+        )
+        assert again.json()["token"] != first.json()["token"]
+
+
+def test_a_password_change_revokes_the_token(anon, case, officer):
+    token = anon.post(
+        "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
+    ).json()["token"]
+    officer.set_password("a new and different passphrase")
+    officer.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(LIST_URL).status_code in (401, 403)
+
+
+def test_staff_see_and_revoke_their_own_token(anon, officer, make_client):
+    token = anon.post(
+        "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
+    ).json()["token"]
+    page = make_client(officer)
+    html = page.get("/account/api-access/").content.decode()
+    assert "Stops working" in html and token not in html  # the key itself is never shown again
+    assert page.post("/account/api-access/").status_code == 302
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(LIST_URL).status_code in (401, 403)
+
+
+def test_the_admin_lists_tokens_without_their_keys_and_can_revoke_them(
+    anon, officer, admin_user, make_client
+):
+    from rest_framework.authtoken.models import Token
+
+    token = anon.post(
+        "/api/token/", {"email": officer.email, "password": "correct-horse-battery"}, format="json"
+    ).json()["token"]
+    admin = make_client(admin_user)
+    assert admin.get("/admin/authtoken/tokenproxy/").status_code == 404  # DRF's key-showing list is gone
+    html = admin.get("/admin/accounts/user/").content.decode()
+    assert officer.email in html and token not in html
+    r = admin.post("/admin/accounts/user/", {"action": "revoke_api_tokens", "_selected_action": [officer.pk]})
+    assert r.status_code == 302
+    assert not Token.objects.filter(user=officer).exists()
