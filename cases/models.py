@@ -244,6 +244,22 @@ class Person(TimestampedModel):
         return flag is not None and bool(getattr(self, flag))
 
     @property
+    def has_postal_address(self) -> bool:
+        return bool(self.address_line_1 and self.postcode)
+
+    def reachable_by(self, method: str) -> bool:
+        """Marked safe *and* we have the details to use it (an email address, a mobile number, a postal
+        address): the test every message, link and alert passes before it is sent."""
+        address = {
+            ContactMethod.EMAIL: self.email,
+            ContactMethod.SMS: self.mobile_phone,
+            ContactMethod.LETTER: self.has_postal_address,
+            ContactMethod.PHONE: self.mobile_phone or self.other_phone,
+            ContactMethod.VISIT: self.has_postal_address,
+        }.get(method)
+        return self.channel_safe(method) and bool(address)
+
+    @property
     def safe_channel_labels(self) -> list[str]:
         return [
             self._meta.get_field(name).verbose_name

@@ -96,7 +96,6 @@ class Victim:
     def recipient(self, *, is_update: bool = True) -> Recipient:
         """An update goes only to a victim who wants updates; other duties (the acknowledgement, an
         officer's reply) go regardless."""
-        from messaging.letters import has_postal_address
 
         p = self.person
         if self.plan is not None:
@@ -107,11 +106,11 @@ class Victim:
             wants_updates=self.wants_updates() or not is_update,
             has_portal=self.has_portal,
             email=p.email,
-            safe_email=p.safe_email,
+            safe_email=p.channel_safe(Channel.EMAIL),
             mobile=p.mobile_phone,
-            safe_sms=p.safe_sms,
-            has_address=has_postal_address(p),
-            safe_letter=p.safe_letter,
+            safe_sms=p.channel_safe(Channel.SMS),
+            has_address=p.has_postal_address,
+            safe_letter=p.channel_safe(Channel.LETTER),
             methods=methods,
         )
 

@@ -237,7 +237,7 @@ def address_lines(person) -> list[str]:
 
 
 def has_postal_address(person) -> bool:
-    return bool(person.address_line_1 and person.postcode)
+    return person.has_postal_address
 
 
 def letter_for(msg, *, now: datetime | None = None) -> Letter:

@@ -171,16 +171,12 @@ def still_unsafe(msg: Message) -> str:
     Returns why not, or ""."""
     person = msg.crime_victim.person
     if msg.channel == Channel.EMAIL:
-        if not (person.safe_email and person.email and person.email.lower() == msg.to_address.lower()):
+        if not (person.reachable_by(Channel.EMAIL) and person.email.lower() == msg.to_address.lower()):
             return "Not sent: the email address changed or is no longer marked safe."
     elif msg.channel == Channel.SMS:
-        if not (
-            person.safe_sms
-            and person.mobile_phone
-            and _digits(person.mobile_phone) == _digits(msg.to_address)
-        ):
+        if not (person.reachable_by(Channel.SMS) and _digits(person.mobile_phone) == _digits(msg.to_address)):
             return "Not sent: the mobile number changed or is no longer marked safe."
-    elif msg.channel == Channel.LETTER and not person.safe_letter:
+    elif msg.channel == Channel.LETTER and not person.channel_safe(Channel.LETTER):
         return "Not sent: letters to the address are no longer marked safe."
     return ""
 

@@ -124,11 +124,11 @@ class SafeChannel:
 def safe_account_channel(person, *, letter: bool = True) -> SafeChannel | None:
     """Where an activation or reset link may go: an email or mobile marked safe, else (activation only: a
     reset link would expire in the post) a safe address."""
-    if person.email and person.safe_email:
+    if person.reachable_by(Channel.EMAIL):
         return SafeChannel(Channel.EMAIL, person.email)
-    if person.mobile_phone and person.safe_sms:
+    if person.reachable_by(Channel.SMS):
         return SafeChannel(Channel.SMS, person.mobile_phone)
-    if letter and person.safe_letter and person.address_line_1 and person.postcode:
+    if letter and person.reachable_by(Channel.LETTER):
         return SafeChannel(Channel.LETTER, "")
     return None
 

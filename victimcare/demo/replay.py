@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from cases.constants import SAFE_FLAGS, ContactMethod, CrimeStatus, VictimRole
+from cases.constants import ContactMethod, CrimeStatus, VictimRole
 from cases.models import CaseEvent, Crime, CrimeVictim
 from contacts.constants import SUCCESSFUL_OUTCOMES, ContactOutcome, Duty, Frequency, ObligationState, Trigger
 from contacts.models import Contact, ContactPlan, Obligation
@@ -41,8 +41,22 @@ from .data import (
 )
 
 DUTY_CODES = {Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN}  # met by doing the duty itself, not by a contact
-# Demo victims are offered the portal only where their email (the portal's alert channel) is safe.
-PERSON_SAFE = {**SAFE_FLAGS, ContactMethod.PORTAL: SAFE_FLAGS[ContactMethod.EMAIL]}
+
+
+def _safe_for_demo(person, method: str) -> bool:
+    """The safe-channel rule; demo victims are offered the portal only where their email (the portal's
+    alert channel) is safe."""
+    return person.channel_safe(ContactMethod.EMAIL if method == ContactMethod.PORTAL else method)
+
+
+DEMO_METHODS = [
+    ContactMethod.PHONE,
+    ContactMethod.EMAIL,
+    ContactMethod.SMS,
+    ContactMethod.PORTAL,
+    ContactMethod.LETTER,
+    ContactMethod.VISIT,
+]
 CONTACT_CHANNELS = [ContactMethod.PHONE, ContactMethod.EMAIL, ContactMethod.VISIT]
 # How often victims ask to be updated ("none": they asked for no updates at all).
 PLAN_FREQUENCIES = {
@@ -196,7 +210,7 @@ class EngineSeeder:
         rng, person = self.rng, cv.person
         if cv.role == VictimRole.VICTIM and (person.age_on(self.today) or 18) < 13:
             return None  # contact is through the parent or guardian
-        safe = [m for m in PERSON_SAFE if getattr(person, PERSON_SAFE[m])]
+        safe = [m for m in DEMO_METHODS if _safe_for_demo(person, m)]
         if not safe:
             return None
         r = rng.random()
@@ -441,7 +455,7 @@ class EngineSeeder:
         """A successful contact (sometimes after a failed attempt), by a channel that is safe for them."""
         rng, person = self.rng, cv.person
         plan = _plan_of(cv)
-        safe = [m for m in CONTACT_CHANNELS if getattr(person, PERSON_SAFE[m])]
+        safe = [m for m in CONTACT_CHANNELS if person.channel_safe(m)]
         preferred = [m for m in (plan.methods if plan else []) if m in safe] or safe
         keys = [Duty.CLOSURE] if about_closure else []
         keys += [o.trigger if o.code == "BAIL" else o.code for o in obs if o.trigger != Trigger.PLAN]
