@@ -41,9 +41,9 @@ from victimcare.calendar import LONDON
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
 DRAFT_CODES = frozenset(
     {
-        "NOT_INVESTIGATED",
+        Duty.NOT_INVESTIGATED,
         Duty.RELEASE_NO_FURTHER_ACTION,
-        "NOT_PROSECUTED",
+        Duty.NOT_PROSECUTED,
         Duty.CLOSURE,
         Duty.OUTCOME_SENTENCE,
     }
@@ -84,6 +84,10 @@ class Victim:
         if self.account is not None and self.account.language in templates.LANGUAGES:
             return self.account.language
         return language_code(self.plan.language if self.plan else self.person.first_language)
+
+    @property
+    def is_large_print(self) -> bool:
+        return self.letter_format == Format.LARGE_PRINT
 
     @property
     def letter_format(self) -> str:
@@ -239,9 +243,9 @@ def details_for(ob: Obligation, language: str) -> str:
     cy = language == "cy"
     i = 1 if cy else 0
     code = ob.code
-    if code in ("BAIL", "BAIL_CHANGED"):
+    if code in (Duty.BAIL, Duty.BAIL_CHANGED):
         return str(d.get("conditions", ""))
-    if code == "CHARGE":
+    if code == Duty.CHARGE:
         parts = []
         if d.get("charges"):
             parts.append(f"{'Y cyhuddiad' if cy else 'The charge'}: {d['charges']}.")
@@ -254,10 +258,10 @@ def details_for(ob: Obligation, language: str) -> str:
                 else f"The first hearing is on {when}{court}."
             )
         return " ".join(parts)
-    if code == "OUT_OF_COURT":
+    if code == Duty.OUT_OF_COURT:
         disposal = d.get("disposal", "")
         return DISPOSALS[disposal][i] if disposal in DISPOSALS else str(disposal)
-    if code == "HEARING_DATE":
+    if code == Duty.HEARING_DATE:
         lines = []
         if d.get("hearing_at"):
             label = "Dyddiad ac amser" if cy else "Date and time"
@@ -268,9 +272,9 @@ def details_for(ob: Obligation, language: str) -> str:
             label = HEARING_TYPES.get(d["hearing_type"], (d["hearing_type"], d["hearing_type"]))[i]
             lines.append(f"{'Math o wrandawiad' if cy else 'Type of hearing'}: {label}")
         return "\n".join(lines)
-    if code == "BAIL_HEARING_OUTCOME":
+    if code == Duty.BAIL_HEARING_OUTCOME:
         return str(d.get("outcome", ""))
-    if code in ("NOT_INVESTIGATED", Duty.RELEASE_NO_FURTHER_ACTION, "NOT_PROSECUTED"):
+    if code in (Duty.NOT_INVESTIGATED, Duty.RELEASE_NO_FURTHER_ACTION, Duty.NOT_PROSECUTED):
         return str(d.get("reason", ""))
     if code == Duty.CLOSURE:
         reason = d.get("closure_reason", "")

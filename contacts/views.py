@@ -161,13 +161,7 @@ def plan_edit(request, ref, cv_id):
             "method_3": methods[2],
         }
     else:
-        fmt = (
-            "large_print"
-            if person.needs_large_print
-            else "easy_read"
-            if person.needs_easy_read
-            else ("braille" if person.needs_braille else "standard")
-        )
+        fmt = services.format_for_needs(person)
         initial = {
             "wants_updates": "yes",
             "frequency": "every_28_days",

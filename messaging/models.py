@@ -98,6 +98,10 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} {self.status} #{self.pk}"
 
+    @property
+    def is_large_print(self) -> bool:
+        return self.letter_format == Format.LARGE_PRINT
+
 
 class StaffNotification(models.Model):
     """An in-app inbox item (and the unit of the email digest)."""

@@ -40,6 +40,7 @@ from .obligations import (
 )
 from .plans import (
     PLAN_FIELDS,
+    format_for_needs,
     plan_save,
     replan_updates,
 )
@@ -62,6 +63,7 @@ from .rulebook import (
 )
 
 __all__ = [
+    "format_for_needs",
     "closure_met_by_earlier_contacts",
     "contact_restarts_updates",
     "duties_a_contact_meets",

@@ -27,7 +27,20 @@ from ..models import (
 from .obligations import REPLANNED, close_not_required, duty_done, obligations_create
 from .rulebook import refreshed_in_context
 
+
 # --- contact plans ---------------------------------------------------------------------------------
+def format_for_needs(person) -> str:
+    """The written format a person's recorded needs call for, the most specific first (a braille reader
+    cannot use large print): what a new contact plan starts with."""
+    if person.needs_braille:
+        return Format.BRAILLE
+    if person.needs_easy_read:
+        return Format.EASY_READ
+    if person.needs_large_print:
+        return Format.LARGE_PRINT
+    return Format.STANDARD
+
+
 PLAN_FIELDS = ["wants_updates", "methods", "safe_times", "frequency", "language", "format", "notes"]
 
 

@@ -238,7 +238,7 @@ def invite_on_record(*, victims: list[tuple[CrimeVictim, bool]], by, now: dateti
     a safe email and a date of birth."""
     for cv, offered in victims:
         person = cv.person
-        auto = settings.PORTAL_OPT_IN_ALL_SAFE_EMAIL and person.email and person.safe_email
+        auto = settings.PORTAL_OPT_IN_ALL_SAFE_EMAIL and person.reachable_by(Channel.EMAIL)
         if (offered or auto) and not invite_problems(person):
             invite(crime_victim=cv, by=by, now=now)
 

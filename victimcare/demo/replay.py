@@ -20,6 +20,7 @@ from contacts.services import (
     contact_restarts_updates,
     duties_a_contact_meets,
     ends_at_closure,
+    format_for_needs,
     load_rulebook,
     obligations_create,
     qualifying_sentence,
@@ -27,7 +28,6 @@ from contacts.services import (
     set_met,
     working_calendar,
 )
-from messaging.constants import Format
 from victimcare.accounts.constants import AbsenceKind
 from victimcare.accounts.models import Absence, Team, User
 
@@ -67,6 +67,7 @@ PLAN_FREQUENCIES = {
     Frequency.NONE: 6,
 }
 OUTCOME_BY_METHOD = {ContactMethod.PHONE: ContactOutcome.SPOKE, ContactMethod.VISIT: ContactOutcome.MET}
+# What the officer wrote, by the duty the contact met (for bail, by its trigger: bail or RUI).
 CONTACT_SUMMARIES = {
     "ACKNOWLEDGE": "Acknowledgement sent: crime reference, my contact details and what happens next.",
     "WRITTEN_INFORMATION": "Written information sent: crime reference, Victims of Crime leaflet, my details.",
@@ -228,15 +229,7 @@ class EngineSeeder:
             safe.insert(0, person.preferred_contact_method)
         methods = safe[: rng.choice([1, 1, 2, 2, 3])]
         frequency = weighted_choice(rng, PLAN_FREQUENCIES)
-        fmt = (
-            Format.BRAILLE
-            if person.needs_braille
-            else Format.EASY_READ
-            if person.needs_easy_read
-            else Format.LARGE_PRINT
-            if person.needs_large_print
-            else Format.STANDARD
-        )
+        fmt = format_for_needs(person)
         notes = ""
         if crime.is_domestic_abuse and not person.safe_voicemail:
             notes = "Never leave voicemails. Check it is safe to talk before starting."
@@ -458,8 +451,8 @@ class EngineSeeder:
         safe = [m for m in CONTACT_CHANNELS if person.channel_safe(m)]
         preferred = [m for m in (plan.methods if plan else []) if m in safe] or safe
         keys = [Duty.CLOSURE] if about_closure else []
-        keys += [o.trigger if o.code == "BAIL" else o.code for o in obs if o.trigger != Trigger.PLAN]
-        written = keys and keys[0] in ("ACKNOWLEDGE", Duty.WRITTEN_INFORMATION)
+        keys += [o.trigger if o.code == Duty.BAIL else o.code for o in obs if o.trigger != Trigger.PLAN]
+        written = keys and keys[0] in (Duty.ACKNOWLEDGE, Duty.WRITTEN_INFORMATION)
         if written and ContactMethod.EMAIL in safe:
             method = ContactMethod.EMAIL
         elif preferred:
@@ -467,7 +460,9 @@ class EngineSeeder:
         elif plan and plan.methods:
             method = plan.methods[0]
         else:
-            method = ContactMethod.LETTER if person.safe_letter else ContactMethod.PORTAL
+            method = (
+                ContactMethod.LETTER if person.channel_safe(ContactMethod.LETTER) else ContactMethod.PORTAL
+            )
         keys = list(dict.fromkeys(keys))[:2]
         summary = " ".join(CONTACT_SUMMARIES[k] for k in keys if k in CONTACT_SUMMARIES)
         if not summary:
