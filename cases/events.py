@@ -73,9 +73,25 @@ POST_CHARGE = (CrimeStatus.SUSPECT_CHARGED, CrimeStatus.COURT)
 
 REASON = DetailField("reason", _("Reason"), "longtext", max_length=2000)
 
-# Decisions a victim may ask to have reviewed (Victims' Right to Review): the one list the review event,
-# the portal's "ask for a review" and the case page all read.
+# Decisions a victim may ask to have reviewed (Victims' Right to Review): the one list the review event
+# and the portal's "ask for a review" read, through review_decision_in below.
 REVIEWABLE_DECISIONS = ("RELEASED_NFA", "NOT_PROSECUTED")
+REVIEW_EVENTS = (*REVIEWABLE_DECISIONS, "VRR_REQUESTED", "CHARGED")
+
+
+def review_decision_in(events, *, asked_by=None):
+    """The latest decision that may still be reviewed, from a case's events in time order (those with
+    codes in REVIEW_EVENTS are enough): a charge ends it; so does a review request, when `asked_by(event)`
+    says the request was this victim's. Staff recording a request pass no `asked_by` (another victim of
+    the case may still ask)."""
+    decision = None
+    for e in events:
+        if e.code in REVIEWABLE_DECISIONS:
+            decision = e
+        elif e.code == "CHARGED" or (e.code == "VRR_REQUESTED" and asked_by is not None and asked_by(e)):
+            decision = None
+    return decision
+
 
 _types = [
     EventType("RECORDED", _("Crime recorded"), allowed_from=(), user_recordable=False),

@@ -20,7 +20,7 @@ from victimcare.core.history import json_value
 
 from . import signals
 from .constants import CRIME_REFERENCE_RE, CrimeStatus, normalise_reference
-from .events import REGISTRY, clean_details, status_after
+from .events import REGISTRY, REVIEW_EVENTS, clean_details, review_decision_in, status_after
 from .models import CaseEvent, Crime, CrimeVictim, NeedsAssessment, Offence, Person, VictimChange
 
 OLDEST_DOB = date(1900, 1, 1)
@@ -474,6 +474,14 @@ def event_record(
     if et.requires_prior and not crime.events.filter(code__in=et.requires_prior).exists():
         needed = " or ".join(str(REGISTRY[c].label).lower() for c in et.requires_prior)
         errors.add("code", f"Record '{needed}' before '{et.label}'.")
+    elif code == "VRR_REQUESTED" and by_victim is None:
+        # The same rule as the portal's (cases.events.review_decision_in): a charge since the decision
+        # leaves nothing to review.
+        events = crime.events.filter(code__in=REVIEW_EVENTS).order_by("occurred_at", "id")
+        if review_decision_in(events) is None:
+            errors.add(
+                "code", "The suspect was charged after the decision, so there is no decision to review."
+            )
     if occurred_at is None:
         errors.add("occurred_at", "Enter when it happened.")
     else:

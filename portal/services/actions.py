@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from cases import services as case_services
 from cases.constants import SAFE_FLAGS
-from cases.events import REVIEWABLE_DECISIONS
+from cases.events import REVIEW_EVENTS, review_decision_in
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem, PropertyItemChange
 from contacts.auto_messages import language_code
 from contacts.constants import Duty, Frequency, ObligationState, Trigger
@@ -105,17 +105,8 @@ def _asked_by(event: CaseEvent, cv: CrimeVictim) -> bool:
 
 def review_decision(crime: Crime, cv: CrimeVictim) -> CaseEvent | None:
     """The latest decision this victim may ask to have reviewed, unless they already asked after it."""
-    events = list(
-        crime.events.filter(code__in=(*REVIEWABLE_DECISIONS, "VRR_REQUESTED", "CHARGED")).order_by(
-            "occurred_at", "id"
-        )
-    )
-    decision = None
-    for e in events:
-        if e.code in REVIEWABLE_DECISIONS:
-            decision = e
-        elif e.code == "CHARGED" or (e.code == "VRR_REQUESTED" and _asked_by(e, cv)):
-            decision = None
+    events = crime.events.filter(code__in=REVIEW_EVENTS).order_by("occurred_at", "id")
+    decision = review_decision_in(events, asked_by=lambda e: _asked_by(e, cv))
     if (
         decision is not None
         and Obligation.objects.filter(

@@ -407,3 +407,34 @@ class TestVictims:
         assert na.pk == na2.pk and na2.mental_disorder and na2.referral_consent == "declined"
         with pytest.raises(ValidationError):
             services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "maybe"})
+
+
+@pytest.mark.django_db
+def test_a_review_cannot_be_recorded_once_the_suspect_is_charged(officer):
+    """One rule for what may be reviewed (cases.events.review_decision_in), for staff and the portal."""
+    from django.utils import timezone
+
+    from tests.contacts.support import record
+
+    crime = record(officer)
+    t = timezone.now() - timedelta(hours=5)
+    services.event_record(crime=crime, code="ARREST", by=officer, occurred_at=t)
+    services.event_record(
+        crime=crime,
+        code="RELEASED_NFA",
+        by=officer,
+        occurred_at=t + timedelta(hours=1),
+        details={"reason": "x"},
+    )
+    services.event_record(
+        crime=crime,
+        code="CHARGED",
+        by=officer,
+        occurred_at=t + timedelta(hours=2),
+        details={"charges": "Theft"},
+    )
+    with pytest.raises(ValidationError) as e:
+        services.event_record(
+            crime=crime, code="VRR_REQUESTED", by=officer, occurred_at=t + timedelta(hours=3)
+        )
+    assert "no decision to review" in str(e.value)
