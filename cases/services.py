@@ -16,7 +16,7 @@ from victimcare.accounts.constants import OIC_ROLES
 from victimcare.accounts.models import BCU, Team, User
 from victimcare.accounts.selectors import absent_on
 from victimcare.core.errors import Errors
-from victimcare.core.history import json_value
+from victimcare.core.history import changes_between
 
 from . import signals
 from .constants import CRIME_REFERENCE_RE, CrimeStatus, normalise_reference
@@ -135,12 +135,10 @@ def _resolve_person(data: dict[str, Any], by: User) -> tuple[Person, dict[str, l
         )
     if existing is None:
         return Person(**data), {}
-    changes = {}
-    for k, val in data.items():
-        if val in (None, "", False) or getattr(existing, k) == val:
-            continue
-        changes[k] = [json_value(getattr(existing, k)), json_value(val)]
-        setattr(existing, k, val)
+    typed = {k: v for k, v in data.items() if v not in (None, "", False)}
+    changes = changes_between({k: getattr(existing, k) for k in typed}, typed)
+    for k in changes:
+        setattr(existing, k, typed[k])
     return existing, changes
 
 
@@ -291,7 +289,9 @@ def case_record(
     for v, person, changes in people:
         person.save()
         if changes:
-            VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
+            VictimChange.objects.create(
+                person=person, crime=crime, changed_by=by, changes=changes, changed_at=now
+            )
         added.append(
             CrimeVictim.objects.create(
                 crime=crime, person=person, role=v.role, relationship=v.relationship, added_by=by
@@ -333,7 +333,9 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     errors.raise_if_any()
     person.save()
     if changes:
-        VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
+        VictimChange.objects.create(
+            person=person, crime=crime, changed_by=by, changes=changes, changed_at=now
+        )
     cv = CrimeVictim.objects.create(
         crime=crime, person=person, role=victim.role, relationship=victim.relationship, added_by=by
     )
@@ -366,18 +368,16 @@ def victim_update(
     errors = Errors()
     _check_person(person, errors, "", timezone.localdate(now))
     errors.raise_if_any()
-    changes = {
-        k: [json_value(before[k]), json_value(getattr(person, k))]
-        for k in pdata
-        if before[k] != getattr(person, k)
-    }
+    changes = changes_between(before, {k: getattr(person, k) for k in pdata})
     if not changes:
         return None
     person.save(update_fields=[*changes.keys(), "updated_at"])
     signals.contact_details_changed.fire(
         signals.ContactDetailsChanged(person=person, fields=frozenset(changes), at=now)
     )
-    return VictimChange.objects.create(person=person, crime=crime, changed_by=by, changes=changes)
+    return VictimChange.objects.create(
+        person=person, crime=crime, changed_by=by, changes=changes, changed_at=now
+    )
 
 
 @transaction.atomic

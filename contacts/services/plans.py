@@ -11,6 +11,7 @@ from cases.models import Crime, CrimeVictim
 from messaging.constants import Format
 from victimcare.accounts.models import User
 from victimcare.core.errors import Errors
+from victimcare.core.history import changes_between
 
 from ..constants import (
     Duty,
@@ -86,12 +87,14 @@ def plan_save(
     values = {**{k: data[k] for k in PLAN_FIELDS if k in data}, "methods": methods}
     for k, v in values.items():
         setattr(plan, k, v)
-    changes = {k: [before[k], getattr(plan, k)] for k in PLAN_FIELDS if before[k] != getattr(plan, k)}
+    changes = changes_between(before, {k: getattr(plan, k) for k in PLAN_FIELDS})
     if not by_victim:
         plan.agreed_by, plan.agreed_at = by, now
     plan.save()
     if changes and (not new or by_victim):
-        ContactPlanChange.objects.create(plan=plan, changed_by=by, by_victim=by_victim, changes=changes)
+        ContactPlanChange.objects.create(
+            plan=plan, changed_by=by, by_victim=by_victim, changes=changes, changed_at=now
+        )
     crime_victim.contact_plan = plan
     if not by_victim:
         duty_done(crime_victim=crime_victim, code=Duty.CONTACT_PLAN, at=now)

@@ -31,6 +31,7 @@ from messaging.constants import Format, MessageKind, Topic
 from messaging.models import Message
 from messaging.outbox import message_from_victim
 from victimcare.core.errors import Errors
+from victimcare.core.history import changes_between
 
 from ..models import AccountStatus, Feedback, PortalAccount, PortalToken
 from .accounts import clean_text
@@ -281,16 +282,13 @@ def property_update(
     errors.raise_if_any()
     item = PropertyItem.objects.select_for_update().get(pk=item.pk)
     new = {"description": description, "serial_number": serial, "victim_notes": notes, "value_pounds": value}
-    changes = {}
-    for k, v in new.items():
-        old = getattr(item, k)
-        if old != v:
-            changes[k] = [str(old) if old is not None else "", str(v) if v is not None else ""]
-            setattr(item, k, v)
+    changes = changes_between({k: getattr(item, k) for k in new}, new)
     if not changes:
         return item
+    for k in changes:
+        setattr(item, k, new[k])
     item.save()
-    record = PropertyItemChange.objects.create(item=item, by_victim=True, changes=changes)
+    record = PropertyItemChange.objects.create(item=item, by_victim=True, changes=changes, changed_at=now)
     lines = [f"I have updated the details of {item.description}:"] + [
         f"- {label}: {new}" for label, _old, new in record.readable_changes()
     ]

@@ -3,8 +3,8 @@ victim through the portal), when, and each field's old and new value.
 
 Victims' details (cases.VictimChange), contact plans (contacts.ContactPlanChange) and property
 (cases.PropertyItemChange) all keep their history this way: a concrete model per subject, inheriting
-ChangeRecord, written through `record_changes`, shown through `readable_changes` (field labels and
-choice labels, never raw field names or codes).
+ChangeRecord; the changes are worked out by `changes_between` and shown through `readable_changes`
+(field labels and choice labels, never raw field names or codes).
 
 Why not django-simple-history: it keeps a full snapshot of the row on every save. A victim's person row
 is shared by all their cases, so a snapshot would copy details typed on a restricted case (a refuge
@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 def json_value(value: Any) -> Any:
@@ -44,7 +45,7 @@ class ChangeRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     by_victim = models.BooleanField(default=False, help_text="Changed by the victim in the portal.")
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(default=timezone.now, help_text="When the change was made.")
     changes = models.JSONField(help_text="{field: [old, new]}")
 
     # The model whose fields `changes` names (for labels), and labels for the items of list values
