@@ -63,18 +63,17 @@ def _specs(now: datetime) -> dict[str, StageSpec]:
 
 def _team_supervisors(team_ids: set[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
-    for team_id, user_id in Team.supervisors.through.objects.filter(team_id__in=team_ids).values_list(
-        "team_id", "user_id"
-    ):
+    # Active staff only: someone who has left must not stop the next level being told.
+    links = Team.supervisors.through.objects.filter(team_id__in=team_ids, user__is_active=True)
+    for team_id, user_id in links.values_list("team_id", "user_id"):
         out[team_id].append(user_id)
     return out
 
 
 def _bcu_inspectors(bcu_ids: set[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
-    for bcu_id, user_id in BCU.inspectors.through.objects.filter(bcu_id__in=bcu_ids).values_list(
-        "bcu_id", "user_id"
-    ):
+    links = BCU.inspectors.through.objects.filter(bcu_id__in=bcu_ids, user__is_active=True)
+    for bcu_id, user_id in links.values_list("bcu_id", "user_id"):
         out[bcu_id].append(user_id)
     return out
 
@@ -149,15 +148,20 @@ _SQL_LEVELS = {
         "SELECT m.id, m.owner_id AS user_id, m.crime_id, m.is_restricted FROM m WHERE m.owner_id IS NOT NULL",
         "m.owner_id IS NOT NULL",
     ),
+    # Active staff only, at each level and in the tests for whether a level has anyone.
     "supervisors": (
-        "SELECT m.id, s.user_id, m.crime_id, m.is_restricted "
-        "FROM m JOIN accounts_team_supervisors s ON s.team_id = m.team_id WHERE TRUE",
-        "EXISTS (SELECT 1 FROM accounts_team_supervisors s2 WHERE s2.team_id = m.team_id)",
+        "SELECT m.id, s.user_id, m.crime_id, m.is_restricted FROM m"
+        " JOIN accounts_team_supervisors s ON s.team_id = m.team_id"
+        " JOIN accounts_user su ON su.id = s.user_id AND su.is_active WHERE TRUE",
+        "EXISTS (SELECT 1 FROM accounts_team_supervisors s2 JOIN accounts_user u2 ON u2.id = s2.user_id"
+        " WHERE s2.team_id = m.team_id AND u2.is_active)",
     ),
     "inspectors": (
-        "SELECT m.id, i.user_id, m.crime_id, m.is_restricted "
-        "FROM m JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id WHERE TRUE",
-        "EXISTS (SELECT 1 FROM accounts_bcu_inspectors i2 WHERE i2.bcu_id = m.bcu_id)",
+        "SELECT m.id, i.user_id, m.crime_id, m.is_restricted FROM m"
+        " JOIN accounts_bcu_inspectors i ON i.bcu_id = m.bcu_id"
+        " JOIN accounts_user iu ON iu.id = i.user_id AND iu.is_active WHERE TRUE",
+        "EXISTS (SELECT 1 FROM accounts_bcu_inspectors i2 JOIN accounts_user u3 ON u3.id = i2.user_id"
+        " WHERE i2.bcu_id = m.bcu_id AND u3.is_active)",
     ),
 }
 

@@ -369,3 +369,15 @@ def test_digest_recipients_lists_each_person_once(crime, cv, officer, supervisor
     scan.tick(NOW + 10 * DAY)
     recipients = digest.digest_recipients()
     assert sorted(recipients) == sorted({officer.id, supervisor.id, inspector.id})
+
+
+@pytest.mark.django_db
+def test_a_supervisor_who_has_left_does_not_stop_the_inspector_being_told(
+    crime, cv, officer, supervisor, inspector
+):
+    """AUDIENCES counts only active staff at a level, in Python and in SQL alike."""
+    supervisor.is_active = False
+    supervisor.save(update_fields=["is_active"])
+    (ob,) = make(crime, cv)
+    scan.tick(NOW + 2 * DAY)
+    assert sent(Stage.BREACH) == {(ob.id, Stage.BREACH, officer.id), (ob.id, Stage.BREACH, inspector.id)}
