@@ -93,7 +93,7 @@ PROPERTY = PropertyItem._meta.db_table
 TABLES = [CRIME, PERSON, VICTIM, EVENT, OBLIGATION, MESSAGE, ACCOUNT, PLAN, PROPERTY]
 
 # --- case lifecycles ------------------------------------------------------------------------------------
-# (events after RECORDED and ALLOCATED, weight); the shapes of seed_demo._plan_events.
+# (events after RECORDED and ALLOCATED, weight); the shapes of victimcare.demo.crimes.DemoSeeder._plan_events.
 INVESTIGATION = [
     (["ARREST", "INTERVIEW", "BAIL"], 30),
     (["ARREST", "INTERVIEW", "RUI"], 30),
@@ -498,7 +498,8 @@ def _paths_table(cur) -> None:
 
 
 def _event_details(code: str, at: str) -> str:
-    """SQL jsonb for the event's details (seed_demo._details), from the crime row `c` and time `at`."""
+    """SQL jsonb for the event's details (victimcare.demo.crimes.DemoSeeder._details), from the crime row
+    `c` and time `at`."""
     iso = "to_char(({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
 
     def by_crime(array: str) -> str:

@@ -16,6 +16,9 @@ class CaseScopedAdmin(admin.ModelAdmin):
 
     crime_path = "crime"
     person_path: str | None = None
+    # What viewing the rows is recorded as, and whether each row's victim is recorded too.
+    audit_action = AccessAction.ADMIN_VIEWED
+    audit_people = True
     # Rows with no case at all (e.g. access records of list pages) are shown when True.
     caseless_rows_visible = False
 
@@ -26,19 +29,21 @@ class CaseScopedAdmin(admin.ModelAdmin):
             visible |= Q(**{f"{self.crime_path}__isnull": True}) & no_person
         return super().get_queryset(request).filter(visible)
 
-    def _ids(self, obj) -> tuple[int | None, int | None]:
-        def follow(path):
-            value = obj
-            for part in path.split("__"):
-                value = getattr(value, part, None) if value is not None else None
-            return value
+    @staticmethod
+    def _id(obj, path: str) -> int | None:
+        """The id at the end of a path, read from the last hop's `<name>_id` (no query for it)."""
+        *hops, last = path.split("__")
+        for hop in hops:
+            obj = getattr(obj, hop, None) if obj is not None else None
+        return getattr(obj, f"{last}_id", None) if obj is not None else None
 
-        crime = follow(self.crime_path) if self.crime_path != "pk" else obj
-        person = follow(self.person_path) if self.person_path else None
-        return getattr(crime, "pk", None), getattr(person, "pk", None)
+    def _ids(self, obj) -> tuple[int | None, int | None]:
+        crime_id = obj.pk if self.crime_path == "pk" else self._id(obj, self.crime_path)
+        person_id = self._id(obj, self.person_path) if self.person_path and self.audit_people else None
+        return crime_id, person_id
 
     def _audit(self, request, objs) -> None:
-        rows = {(AccessAction.ADMIN_VIEWED, *self._ids(obj)) for obj in objs}
+        rows = {(self.audit_action, *self._ids(obj)) for obj in objs}
         rows = [r for r in rows if r[1] is not None or r[2] is not None]
         if rows:
             access_record(request=request, rows=sorted(rows, key=lambda r: (r[1] or 0, r[2] or 0)))
@@ -147,6 +152,9 @@ class AccessRecordAdmin(CaseScopedAdmin):
     person_path = "person"
     caseless_rows_visible = True
     show_full_result_count = False
+    # Reading the log is recorded once per case, as on the staff page, not as a victim view per row.
+    audit_action = AccessAction.ACCESS_LOG_VIEWED
+    audit_people = False
 
     def has_add_permission(self, request):
         return False

@@ -20,7 +20,7 @@ from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.accounts.tokens import expires_at, token_for
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
-from victimcare.core.http import client_ip
+from victimcare.core.http import client_ip, client_network
 
 from . import selectors, services
 from .filters import CrimeFilter, VictimFilter
@@ -83,7 +83,7 @@ class TokenObtainThrottle(AnonRateThrottle):
     def get_ident(self, request):
         # DRF's default trusts the client's own X-Forwarded-For entries, which a client could vary to
         # dodge the limit: use the one client-address rule.
-        return client_ip(request) or ""
+        return client_network(client_ip(request))
 
 
 class TokenObtainApi(APIView):

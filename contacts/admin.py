@@ -47,7 +47,7 @@ class ObligationAdmin(CaseScopedAdmin):
     list_display = ("code", "crime", "state", "due_at", "owner", "met_on_time")
     list_filter = ("state", "code", "enhanced")
     search_fields = ("crime__reference",)
-    list_select_related = ("crime", "owner")
+    list_select_related = ("crime", "owner", "crime_victim")
     show_full_result_count = False
     date_hierarchy = "due_at"
     person_path = "crime_victim__person"  # the change page names the victim

@@ -422,10 +422,6 @@ def on_obligations(
     return out + drafts
 
 
-# The name the portal's services call (portal.services._after_obligations).
-on_obligations_created = on_obligations
-
-
 def on_allocated(*, crime: Crime, event, obligations: list[Obligation] = (), now: datetime | None = None):
     """A new officer in case: the standard ALLOCATED message to each victim with a safe written channel
     (it meets no duty), plus whatever the allocation's obligations need. Not when the crime was recorded and

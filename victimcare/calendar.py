@@ -3,7 +3,7 @@
 A pure module: no ORM, no settings, no clock. Callers pass dates and aware datetimes in, so the results
 are reproducible in tests, in Celery jobs and in back-dated data fixes alike.
 
-Time-zone model (see /work/shared/VCOP_RULES.md, "Working days"):
+Time-zone model (the Victims' Code counts working days in England and Wales local time):
 
 * Instants are stored and returned as aware UTC datetimes.
 * What counts as "the day" of an event is its *Europe/London* date, never its UTC date: an event at

@@ -14,6 +14,7 @@ from .log import (
 from .obligations import (
     CASE_CLOSED,
     CASE_REOPENED,
+    ENDED_BY_CLOSURE,
     MET_FIELDS,
     REPLANNED,
     close_not_required,
@@ -63,6 +64,7 @@ from .rulebook import (
 )
 
 __all__ = [
+    "ENDED_BY_CLOSURE",
     "format_for_needs",
     "closure_met_by_earlier_contacts",
     "contact_restarts_updates",

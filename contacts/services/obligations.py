@@ -1,6 +1,6 @@
 """Duties (obligations): created by what happens to a case, met, closed as not required, or waived.
 
-The only module that writes Obligation.state (tests/contacts/test_state_owners.py checks it): the
+The only module that writes Obligation.state (tests/core/test_state_owners.py checks it): the
 contact log, contact plans and delivered messages call the functions here."""
 
 from datetime import datetime
@@ -167,9 +167,7 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
             cal=cal,
         )
     if event.code == "CLOSED":
-        # ends_at_closure, as one statement
-        updates = Obligation.objects.filter(crime=crime, trigger=Trigger.PLAN)
-        close_not_required(updates, reason=CASE_CLOSED)
+        close_not_required(Obligation.objects.filter(crime=crime, **ENDED_BY_CLOSURE), reason=CASE_CLOSED)
         _meet_closure_with_earlier_contacts(crime, made)
     if event.code == "REOPENED":
         # There is no closure to tell the victim about any more; closing again creates a new duty.
@@ -263,9 +261,13 @@ def closure_met_by_earlier_contacts(new: list[Obligation], *, told: dict[int, Co
     return met
 
 
+# Closing a case ends the recurring progress updates (they become not required): what they are, once.
+ENDED_BY_CLOSURE = {"trigger": Trigger.PLAN}
+
+
 def ends_at_closure(ob: Obligation) -> bool:
-    """Closing a case ends the recurring progress updates (they become not required)."""
-    return ob.state == ObligationState.OPEN and ob.trigger == Trigger.PLAN
+    """The in-memory form of ENDED_BY_CLOSURE (the demo replay); on_event closes them in one statement."""
+    return ob.state == ObligationState.OPEN and all(getattr(ob, k) == v for k, v in ENDED_BY_CLOSURE.items())
 
 
 def duties_a_contact_meets(

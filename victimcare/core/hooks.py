@@ -6,9 +6,10 @@ in its own module, with a frozen dataclass as its payload. Apps above it registe
 write (obligations, outbox rows) commits or rolls back with the change that caused it, which is the
 outbox guarantee. An exception in a handler aborts the whole change.
 
-Django's own signals would do the dispatch, but they pass loose keyword arguments, swallow nothing
-useful for typing, and give no order between receivers; the portal's invitation must be written before
-the acknowledgement is routed, so order is part of the contract here.
+Django's own signals would do the dispatch, but they pass loose keyword arguments (no typed payload) and
+run receivers in the order they happened to connect, which depends on INSTALLED_APPS; the portal's
+invitation must be written before the acknowledgement is routed, so order is part of the contract here,
+stated where each handler registers.
 """
 
 from __future__ import annotations

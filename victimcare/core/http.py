@@ -25,7 +25,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def client_network(ip: str | None) -> str:
     """The unit a per-address limit counts: the address itself, or for IPv6 its /64 (one household or
     phone can have a whole /64)."""
-    ip = ip or ""
+    if not ip:
+        return "unknown"  # no address at all (never over HTTP): one shared, strictly limited bucket
     if ":" in ip:
         try:
             return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address) + "/64"

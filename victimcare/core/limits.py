@@ -52,10 +52,11 @@ class Limit:
             return 1
 
     def give_back(self, key: str) -> None:
-        """A successful attempt no longer counts."""
+        """A successful attempt no longer counts. (Atomic: a decrement that went below zero, because the
+        window expired and restarted in between, is undone.)"""
         try:
-            if (cache.get(self._key(key)) or 0) > 0:
-                cache.decr(self._key(key))
+            if cache.decr(self._key(key)) < 0:
+                cache.incr(self._key(key))
         except ValueError:  # expired meanwhile: nothing to give back
             pass
 
