@@ -221,14 +221,6 @@ class Person(TimestampedModel):
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def portal_account_or_none(self):
-        """The victim's portal account, or None (a missing one-to-one raises otherwise)."""
-        try:
-            return self.portal_account
-        except self.__class__.portal_account.RelatedObjectDoesNotExist:
-            return None
-
-    @property
     def formal_name(self) -> str:
         return f"{self.title} {self.last_name}".strip() if self.title else self.full_name
 

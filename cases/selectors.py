@@ -90,7 +90,6 @@ def crime_victims_for_case(crime: Crime) -> QuerySet[CrimeVictim]:
     return (
         crime.victims.select_related(
             "person",
-            "person__portal_account",
             "needs_assessment",
             "needs_assessment__completed_by",
             "contact_plan",

@@ -79,8 +79,9 @@ class CaseClosing:
 @dataclass(frozen=True)
 class CasePage:
     """The officer's case page is being drawn for these victims. Contributions are {crime_victim_id:
-    {name: value}} merged into each victim's row (e.g. contacts adds "obligations", "contacts" and
-    "added_reasons")."""
+    {name: value}} merged into each victim's row (lists are added to): contacts adds "obligations",
+    "contacts" and "added_reasons"; any app may add "extra_rows", each {"template": name, ...} drawn
+    in the victim's details (the portal adds its status and "Offer the portal")."""
 
     crime: Crime
     victims: list[CrimeVictim]

@@ -198,9 +198,11 @@ def _victim_rows(user, crime, victims, extras=None):
             "age": cv.age_at_offence,
             "obligations": [],
             "contacts": [],
+            "extra_rows": [],  # {"template": ..., ...}: rows other apps add to the victim's details
         }
         for contribution in extras or []:
-            row.update(contribution.get(cv.id, {}))
+            for key, value in contribution.get(cv.id, {}).items():
+                row[key] = row[key] + value if isinstance(row.get(key), list) else value
         rows.append(row)
     return rows
 

@@ -31,9 +31,22 @@ def readable(person_id: int) -> bool:
     return PortalAccount.objects.filter(person_id=person_id, status=AccountStatus.ACTIVE).exists()
 
 
+def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
+    accounts = accounts_for(frozenset(cv.person_id for cv in e.victims))
+    return {
+        cv.id: {
+            "extra_rows": [
+                {"template": "portal/staff/case_victim_row.html", "account": accounts.get(cv.person_id)}
+            ]
+        }
+        for cv in e.victims
+    }
+
+
 def register() -> None:
     signals.victim_checks.register(victim_checks, order=10)
     signals.victims_added.register(victims_added, order=10)
     signals.contact_details_changed.register(contact_details_changed, order=10)
     portal_accounts.register(accounts_for)
     portal_readable.register(readable)
+    signals.case_page_victims.register(case_page_victims, order=60)

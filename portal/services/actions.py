@@ -47,7 +47,7 @@ def _victim_message(cv: CrimeVictim, topic: str, body: str, now: datetime, oblig
         crime_victim=cv,
         topic=topic,
         body=body,
-        language=getattr(cv.person.portal_account_or_none, "language", "en"),
+        language=getattr(PortalAccount.objects.filter(person_id=cv.person_id).first(), "language", "en"),
         now=now,
         obligation=obligation,
     )
