@@ -8,6 +8,7 @@ production use PostgreSQL and Redis.
 import contextlib
 from pathlib import Path
 
+import csp.constants
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "victimcare.accounts",
     "victimcare.audit",
     "victimcare.core",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "victimcare.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "victimcare.context_processors.service",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -209,6 +213,23 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files (no CDN: the service may run on a closed network).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+
+# Content Security Policy (django-csp): our own origin only; scripts only from our static files or with
+# the page's nonce (the two GOV.UK Frontend start-up lines); no inline styles or event handlers anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF, csp.constants.NONCE],
+        "style-src": [csp.constants.SELF],
+        "img-src": [csp.constants.SELF, "data:"],
+        "font-src": [csp.constants.SELF],
+        "connect-src": [csp.constants.SELF],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+    }
 }
 
 # API tokens last this long (then the client asks /api/token/ again); a password change revokes them.

@@ -1,7 +1,9 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases.forms import AdminSignInForm
 from cases.views import SignInView, home
@@ -28,7 +30,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsStaffMember]),
+        # The split view serves Swagger UI's start-up script as a file, so the CSP needs no inline script;
+        # Swagger UI does set inline styles, allowed on this staff-only page alone.
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[IsStaffMember])
+        ),
         name="swagger-ui",
     ),
     path("account/api-access/", api_access, name="api_access"),

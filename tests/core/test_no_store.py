@@ -17,3 +17,11 @@ def test_dynamic_responses_are_not_stored(officer_client, url):
 @pytest.mark.django_db
 def test_portal_pages_are_not_stored(client):
     assert "no-store" in client.get("/portal/")["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/cases/mine/", "/accounts/login/", "/portal/", "/admin/login/"])
+def test_every_page_has_a_strict_content_security_policy(officer_client, url):
+    policy = officer_client.get(url)["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy and "script-src 'self' 'nonce-" in policy
