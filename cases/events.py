@@ -129,6 +129,7 @@ _types = [
         _("Suspect bailed"),
         allowed_from=OPEN,
         advance_to=CrimeStatus.UNDER_INVESTIGATION,
+        requires_prior=("ARREST", "CHARGED"),  # bail follows an arrest (or a charge)
         fields=(
             DetailField(
                 "conditions",
@@ -315,6 +316,16 @@ _types = [
 
 REGISTRY: dict[str, EventType] = {t.code: t for t in _types}
 RECORDABLE = [t for t in _types if t.user_recordable]
+
+
+def recordable_now(status: str, earlier_codes: set[str]) -> list[EventType]:
+    """The events staff can record on a case in this state with these events already on it: the choice
+    the case page offers (event_record checks the same)."""
+    return [
+        t
+        for t in RECORDABLE
+        if status in t.allowed_from and (not t.requires_prior or earlier_codes & set(t.requires_prior))
+    ]
 
 
 def status_after(event_type: EventType, current: str) -> str:

@@ -19,7 +19,7 @@ from victimcare.audit.services import access_record
 
 from . import selectors, services, signals
 from .eligibility import eligibility_input_for, enhanced_reasons
-from .events import RECORDABLE, REGISTRY
+from .events import REGISTRY, recordable_now
 from .forms import (
     AllocateForm,
     CaseSearchForm,
@@ -217,7 +217,7 @@ def case_detail(request, ref: str):
         rows=[(AccessAction.CASE_VIEWED, crime.id, None)]
         + [(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id) for cv in victims],
     )
-    available = [t for t in RECORDABLE if crime.status in t.allowed_from]
+    available = recordable_now(crime.status, {e.code for e in events})
     extras = signals.case_page_victims.collect(
         signals.CasePage(crime=crime, victims=victims, now=timezone.now())
     )
@@ -241,7 +241,7 @@ def event_new(request, ref: str):
     code = request.POST.get("code") or request.GET.get("code")
     et = REGISTRY.get(code or "")
     if et is None or not et.user_recordable:
-        available = [t for t in RECORDABLE if crime.status in t.allowed_from]
+        available = recordable_now(crime.status, set(crime.events.values_list("code", flat=True)))
         return render(request, "cases/event_choose.html", {"crime": crime, "available": available})
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, initial={"code": et.code})

@@ -438,3 +438,52 @@ def test_a_review_cannot_be_recorded_once_the_suspect_is_charged(officer):
             crime=crime, code="VRR_REQUESTED", by=officer, occurred_at=t + timedelta(hours=3)
         )
     assert "no decision to review" in str(e.value)
+
+
+# Which events may follow which (the registry's allowed_from and requires_prior), as a table: the
+# events recorded first, the event, and whether it is accepted.
+SEQUENCES = [
+    ([], "BAIL", False),  # bail without an arrest (it once made a second, duplicate bail duty)
+    (["ARREST"], "BAIL", True),
+    (["ARREST", "CHARGED"], "BAIL", True),
+    ([], "BAIL_CHANGED", False),
+    (["ARREST", "BAIL"], "BAIL_CHANGED", True),
+    ([], "RUI", True),  # released under investigation after a voluntary interview
+    ([], "RELEASED_NFA", True),
+    ([], "VRR_REQUESTED", False),
+    (["RELEASED_NFA"], "VRR_REQUESTED", True),
+    ([], "OUTCOME", False),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("before", "code", "accepted"), SEQUENCES, ids=[f"{'+'.join(b) or 'new'}->{c}" for b, c, _ in SEQUENCES]
+)
+def test_event_sequences(officer, before, code, accepted):
+    from django.utils import timezone
+
+    from tests.contacts.support import DETAILS, record
+
+    crime = record(officer)
+    t = timezone.now() - timedelta(hours=len(before) + 2)
+    for i, prior in enumerate(before):
+        services.event_record(
+            crime=crime,
+            code=prior,
+            by=officer,
+            occurred_at=t + timedelta(hours=i),
+            details=DETAILS.get(prior, {}),
+        )
+    attempt = lambda: services.event_record(  # noqa: E731
+        crime=crime,
+        code=code,
+        by=officer,
+        occurred_at=t + timedelta(hours=len(before)),
+        details=DETAILS.get(code, {}),
+    )
+    if accepted:
+        attempt()
+    else:
+        with pytest.raises(ValidationError):
+            attempt()

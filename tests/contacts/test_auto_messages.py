@@ -213,6 +213,7 @@ def test_news_the_officer_must_give_is_a_draft_never_sent(clock, officer, files,
 def test_event_details_reach_the_message_in_the_victims_words(clock, officer, files):
     data, _ = portal_victim(officer)
     crime = record(officer, people=[data])
+    event(crime, "ARREST", officer)  # bail follows an arrest
     event(crime, "BAIL", officer, conditions="Not to contact the victim")
     bail = one_msg(crime, template_code="BAIL")
     assert "Not to contact the victim" in bail.body
