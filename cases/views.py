@@ -79,6 +79,11 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         flags=filters.get("flags", []),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = filters.get("q", "")
+    if any(ch.isalpha() for ch in q) and not any(ch.isdigit() for ch in q):  # names have no digits
+        # A search by name says which cases a named person is a victim on: recorded like a view, with the
+        # words searched for (the record's path keeps the query).
+        access_record(request=request, rows=[(AccessAction.VICTIM_SEARCHED, c.id, None) for c in page])
     query = request.GET.copy()
     query.pop("page", None)
     title = "My cases" if scope == "mine" else selectors.team_scope_label(request.user)
@@ -315,8 +320,6 @@ def victim_detail(request, ref: str, cv_id: int):
 def victim_edit(request, ref: str, cv_id: int):
     crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     form = PersonForm(request.POST or None, instance=cv.person)
-    if request.method == "GET":
-        access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data.get(k) for k in services.PERSON_FIELDS}
         try:
@@ -326,6 +329,8 @@ def victim_edit(request, ref: str, cv_id: int):
         else:
             messages.success(request, "Victim details saved." if change else "Nothing was changed.")
             return redirect(crime.get_absolute_url())
+    # Whenever the form shows the victim's details (first view, or again with errors), it is a view.
+    access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     return render(request, "cases/victim_edit.html", {"crime": crime, "cv": cv, "form": form})
 
 

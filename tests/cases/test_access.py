@@ -140,3 +140,25 @@ def test_unknown_reference_and_other_victims_are_404(case, officer_client, outsi
     other_cv = other.victims.first()
     url = reverse("cases:victim_edit", kwargs={"ref": case.slug, "cv_id": other_cv.id})
     assert officer_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_search_by_name_and_an_invalid_victim_form_are_audited(officer, officer_client):
+    from django.urls import reverse
+
+    from tests.contacts.support import person, record, victims
+    from victimcare.audit.models import AccessAction, AccessRecord
+
+    cv = victims(record(officer, people=[person(first_name="Zebedee", last_name="Quill")]))[0]
+    officer_client.get(reverse("cases:mine"), {"q": "zebedee"})
+    searched = AccessRecord.objects.get(action=AccessAction.VICTIM_SEARCHED)
+    assert searched.crime_id == cv.crime_id and "zebedee" in searched.path
+    officer_client.get(reverse("cases:mine"), {"q": cv.crime.reference})  # a reference: not a name search
+    assert AccessRecord.objects.filter(action=AccessAction.VICTIM_SEARCHED).count() == 1
+    url = reverse("cases:victim_edit", kwargs={"ref": cv.crime.slug, "cv_id": cv.id})
+    before = AccessRecord.objects.filter(action=AccessAction.VICTIM_VIEWED, person=cv.person).count()
+    r = officer_client.post(url, {"first_name": "", "email": "not an email"})
+    assert r.status_code == 200 and "Quill" in r.content.decode()
+    assert (
+        AccessRecord.objects.filter(action=AccessAction.VICTIM_VIEWED, person=cv.person).count() == before + 1
+    )

@@ -10,6 +10,7 @@ class AccessAction(models.TextChoices):
     API_VICTIM_READ = "api_victim_read", "API: read victim personal data"
     ACCESS_LOG_VIEWED = "access_log_viewed", "Viewed who looked at a case"
     ADMIN_VIEWED = "admin_viewed", "Admin: viewed a record of the case"
+    VICTIM_SEARCHED = "victim_searched", "Searched for a victim by name"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
