@@ -190,7 +190,7 @@ class AllocateForm(forms.Form):
     officer = forms.ModelChoiceField(
         queryset=User.objects.none(), empty_label="Choose an officer", label="Officer in case"
     )
-    note = forms.CharField(label="Reason (optional)", required=False, max_length=500)
+    note = forms.CharField(label="Reason", required=False, max_length=500)
 
     def __init__(self, *args, officers=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -183,3 +183,14 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": FEEDBACK_MAX + 500}),
     )
+
+
+# Required, but checked by the services (their messages are the victim's language and say exactly what
+# is wrong): never labelled "(optional)".
+for _form, _names in (
+    (PasswordPairMixin, ("password", "password2")),
+    (QuestionForm, ("question",)),
+    (StatementForm, ("statement",)),
+):
+    for _name in _names:
+        _form.base_fields[_name].service_required = True

@@ -276,3 +276,9 @@ def test_what_happens_next_is_in_the_language_of_the_message(victim):
     english = templates.render("ACKNOWLEDGE", "en", ctx).body
     assert "Your officer will look at what happened" in english
     assert "Your officer will look at what happened" not in welsh and "Bydd eich swyddog" in welsh
+
+
+def test_required_answers_are_not_labelled_optional(victim):
+    c = signed_in_client(victim)
+    for url in ("/portal/ask/", "/portal/statement/"):
+        assert "(optional)" not in c.get(url).content.decode(), url

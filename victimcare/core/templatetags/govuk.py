@@ -37,7 +37,10 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
     group_cls = "govuk-form-group" + (" govuk-form-group--error" if bf.errors else "")
     described = _describedby(bf, hint_id, error_id)
     label_text = bf.label
-    optional = "" if bf.field.required or isinstance(widget, forms.CheckboxInput) else " " + _("(optional)")
+    # `service_required`: the form lets it through empty so the service can say, in the person's language,
+    # what is missing; it is still required, so it is not labelled optional.
+    required = bf.field.required or getattr(bf.field, "service_required", False)
+    optional = "" if required or isinstance(widget, forms.CheckboxInput) else " " + _("(optional)")
 
     if isinstance(widget, forms.CheckboxInput):
         attrs = {"class": "govuk-checkboxes__input"}
