@@ -8,6 +8,7 @@ victim's personal data writes access records first.
 
 from django.contrib.auth import authenticate
 from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status
@@ -312,3 +313,23 @@ class VictimDetailApi(generics.RetrieveAPIView):
             or [(AccessAction.API_VICTIM_READ, None, person.pk)],
         )
         return Response(data)
+
+
+# --- the root ----------------------------------------------------------------------------------------
+class ApiRootApi(APIView):
+    """GET /api/: where everything is (for people exploring the API), not a 404."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        def url(name: str) -> str:
+            return request.build_absolute_uri(reverse(name))
+
+        return Response(
+            {
+                "crimes": url("api:crimes"),
+                "victims": url("api:victims"),
+                "token": url("api:token"),
+                "schema": url("schema"),
+                "docs": url("swagger-ui"),
+            }
+        )

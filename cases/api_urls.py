@@ -7,6 +7,7 @@ from . import urls as _web_urls  # noqa: F401  registers the "ref" path converte
 
 app_name = "api"
 urlpatterns = [
+    path("", api.ApiRootApi.as_view(), name="root"),
     path("token/", api.TokenObtainApi.as_view(), name="token"),
     path("crimes/", api.CrimeListCreateApi.as_view(), name="crimes"),
     path("crimes/<ref:ref>/", api.CrimeDetailApi.as_view(), name="crime-detail"),

@@ -92,3 +92,12 @@ def test_schema_and_docs_are_for_staff_only(officer_client, make_client, analyst
     assert Client().get(url).status_code in (401, 403)
     assert make_client(analyst).get(url).status_code == 403
     assert officer_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_the_endpoints_for_staff(officer_client):
+    from django.test import Client
+
+    r = officer_client.get("/api/")
+    assert r.status_code == 200 and r.json()["crimes"].endswith("/api/crimes/")
+    assert Client().get("/api/").status_code in (401, 403)
