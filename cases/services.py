@@ -115,21 +115,28 @@ class VictimInput:
     offer_portal: bool = False  # send an activation link for the victim portal through a safe channel
 
 
-def _resolve_person(data: dict[str, Any], by: User) -> tuple[Person, dict[str, list]]:
+def _resolve_person(
+    data: dict[str, Any], by: User, *, restricted: bool = False
+) -> tuple[Person, dict[str, list]]:
     """The person these details describe: an existing victim the recorder can already see (same name and
     date of birth), or a new one. Matching never reaches beyond the recorder's own cases, so nobody can use
     a name and date of birth to pull another case's victim (or learn that they exist).
+
+    A restricted case never shares a person with another case, either way: details typed on it (a refuge
+    address) live on its own person row, and a later case never links to a person of a restricted case.
+    (The price: a victim of a restricted case is not flagged as a repeat victim.)
 
     For a match, typed details that add to or differ from the stored ones are applied and returned as
     changes for the victim's history; blank fields and unticked boxes leave the stored values alone."""
     from .selectors import victims_visible_to
 
     existing = None
-    if data.get("date_of_birth"):
+    if data.get("date_of_birth") and not restricted:
         key = Person.make_match_key(data.get("first_name", ""), data.get("last_name", ""))
         existing = (
             victims_visible_to(by)
             .filter(match_key=key, date_of_birth=data["date_of_birth"])
+            .exclude(roles__crime__is_restricted=True)
             .order_by("id")
             .first()
         )
@@ -237,7 +244,7 @@ def case_record(
     people: list[tuple[VictimInput, Person, dict]] = []
     for i, v in enumerate(victims):
         pdata = _normalise_person_data(v.person or {})
-        person, changes = _resolve_person(pdata, by)
+        person, changes = _resolve_person(pdata, by, restricted=is_restricted)
         _check_person(person, errors, f"victims.{i}.", today)
         CrimeVictim(role=v.role, relationship=v.relationship[:100])
         if v.role not in dict(CrimeVictim._meta.get_field("role").choices):
@@ -320,7 +327,7 @@ def victim_add(*, crime: Crime, by: User, victim: VictimInput, now: datetime | N
     now = now or timezone.now()
     errors = Errors()
     pdata = _normalise_person_data(victim.person or {})
-    person, changes = _resolve_person(pdata, by)
+    person, changes = _resolve_person(pdata, by, restricted=crime.is_restricted)
     _check_person(person, errors, "", timezone.localdate(now))
     if victim.role != "victim" and not victim.relationship.strip():
         errors.add("relationship", "Say how this person is related, e.g. 'mother of the deceased'.")

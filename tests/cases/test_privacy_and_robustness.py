@@ -154,3 +154,27 @@ def test_admin_cannot_reassign_or_unrestrict_cases(client, admin_user, officer):
     hidden = CrimeFactory(team=officer.team, is_restricted=True)
     assert client.get(reverse("admin:cases_crime_change", args=[hidden.pk])).status_code == 302
     assert Person.objects.count() >= 1
+
+
+@pytest.mark.django_db
+def test_details_typed_on_a_restricted_case_never_surface_on_another_case(officer, officer_client):
+    """Matching a repeat victim used to write the typed details onto the one shared person row, so a
+    refuge address typed on a restricted case showed on the same person's other cases."""
+    from tests.contacts.support import person as details
+    from tests.contacts.support import record as record_case
+    from tests.contacts.support import victims
+
+    same = {"first_name": "Rana", "last_name": "Haddad", "date_of_birth": date(1990, 5, 6)}
+    open_case = record_case(
+        officer, people=[details(**same, address_line_1="1 High Street", postcode="M1 1AA")]
+    )
+    hidden = record_case(
+        officer,
+        people=[details(**same, address_line_1="Refuge, 9 Secret Lane", postcode="M9 9ZZ")],
+        is_restricted=True,
+    )
+    assert victims(hidden)[0].person_id != victims(open_case)[0].person_id
+    assert "Secret Lane" not in officer_client.get(open_case.get_absolute_url()).content.decode()
+    # ...and a later case never links to the restricted case's person either.
+    later = record_case(officer, people=[details(**same)])
+    assert victims(later)[0].person_id != victims(hidden)[0].person_id
