@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.constants import ContactMethod, CrimeStatus
+from cases.constants import SAFE_FLAGS, ContactMethod, CrimeStatus
 from cases.models import Crime, CrimeVictim
 from victimcare.accounts.models import User
 from victimcare.core.errors import Errors
@@ -44,6 +44,13 @@ def contact_log(
     errors = Errors()
     if method not in ContactMethod.values:
         errors.add("method", "Choose how you contacted the victim.")
+    elif method in SAFE_FLAGS and not crime_victim.person.channel_safe(method):
+        # The same rule as the contact plan: contact only by a channel an officer has marked safe.
+        errors.add(
+            "method",
+            f"{ContactMethod(method).label} is not marked safe for this victim. "
+            "Confirm it is safe in their details first, or choose another way.",
+        )
     if outcome not in ContactOutcome.values:
         errors.add("outcome", "Choose what happened.")
     summary = (summary or "").strip()

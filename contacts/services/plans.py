@@ -61,9 +61,12 @@ def plan_save(
     now = now or timezone.now()
     errors = Errors()
     person = crime_victim.person
-    methods = list(dict.fromkeys(data.get("methods") or []))
+    chosen = list(data.get("methods") or [])
+    methods = list(dict.fromkeys(chosen))
     if any(m not in ContactMethod.values for m in methods):
         errors.add("methods", "Choose contact methods from the list.")
+    elif len(methods) != len(chosen):
+        errors.add("methods", "Choose each contact method once, in the order the victim prefers.")
     bad = [ContactMethod(m).label for m in methods if m in SAFE_FLAGS and not person.channel_safe(m)]
     if bad:
         errors.add(

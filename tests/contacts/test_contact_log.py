@@ -392,3 +392,25 @@ def test_allocating_to_an_absent_officer(case, officer, colleague, starts, ends,
     assert CaseEvent.objects.filter(crime=case).count() == events
     assert snapshot(case) == before
     assert not obs(case, "OFFICER_INTRODUCTION")
+
+
+def test_a_contact_by_a_channel_not_marked_safe_is_refused(clock, officer):
+    cv = victims(record(officer, people=[person(safe_phone=False)]))[0]
+    with pytest.raises(ValidationError) as e:
+        contacts.contact_log(
+            crime_victim=cv,
+            by=officer,
+            method="phone",
+            outcome="spoke",
+            summary="Called",
+            occurred_at=NOW,
+        )
+    assert e.value.message_dict == {"method": [e.value.message_dict["method"][0]]}
+    assert "not marked safe" in str(e.value)
+    assert not Contact.objects.filter(crime_victim=cv).exists()
+
+
+def test_a_plan_with_the_same_method_twice_is_refused(cv, officer):
+    with pytest.raises(ValidationError) as e:
+        contacts.plan_save(crime_victim=cv, by=officer, data={"methods": ["phone", "phone"]})
+    assert "each contact method once" in str(e.value)
