@@ -22,7 +22,28 @@ STATUS_WORDS = {
     "court": _("The case is at court"),
     "closed": _("The investigation has closed"),
 }
+# A decision about the suspect while the case is still open: said as it is, not "we are investigating".
+DECISION_WORDS = {
+    "RELEASED_NFA": _("No further action is being taken against the suspect"),
+    "NOT_PROSECUTED": _("The suspect will not be prosecuted"),
+}
+_SUSPECT_EVENTS = ("ARREST", "INTERVIEW", "BAIL", "RUI", "CHARGED", "REOPENED", *DECISION_WORDS)
 NEXT_STEPS = CASE_NEXT_STEPS  # one wording for messages, the care card and the portal
+
+
+def status_words_for(crime) -> str:
+    """The case's status for the victim: its state in plain words, or the latest decision about the
+    suspect when that is what the victim most needs to know."""
+    if crime.status in ("allocated", "under_investigation"):
+        latest = (
+            crime.events.filter(code__in=_SUSPECT_EVENTS)
+            .order_by("-occurred_at", "-id")
+            .values_list("code", flat=True)
+            .first()
+        )
+        if latest in DECISION_WORDS:
+            return DECISION_WORDS[latest]
+    return STATUS_WORDS.get(crime.status, "")
 TIMELINE_LIMIT = 100
 
 

@@ -227,7 +227,7 @@ def case(request):
     return _page(
         request,
         "portal/case.html",
-        status_words=selectors.STATUS_WORDS.get(crime.status, ""),
+        status_words=selectors.status_words_for(crime),
         next_steps=selectors.NEXT_STEPS.get(crime.status, ""),
         officer=selectors.officer_for(cv),
         timeline=items,

@@ -282,3 +282,21 @@ def test_required_answers_are_not_labelled_optional(victim):
     c = signed_in_client(victim)
     for url in ("/portal/ask/", "/portal/statement/"):
         assert "(optional)" not in c.get(url).content.decode(), url
+
+
+def test_the_status_says_what_was_decided_about_the_suspect(victim, officer):
+    """After a decision of no further action the portal does not say "We are investigating"."""
+    from django.utils import translation
+
+    event(victim.crime, "ARREST", officer)
+    c = signed_in_client(victim)
+    assert "We are investigating" in c.get("/portal/case/").content.decode()
+    event(victim.crime, "RELEASED_NFA", officer)
+    page = c.get("/portal/case/").content.decode()
+    assert (
+        "No further action is being taken against the suspect" in page and "We are investigating" not in page
+    )
+    with translation.override("cy"):
+        from portal.selectors import DECISION_WORDS
+
+        assert str(DECISION_WORDS["RELEASED_NFA"]).startswith("Ni fydd")
