@@ -223,6 +223,15 @@ CLOSURE_REASONS = {
 }
 
 
+def bail_until_for(ob, language: str) -> str:
+    """For a bail duty started by bail (not release under investigation): when the suspect must answer
+    bail, in the victim's language; otherwise empty."""
+    event = ob.trigger_event
+    if ob.code != Duty.BAIL or event is None or event.code != "BAIL":
+        return ""
+    return _when(event.details.get("return_at"), language) if event.details.get("return_at") else ""
+
+
 def _when(value, language: str) -> str:
     dt = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
     if dt is None:
@@ -404,7 +413,11 @@ def on_obligations(
         alert_route = None
         for ob in obs:
             ctx = templates.context_for(
-                crime, victim.person, details=details_for(ob, victim.language), portal_url=_portal_url()
+                crime,
+                victim.person,
+                details=details_for(ob, victim.language),
+                portal_url=_portal_url(),
+                bail_until=bail_until_for(ob, victim.language),
             )
             rendered = tpls.render(ob.code, victim.language, ctx)
             if rendered is None:

@@ -25,6 +25,7 @@ CONTEXT_KEYS = {
     "next_steps",
     "details",
     "portal_url",
+    "bail_until",  # bail messages: when the suspect answers bail (empty: released under investigation)
 }
 LANGUAGES = ("en", "cy")
 
@@ -64,7 +65,9 @@ def render(code: str, language: str, context: dict[str, str]) -> Rendered:
     return Rendered(code=code, language=language, version=tpl.version, subject=subject, body=body)
 
 
-def context_for(crime, person, *, details: str = "", portal_url: str = "") -> dict[str, str]:
+def context_for(
+    crime, person, *, details: str = "", portal_url: str = "", bail_until: str = ""
+) -> dict[str, str]:
     """The standard personalisation: title and surname, the officer's details, what happens next."""
     oic = crime.oic
     return {
@@ -77,4 +80,5 @@ def context_for(crime, person, *, details: str = "", portal_url: str = "") -> di
         "next_steps": crime.next_steps,
         "details": details,
         "portal_url": portal_url or f"{settings.SITE_URL}/portal/",
+        "bail_until": bail_until,
     }

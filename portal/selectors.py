@@ -44,6 +44,8 @@ def status_words_for(crime) -> str:
         if latest in DECISION_WORDS:
             return DECISION_WORDS[latest]
     return STATUS_WORDS.get(crime.status, "")
+
+
 TIMELINE_LIMIT = 100
 
 

@@ -308,3 +308,22 @@ def test_queries_do_not_grow_per_obligation(clock, officer, files):
     one_victim, four_victims = queries_for(1), queries_for(4)
     # Per extra victim: the portal message and its two alerts (three inserts); nothing else.
     assert four_victims - one_victim <= 3 * 3
+
+
+@pytest.mark.django_db
+def test_the_bail_message_gives_the_bail_date(clock, officer, files):
+    data, _ = portal_victim(officer)
+    crime = record(officer, people=[data])
+    event(crime, "ARREST", officer)
+    event(crime, "BAIL", officer, conditions="Not to contact the victim", return_at="2026-12-15T10:00")
+    bail = one_msg(crime, template_code="BAIL")
+    assert "released on bail until 15 December 2026 at 10:00" in bail.body
+
+
+@pytest.mark.django_db
+def test_release_under_investigation_is_not_called_bail(clock, officer, files):
+    data, _ = portal_victim(officer)
+    crime = record(officer, people=[data])
+    event(crime, "RUI", officer)
+    rui = one_msg(crime, template_code="BAIL")
+    assert "released under investigation" in rui.body and "released on bail" not in rui.body

@@ -31,7 +31,8 @@ def test_every_template_renders_completely_in_both_languages(case, code, languag
         crime, person, details="Details here", portal_url="https://portal.example/portal/"
     )
     out = templates.render(code, language, ctx)
-    assert out.version == 1 and out.language == language
+    newest = MessageTemplate.objects.filter(code=code, language=language, active=True).order_by("-version")[0]
+    assert out.version == newest.version and out.language == language
     assert out.body and "{{" not in out.body and "{%" not in out.body and "{{" not in out.subject
     if code.startswith("ALERT"):
         # Alerts go by email/SMS: never the crime reference, a name or case details.
@@ -86,3 +87,17 @@ def test_unknown_language_falls_back_to_english_and_bad_input_is_refused(case):
         templates.render("NOPE", "en", {})
     with pytest.raises(ValueError, match="Unknown message context keys"):
         templates.render("ARREST", "en", {"password": "x"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_bail_message_says_bail_and_until_when_or_released_under_investigation(case, language):
+    crime, person = case
+    bail = templates.render(
+        "BAIL", language, templates.context_for(crime, person, bail_until="15 December 2026 at 10:00")
+    )
+    rui = templates.render("BAIL", language, templates.context_for(crime, person))
+    assert "15 December 2026 at 10:00" in bail.body
+    assert ("on bail" if language == "en" else "ar fechnïaeth") in bail.body + bail.subject
+    assert ("under investigation" if language == "en" else "dan ymchwiliad") in rui.body + rui.subject
+    assert "15 December" not in rui.body
