@@ -246,7 +246,7 @@ def care_card(request, ref, cv_id):
             "crime": crime,
             "cv": cv,
             "oic": crime.oic,
-            "orgs": support_services_for(bcu_id=crime.bcu_id)[:8],
+            "orgs": support_services_for(bcu_id=crime.bcu_id, crime=crime, crime_victim=cv)[:8],
             "next_steps": crime.next_steps,
         },
     )

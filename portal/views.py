@@ -381,7 +381,8 @@ def close_account(request):
 
 @portal_required
 def support(request):
-    orgs = list(support_services_for(bcu_id=request.cv.crime.bcu_id))
+    cv = request.cv
+    orgs = list(support_services_for(bcu_id=cv.crime.bcu_id, crime=cv.crime, crime_victim=cv))
     local, national = [o for o in orgs if not o.is_national], [o for o in orgs if o.is_national]
     return _page(request, "portal/support.html", local=local, national=national, nav="support")
 
