@@ -49,22 +49,29 @@ if css is None or ".min." not in css.group(1) or css.group(1).count(".") < 3:
 else:
     check(anon, css.group(1))
 
+
+def sign_in(session: Session, path: str, data: dict, what: str) -> None:
+    """Post a sign-in form (with its CSRF token) and expect the redirect that follows a success."""
+    page = session.get(BASE + path, timeout=30).text
+    r = session.post(
+        BASE + path,
+        data={**data, "csrfmiddlewaretoken": csrf(page)},
+        headers={"Referer": BASE + path},
+        allow_redirects=False,
+        timeout=30,
+    )
+    print(f"{'ok  ' if r.status_code == 302 else 'FAIL'} {r.status_code} {what}")
+    if r.status_code != 302:
+        failures.append(what)
+
+
 staff = Session()
-page = staff.get(BASE + "/accounts/login/", timeout=30).text
-r = staff.post(
-    BASE + "/accounts/login/",
-    data={
-        "username": "officer@demo.police.uk",
-        "password": "victimcare-demo",
-        "csrfmiddlewaretoken": csrf(page),
-    },
-    headers={"Referer": BASE + "/accounts/login/"},
-    allow_redirects=False,
-    timeout=30,
+sign_in(
+    staff,
+    "/accounts/login/",
+    {"username": "officer@demo.police.uk", "password": "victimcare-demo"},
+    "staff sign-in",
 )
-print(f"{'ok  ' if r.status_code == 302 else 'FAIL'} {r.status_code} staff sign-in")
-if r.status_code != 302:
-    failures.append("staff sign-in")
 for path in (
     "/work/",
     "/work/team/",
@@ -84,24 +91,18 @@ if "no-store" not in r.headers.get("Cache-Control", ""):
     failures.append("Cache-Control")
 
 victim = Session()
-page = victim.get(BASE + "/portal/", timeout=30).text
-r = victim.post(
-    BASE + "/portal/",
-    data={
+sign_in(
+    victim,
+    "/portal/",
+    {
         "reference": "VC/90001/26",
         "dob-day": "2",
         "dob-month": "11",
         "dob-year": "1979",
         "password": "track-my-crime-2026",
-        "csrfmiddlewaretoken": csrf(page),
     },
-    headers={"Referer": BASE + "/portal/"},
-    allow_redirects=False,
-    timeout=30,
+    "victim sign-in",
 )
-print(f"{'ok  ' if r.status_code == 302 else 'FAIL'} {r.status_code} victim sign-in")
-if r.status_code != 302:
-    failures.append("victim sign-in")
 check(victim, "/portal/case/", contains="VC/90001/26")
 
 if failures:
