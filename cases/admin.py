@@ -118,7 +118,7 @@ class CrimeAdmin(CaseScopedAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(CaseScopedAdmin):
-    list_display = ("crime", "code", "occurred_at", "recorded_at", "recorded_by")
+    list_display = ("crime", "label", "occurred_at", "recorded_at", "recorded_by")
     list_filter = ("code",)
     search_fields = ("crime__reference",)
     list_select_related = ("crime", "recorded_by")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from victimcare.core.history import ChangeRecord
@@ -378,7 +379,7 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["crime", "occurred_at"], name="caseevent_crime_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.crime} {self.code} {self.occurred_at:%Y-%m-%d}"
+        return f"{self.crime}: {self.label}, {timezone.localtime(self.occurred_at):%-d %b %Y}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from cases.admin import CaseScopedAdmin
 
+from .constants import Duty
 from .models import ClosureDay, Obligation, Rule, RuleSet
 
 
@@ -44,13 +45,17 @@ class RuleSetAdmin(admin.ModelAdmin):
 class ObligationAdmin(CaseScopedAdmin):
     """Read-only: obligations change only through the contact log, waivers and case events."""
 
-    list_display = ("code", "crime", "state", "due_at", "owner", "met_on_time")
+    list_display = ("duty", "crime", "state", "due_at", "owner", "met_on_time")
     list_filter = ("state", "code", "enhanced")
     search_fields = ("crime__reference",)
     list_select_related = ("crime", "owner", "crime_victim")
     show_full_result_count = False
     date_hierarchy = "due_at"
     person_path = "crime_victim__person"  # the change page names the victim
+
+    @admin.display(description="Duty", ordering="code")
+    def duty(self, obj):
+        return Duty(obj.code).label if obj.code in Duty.values else obj.code
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Obligation._meta.fields]

@@ -4,6 +4,7 @@ notifications. The deadline arithmetic itself is pure (victimcare.calendar, cont
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.constants import ContactMethod
 from messaging.constants import Format
@@ -292,7 +293,10 @@ class Obligation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} for {self.crime_victim_id} due {self.due_at:%Y-%m-%d %H:%M}"
+        due = timezone.localtime(self.due_at)
+        return (
+            f"{Duty(self.code).label if self.code in Duty.values else self.code}, due {due:%-d %b %Y %H:%M}"
+        )
 
     @property
     def is_open(self) -> bool:

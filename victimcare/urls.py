@@ -10,7 +10,7 @@ from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
 from victimcare.accounts.views import api_access
 from victimcare.core.api import IsStaffMember
-from victimcare.core.views import health
+from victimcare.core.views import favicon, health
 
 admin.site.site_header = "Victim care administration"
 admin.site.login_form = AdminSignInForm  # the same lock-out as every other way in
@@ -39,5 +39,6 @@ urlpatterns = [
     ),
     path("account/api-access/", api_access, name="api_access"),
     path("healthz", health, name="health"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

@@ -336,3 +336,12 @@ def test_sign_in_and_out(client, officer):
 def test_events_never_rewritten(case, officer):
     services.event_record(crime=case, code="ARREST", by=officer, occurred_at=timezone.now())
     assert CaseEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_missing_victim_details_read_not_given(officer_client, officer):
+    from tests.contacts.support import person, record
+
+    crime = record(officer, people=[person(email="", mobile_phone="", safe_email=False, safe_phone=False)])
+    html = officer_client.get(crime.get_absolute_url()).content.decode()
+    assert "Not given" in html and ">None<" not in html

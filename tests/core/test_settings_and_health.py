@@ -74,3 +74,8 @@ def test_api_schema_and_docs(client, officer):
     assert client.get("/api/schema/").status_code == 200
     r = client.get("/api/docs/")
     assert r.status_code == 200 and b"swagger" in r.content.lower()
+
+
+def test_favicon_for_pages_without_a_link_to_it(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"].endswith("favicon.ico")

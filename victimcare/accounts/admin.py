@@ -27,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="API token until")
     def api_token(self, obj):
         token = getattr(obj, "auth_token", None)
-        return expires_at(token) if token is not None else "None"
+        return expires_at(token) if token is not None else None  # shown as the admin's "-"
 
     @admin.action(description="Revoke their API tokens")
     def revoke_api_tokens(self, request, queryset):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AccessAction(models.TextChoices):
@@ -51,7 +52,9 @@ class AccessRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"
+        return (
+            f"{timezone.localtime(self.at):%-d %b %Y %H:%M}: {self.user}, {self.get_action_display().lower()}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -18,3 +18,11 @@ def health(request):
             "beat_age_seconds": round(age, 1) if age is not None else None,
         }
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a link to it (the admin, error pages)."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("vendor/govuk-frontend/assets/images/favicon.ico"), permanent=True)
