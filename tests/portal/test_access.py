@@ -96,6 +96,7 @@ PUBLIC = {
     "/admin/logout/",
     "/accounts/logout/",
     "/healthz",
+    "/favicon.ico",
     "/admin/login/",
 }
 
