@@ -83,6 +83,10 @@ def _bcu_inspectors(bcu_ids: set[int]) -> dict[int, list[int]]:
 # with nobody at a level the next one is told and nothing is silently dropped. Reminders go to the
 # officer in case (or, unallocated, the team's supervisors); a breach to the officer and the supervisors
 # (or, with none, the BCU's inspectors); the second escalation to the inspectors (or the supervisors).
+# A reminder is for a duty not yet due: one already overdue when a (catch-up) tick reaches it is claimed
+# for the reminder stage (so no later tick reminds either) but gets the breach notice only.
+STILL_DUE_ONLY = frozenset({Stage.REMINDER})
+
 AUDIENCES: dict[str, tuple[tuple[str, ...], ...]] = {
     Stage.REMINDER: (("officer", "supervisors"),),
     Stage.BREACH: (("officer",), ("supervisors", "inspectors")),
@@ -201,10 +205,11 @@ def _chunk_postgres(stage: str, now: datetime, chunk: int) -> int:
         ), marked AS (
             UPDATE contacts_obligation o SET {mark} = %(now)s FROM due
             WHERE o.id = due.id AND o.{mark} IS NULL
-            RETURNING o.id, o.owner_id, o.crime_id
+            RETURNING o.id, o.owner_id, o.crime_id, o.due_at
         ), m AS (
             SELECT marked.id, marked.owner_id, c.id AS crime_id, c.team_id, c.bcu_id, c.is_restricted
             FROM marked JOIN cases_crime c ON c.id = marked.crime_id
+            WHERE NOT %(still_due_only)s OR marked.due_at >= %(now)s
         ), ins AS (
             INSERT INTO contacts_staffnotification (recipient_id, obligation_id, stage, created_at)
             SELECT t.user_id, t.id, %(stage)s, %(now)s FROM ({_sql_targets(stage)}) t
@@ -221,7 +226,9 @@ def _chunk_postgres(stage: str, now: datetime, chunk: int) -> int:
         # The planner's cost estimate for this statement is large (it cannot know how few rows are due),
         # which would make PostgreSQL JIT-compile it on every chunk: ~0.7 s for ~1 ms of work.
         cur.execute("SET LOCAL jit = off")
-        cur.execute(sql, {"now": now, "chunk": chunk, "stage": str(stage)})
+        cur.execute(
+            sql, {"now": now, "chunk": chunk, "stage": str(stage), "still_due_only": stage in STILL_DUE_ONLY}
+        )
         claimed, _inserted = cur.fetchone()
         if claimed:
             _claimed(stage, claimed)
@@ -241,7 +248,9 @@ def run_chunk(stage: str, now: datetime, chunk: int = CHUNK) -> int:
                 if connection.features.has_select_for_update_skip_locked:
                     qs = qs.select_for_update(skip_locked=True, of=("self",))
                 rows = list(
-                    qs.values_list("id", "owner_id", "crime__team_id", "crime__bcu_id", "crime_id")[:chunk]
+                    qs.values_list("id", "owner_id", "crime__team_id", "crime__bcu_id", "crime_id", "due_at")[
+                        :chunk
+                    ]
                 )
                 if not rows:
                     return 0
@@ -251,11 +260,12 @@ def run_chunk(stage: str, now: datetime, chunk: int = CHUNK) -> int:
                 )
                 if marked != len(ids):
                     raise _Contended  # roll back our marks; try again with what is left
+                told = [r for r in rows if stage not in STILL_DUE_ONLY or r[5] >= now]
                 StaffNotification.objects.bulk_create(
                     [
                         StaffNotification(obligation_id=o, recipient_id=u, stage=stage, created_at=now)
                         for o, u in allowed_recipients(
-                            _recipients(stage, [r[:4] for r in rows]), {r[0]: r[4] for r in rows}
+                            _recipients(stage, [r[:4] for r in told]), {r[0]: r[4] for r in told}
                         )
                     ],
                     ignore_conflicts=True,

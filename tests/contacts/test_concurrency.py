@@ -93,11 +93,12 @@ def expected_notifications(world) -> set[tuple[int, str, int]]:
     """What the rules say each obligation should produce (computed here independently of scan.py)."""
     out = set()
     rows = Obligation.objects.filter(state=ObligationState.OPEN).values_list(
-        "id", "owner_id", "crime__team_id"
+        "id", "owner_id", "crime__team_id", "due_at"
     )
-    for ob_id, owner_id, team_id in rows:
+    for ob_id, owner_id, team_id, due_at in rows:
         sups = world["supervisors"].get(team_id, [])
-        reminder = [owner_id] if owner_id else sups
+        # No "due soon" for a duty already overdue when the ticks reach it (they all run after NOW).
+        reminder = ([owner_id] if owner_id else sups) if due_at >= NOW else []
         breach = ([owner_id] if owner_id else []) + (sups or world["inspectors"])
         for stage, targets in ((Stage.REMINDER, reminder), (Stage.BREACH, breach)):
             out |= {(ob_id, stage, t) for t in targets}
