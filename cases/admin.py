@@ -50,15 +50,16 @@ class CaseScopedAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        cl = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        cl = getattr(response, "context_data", {}).get("cl")
         if cl is not None:
             self._audit(request, cl.result_list)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None and getattr(response, "status_code", 200) == 200:
+        # The page's own object (no second fetch); absent when the admin redirected instead.
+        obj = getattr(response, "context_data", {}).get("original") if response.status_code == 200 else None
+        if obj is not None:
             self._audit(request, [obj])
         return response
 

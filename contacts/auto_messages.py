@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 from cases.models import Crime, CrimeVictim, Person
 from cases.selectors import who_to_tell
 from contacts.constants import Duty, Frequency, ObligationState
-from contacts.models import ContactPlan, Obligation
+from contacts.models import ContactPlan, Obligation, plan_of
 from messaging import templates
 from messaging.constants import Channel, Format, MessageKind, MessageStatus, Stage
 from messaging.letters import MONTHS_CY
@@ -125,20 +125,13 @@ class Victim:
         return r.alerts if (r.content == "portal" and self.alerts_on) else ()
 
 
-def _plan(cv: CrimeVictim) -> ContactPlan | None:
-    try:
-        return cv.contact_plan
-    except ContactPlan.DoesNotExist:
-        return None
-
-
 def victims_for(cvs: list[CrimeVictim]) -> dict[int, Victim]:
     """Victim records for these crime victims (person and plan already loaded, or loaded here), with their
     portal accounts in one query."""
     from messaging.hooks import portal_accounts
 
     accounts = portal_accounts.ask(frozenset(cv.person_id for cv in cvs))
-    return {cv.id: Victim(cv, cv.person, _plan(cv), accounts.get(cv.person_id)) for cv in cvs}
+    return {cv.id: Victim(cv, cv.person, plan_of(cv), accounts.get(cv.person_id)) for cv in cvs}
 
 
 def victim_for(cv: CrimeVictim) -> Victim:

@@ -74,6 +74,10 @@ class Duty(models.TextChoices):
     WRITTEN_INFORMATION = "WRITTEN_INFORMATION", _("Written information leaflet")
 
 
+# Duties met by doing them (completing the assessment, agreeing the plan), never by logging a contact.
+DONE_BY_DOING = frozenset({Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN})
+
+
 class RuleSetKind(models.TextChoices):
     EDITION = "edition", _("Edition of the Code")
     OVERLAY = "overlay", _("Local overlay")

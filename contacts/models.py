@@ -142,6 +142,14 @@ class ContactPlan(TimestampedModel):
         return [str(labels.get(m, m)) for m in self.methods]
 
 
+def plan_of(cv) -> ContactPlan | None:
+    """The victim's contact plan, or None (a missing one-to-one raises otherwise)."""
+    try:
+        return cv.contact_plan
+    except ContactPlan.DoesNotExist:
+        return None
+
+
 class ContactPlanChange(ChangeRecord):
     """History of changes to a contact plan (victimcare.core.history)."""
 

@@ -14,7 +14,7 @@ from victimcare.accounts.selectors import oversight_q
 from victimcare.calendar import WorkingDayCalendar, end_of_local_day, local_date
 
 from . import engine
-from .constants import Duty, ObligationState
+from .constants import DONE_BY_DOING, ObligationState
 from .models import Contact, Obligation
 
 WORK_RELATED = ("crime", "crime_victim__person", "rule", "owner")
@@ -85,7 +85,7 @@ def meetable(cv: CrimeVictim) -> QuerySet[Obligation]:
     """Open duties a contact with this victim can meet (not those met by doing them or by a referral)."""
     return (
         Obligation.objects.filter(crime_victim=cv, state=ObligationState.OPEN)
-        .exclude(code__in=[Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN])
+        .exclude(code__in=DONE_BY_DOING)
         .exclude(rule__met_by_referral=True)
         .select_related("rule")
         .order_by("due_at")

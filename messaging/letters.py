@@ -236,10 +236,6 @@ def address_lines(person) -> list[str]:
     return lines
 
 
-def has_postal_address(person) -> bool:
-    return person.has_postal_address
-
-
 def letter_for(msg, *, now: datetime | None = None) -> Letter:
     """The Letter for an outbox message (a letter-channel Message with crime_victim and crime loaded).
     The address is the one copied onto the message when it was queued; failing that, the victim's."""
@@ -247,7 +243,7 @@ def letter_for(msg, *, now: datetime | None = None) -> Letter:
     lines = [x.strip() for x in (msg.to_address or "").splitlines() if x.strip()]
     person = msg.crime_victim.person
     if not lines:
-        if not has_postal_address(person):
+        if not person.has_postal_address:
             raise LetterError("The victim has no postal address.")
         lines = address_lines(person)
     oic = msg.crime.oic

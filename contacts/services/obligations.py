@@ -147,25 +147,21 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
     victims = victims_in_context(crime, None)
     if event.code == Trigger.VRR_REQUESTED:
         victims = _review_askers(event, victims)
-    made = obligations_create(
-        crime=crime,
-        trigger=event.code,
-        at=event.occurred_at,
-        event=event,
-        victims=victims,
-        book=book,
-        cal=cal,
-    )
-    if event.code == "OUTCOME" and qualifying_sentence(crime, event.details):
-        made += obligations_create(
+
+    def create(trigger: str) -> list[Obligation]:
+        return obligations_create(
             crime=crime,
-            trigger=Trigger.QUALIFYING_SENTENCE,
+            trigger=trigger,
             at=event.occurred_at,
             event=event,
             victims=victims,
             book=book,
             cal=cal,
         )
+
+    made = create(event.code)
+    if event.code == "OUTCOME" and qualifying_sentence(crime, event.details):
+        made += create(Trigger.QUALIFYING_SENTENCE)
     if event.code == "CLOSED":
         close_not_required(Obligation.objects.filter(crime=crime, **ENDED_BY_CLOSURE), reason=CASE_CLOSED)
         _meet_closure_with_earlier_contacts(crime, made)
@@ -174,15 +170,7 @@ def on_event(*, crime: Crime, event: CaseEvent) -> list[Obligation]:
         close_not_required(
             Obligation.objects.filter(crime=crime, trigger=Trigger.CLOSED), reason=CASE_REOPENED
         )
-        made += obligations_create(
-            crime=crime,
-            trigger=Trigger.PLAN,
-            at=event.occurred_at,
-            event=event,
-            victims=victims,
-            book=book,
-            cal=cal,
-        )
+        made += create(Trigger.PLAN)
     if event.code == Trigger.VRR_REQUESTED and len(victims) > 1:
         made_auto = [o for o in made if o.code != Duty.VRR_ACKNOWLEDGE]
     else:

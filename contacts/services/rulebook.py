@@ -19,12 +19,7 @@ from ..constants import (
     RuleSetKind,
     Trigger,
 )
-from ..models import (
-    ClosureDay,
-    ContactPlan,
-    Rule,
-    RuleSet,
-)
+from ..models import ClosureDay, Rule, RuleSet, plan_of
 
 NO_UPDATES = "The victim asked for no updates."
 KEY_EVENTS_ONLY = "The victim asked to hear only when something important happens."
@@ -92,13 +87,6 @@ def enhanced_for(cv: CrimeVictim, rule_set: RuleSet) -> tuple[bool, list[str]]:
         reasons = [r for r in reasons if r in rule_set.enhanced_reasons]
     added = [a.reason for a in cv.added_eligibility.all()]
     return bool(reasons or added), reasons + added
-
-
-def plan_of(cv: CrimeVictim) -> ContactPlan | None:
-    try:
-        return cv.contact_plan
-    except ContactPlan.DoesNotExist:
-        return None
 
 
 def _consent(cv: CrimeVictim) -> str:

@@ -44,14 +44,6 @@ def form_validator(value) -> None:
         raise ValidationError(problem, code="out_of_range")
 
 
-def api_validator(value) -> None:
-    """The rule as a DRF field validator."""
-    from rest_framework import serializers
-
-    if (problem := date_problem(value)) is not None:
-        raise serializers.ValidationError(problem, code="out_of_range")
-
-
 def api_past_validator(value) -> None:
     """For a time that happened: the lower bound and the offset (the service refuses the future)."""
     from rest_framework import serializers

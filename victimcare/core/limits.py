@@ -60,9 +60,6 @@ class Limit:
         except ValueError:  # expired meanwhile: nothing to give back
             pass
 
-    def count(self, key: str) -> int:
-        return cache.get(self._key(key)) or 0
-
     def over(self, count: int, factor: int = 1) -> bool:
         return count > factor * self.maximum
 

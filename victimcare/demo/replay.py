@@ -12,8 +12,16 @@ from django.utils import timezone
 
 from cases.constants import ContactMethod, CrimeStatus, VictimRole
 from cases.models import CaseEvent, Crime, CrimeVictim
-from contacts.constants import SUCCESSFUL_OUTCOMES, ContactOutcome, Duty, Frequency, ObligationState, Trigger
-from contacts.models import Contact, ContactPlan, Obligation
+from contacts.constants import (
+    DONE_BY_DOING,
+    SUCCESSFUL_OUTCOMES,
+    ContactOutcome,
+    Duty,
+    Frequency,
+    ObligationState,
+    Trigger,
+)
+from contacts.models import Contact, ContactPlan, Obligation, plan_of
 from contacts.services import (
     CASE_CLOSED,
     closure_met_by_earlier_contacts,
@@ -39,8 +47,6 @@ from .data import (
     BATCH,
     weighted_choice,
 )
-
-DUTY_CODES = {Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN}  # met by doing the duty itself, not by a contact
 
 
 def _safe_for_demo(person, method: str) -> bool:
@@ -108,13 +114,6 @@ WAIVE_NEEDS_DECLINED = "The victim did not want a needs assessment."
 WAIVE_PLAN_CHILD = "Contact is through the parent or guardian."
 WAIVE_PLAN_DECLINED = "The victim did not want to agree a contact plan."
 WAIVE_AFTER_DAYS = 21  # duties done by doing them, still not done this long after their deadline, were waived
-
-
-def _plan_of(cv: CrimeVictim) -> ContactPlan | None:
-    try:
-        return cv.contact_plan
-    except ContactPlan.DoesNotExist:
-        return None
 
 
 class EngineSeeder:
@@ -300,7 +299,7 @@ class EngineSeeder:
                     if na is not None:
                         push(max(na.completed_at, ob.triggered_at), "duty", ob)
                 elif ob.code == Duty.CONTACT_PLAN:
-                    if (plan := _plan_of(cv)) is not None:
+                    if (plan := plan_of(cv)) is not None:
                         push(max(plan.agreed_at, ob.triggered_at), "duty", ob)
                 else:
                     groups.setdefault((cv.id, ob.trigger == Trigger.PLAN), []).append(ob)
@@ -320,7 +319,7 @@ class EngineSeeder:
             closed_at = closing[-1].occurred_at
             before = max([e.occurred_at for e in events if e.occurred_at < closed_at] or [crime.recorded_at])
             for cv in victims:
-                plan = _plan_of(cv)
+                plan = plan_of(cv)
                 if plan is not None and not plan.wants_updates:
                     continue
                 told = closed_at - min(closed_at - before, timedelta(days=2)) * rng.uniform(0.1, 0.9)
@@ -354,7 +353,7 @@ class EngineSeeder:
             else:
                 cv, targets, about_closure = payload
                 if about_closure:  # the closing conversation covers whatever is outstanding
-                    targets = [o for o in by_victim[cv.id] if o.code not in DUTY_CODES]
+                    targets = [o for o in by_victim[cv.id] if o.code not in DONE_BY_DOING]
                 targets = [o for o in targets if o.state == ObligationState.OPEN]
                 if not targets and not about_closure:
                     continue  # already met by an earlier contact
@@ -372,7 +371,7 @@ class EngineSeeder:
 
         # Duties done by doing them that never were: waived long ago, or still open.
         for ob in made:
-            if ob.state != ObligationState.OPEN or ob.code not in DUTY_CODES:
+            if ob.state != ObligationState.OPEN or ob.code not in DONE_BY_DOING:
                 continue
             cv = cv_by_id[ob.crime_victim_id]
             reason = ""
@@ -447,7 +446,7 @@ class EngineSeeder:
     ) -> Contact:
         """A successful contact (sometimes after a failed attempt), by a channel that is safe for them."""
         rng, person = self.rng, cv.person
-        plan = _plan_of(cv)
+        plan = plan_of(cv)
         safe = [m for m in CONTACT_CHANNELS if person.channel_safe(m)]
         preferred = [m for m in (plan.methods if plan else []) if m in safe] or safe
         keys = [Duty.CLOSURE] if about_closure else []
