@@ -351,8 +351,6 @@ def run() -> int:
         server.wait(timeout=60)
         Session.objects.filter(session_key__in=keys).delete()
         config_path.unlink(missing_ok=True)  # live session keys: not left on disk
-        if Path(settings.STATIC_ROOT).name.startswith("vc-load-static-"):
-            shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
     if not samples_path.exists():
         raise SystemExit(f"locust wrote no samples (exit code {code}): see {logs}/locust-output.log")
     report(json.loads(samples_path.read_text()))
@@ -361,5 +359,13 @@ def run() -> int:
     return 0
 
 
+def main() -> int:
+    try:
+        return run()
+    finally:
+        if Path(settings.STATIC_ROOT).name.startswith("vc-load-static-"):
+            shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(main())
