@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from victimcare.accounts import two_factor
 from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.accounts.tokens import expires_at, token_for
 from victimcare.audit.models import AccessAction
@@ -101,7 +102,12 @@ class TokenObtainApi(APIView):
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong email address or password."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Wrong email address or password, or wrong two-factor code."
+            ),
+            403: OpenApiResponse(
+                DETAIL_ERROR, description="The account must set up two-factor sign-in in a browser first."
+            ),
             429: OpenApiResponse(DETAIL_ERROR, description="Too many attempts; wait and try again."),
         },
         auth=[],
@@ -121,6 +127,22 @@ class TokenObtainApi(APIView):
             raise exceptions.Throttled(
                 detail="Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
             ) from None
+        # Two-factor sign-in holds for the API too: a token is never a way round it.
+        if two_factor.is_on(user):
+            try:
+                device = two_factor.check_code(user, data.get("code") or "", request=request)
+            except two_factor.CodeLocked:
+                raise exceptions.Throttled(
+                    detail="Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
+                ) from None
+            if device is None:
+                raise exceptions.ValidationError(
+                    {"code": ["Enter the code your authenticator app shows now (two-factor sign-in is on)."]}
+                )
+        elif two_factor.required_for(user):
+            raise exceptions.PermissionDenied(
+                "Your account needs two-factor sign-in. Sign in to Victim care in a browser to set it up."
+            )
         token = token_for(user)
         return Response(TokenSerializer({"token": token.key, "expires_at": expires_at(token)}).data)
 

@@ -369,6 +369,14 @@ class ErrorDetailSerializer(serializers.Serializer):
 class TokenObtainSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"}, write_only=True)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        write_only=True,
+        help_text="Your two-factor code (from your authenticator app, or a recovery code), if two-factor "
+        "sign-in is on for your account.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -135,9 +135,27 @@ def case(officer):
     return CrimeFactory(team=officer.team, oic=officer, status="allocated")
 
 
-def _client_for(client, user):
+def signed_in(client, user):
+    """Sign the client in as a member of staff, past two-factor sign-in where their role requires it (an
+    authenticator app is set up for them and the session marked verified, as a real sign-in would)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from victimcare.accounts import two_factor
+
     client.force_login(user)
+    if two_factor.required_for(user):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": two_factor.APP_DEVICE}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
+
+
+def _client_for(client, user):
+    return signed_in(client, user)
 
 
 @pytest.fixture
@@ -152,7 +170,7 @@ def make_client(db):
     def make(user):
         c = Client()
         if user is not None:
-            c.force_login(user)
+            signed_in(c, user)
         return c
 
     return make

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "victimcare.accounts",
     "victimcare.audit",
     "victimcare.core",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "victimcare.accounts.middleware.TwoFactorMiddleware",
     "portal.session.PortalSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -234,6 +239,10 @@ CONTENT_SECURITY_POLICY = {
 
 # API tokens last this long (then the client asks /api/token/ again); a password change revokes them.
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=24)
+# Two-factor sign-in (victimcare.accounts.two_factor): always for administrators; also for these roles
+# (comma-separated role codes: officer, supervisor, inspector, analyst, partner). Anyone may turn it on.
+TWO_FACTOR_REQUIRED_ROLES = tuple(env.list("TWO_FACTOR_REQUIRED_ROLES", default=[]))
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Victim care")
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -8,13 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from cases.forms import AdminSignInForm
 from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
-from victimcare.accounts.views import api_access
+from victimcare.accounts.views import api_access, two_factor_manage, two_factor_setup, two_factor_verify
 from victimcare.core.api import IsStaffMember
-from victimcare.core.views import favicon, health
+from victimcare.core.views import favicon, health, not_found
 
 admin.site.site_header = "Victim care administration"
 admin.site.login_form = AdminSignInForm  # the same lock-out as every other way in
 admin.site.site_title = "Victim care admin"
+handler404 = not_found  # JSON under /api/, the page elsewhere
 
 urlpatterns = [
     path("", home, name="home"),
@@ -38,6 +39,9 @@ urlpatterns = [
         name="swagger-ui",
     ),
     path("account/api-access/", api_access, name="api_access"),
+    path("account/two-factor/", two_factor_manage, name="two_factor_manage"),
+    path("account/two-factor/setup/", two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor_verify, name="two_factor_verify"),
     path("healthz", health, name="health"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),

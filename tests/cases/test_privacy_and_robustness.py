@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Person, VictimChange
+from tests.conftest import signed_in
 from tests.factories import CrimeFactory, PersonFactory, offence
 
 NOW = timezone.now()
@@ -144,7 +145,7 @@ def test_sign_in_locks_out_after_repeated_failures(client, officer):
 @pytest.mark.django_db
 def test_admin_cannot_reassign_or_unrestrict_cases(client, admin_user, officer):
     crime = CrimeFactory(team=officer.team, oic=officer)
-    client.force_login(admin_user)
+    signed_in(client, admin_user)
     r = client.get(reverse("admin:cases_crime_change", args=[crime.pk]))
     assert r.status_code == 200
     html = r.content.decode()

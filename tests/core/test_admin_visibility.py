@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases import services as case_services
 from contacts.models import Obligation
+from tests.conftest import signed_in
 from tests.contacts.support import person, record, victims
 from victimcare.audit.models import AccessAction, AccessRecord
 
@@ -29,8 +30,7 @@ def restricted(officer):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
+    return signed_in(client, admin_user)
 
 
 @pytest.mark.django_db

@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 
+from . import two_factor
 from .models import BCU, Absence, Team, User
 from .tokens import expires_at, revoke
+
+# django-otp's own admin pages show each device's secret key: administrators reset a person's two-factor
+# sign-in from the staff list instead (the "Reset their two-factor sign-in" action), and never see a key.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
@@ -17,9 +27,10 @@ class UserAdmin(BaseUserAdmin):
         "team",
         "shoulder_number",
         "is_active",
+        "two_factor_on",
         "api_token",
     )
-    actions = ["revoke_api_tokens"]
+    actions = ["revoke_api_tokens", "reset_two_factor"]
     list_filter = ("role", "is_active", "team__bcu", "team")
     search_fields = ("email", "first_name", "last_name", "shoulder_number")
     list_select_related = ("team", "team__bcu", "auth_token")
@@ -28,6 +39,27 @@ class UserAdmin(BaseUserAdmin):
     def api_token(self, obj):
         token = getattr(obj, "auth_token", None)
         return expires_at(token) if token is not None else None  # shown as the admin's "-"
+
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(app))
+
+    @admin.display(description="Two-factor sign-in", boolean=False, ordering="has_two_factor")
+    def two_factor_on(self, obj):
+        return "On" if getattr(obj, "has_two_factor", False) else "Off"
+
+    @admin.action(description="Reset their two-factor sign-in (they set it up again)")
+    def reset_two_factor(self, request, queryset):
+        n = 0
+        for user in queryset:
+            if two_factor.is_on(user):
+                two_factor.reset(user)
+                n += 1
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {n} {'person' if n == 1 else 'people'}. Anyone whose role needs "
+            "it sets it up again at their next sign-in.",
+        )
 
     @admin.action(description="Revoke their API tokens")
     def revoke_api_tokens(self, request, queryset):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import pre_save
 
 
@@ -11,6 +12,13 @@ class AccountsConfig(AppConfig):
         from .models import User
 
         pre_save.connect(_password_changed_revokes_tokens, sender=User, dispatch_uid="accounts-token-revoke")
+        user_logged_in.connect(_signed_in, dispatch_uid="accounts-two-factor-step")
+
+
+def _signed_in(sender, request, user, **kwargs) -> None:
+    from .two_factor import signed_in
+
+    signed_in(request, user)
 
 
 def _password_changed_revokes_tokens(sender, instance, **kwargs) -> None:

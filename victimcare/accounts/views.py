@@ -1,12 +1,19 @@
-"""A member of staff's own API access: see their token's dates and revoke it."""
+"""A member of staff's own account: API access (see their token's dates, revoke it) and two-factor sign-in."""
 
+from urllib.parse import urlencode
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from . import two_factor
 from .tokens import expires_at, revoke
 
 
@@ -25,5 +32,146 @@ def api_access(request):
             "token": token,
             "expires_at": expires_at(token) if token else None,
             "lifetime_hours": f"{settings.API_TOKEN_LIFETIME_HOURS} hours",
+        },
+    )
+
+
+# --- two-factor sign-in (victimcare.accounts.two_factor) -------------------------------------------
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        error_messages={"required": "Enter the code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+    )
+
+
+class SetupCodeForm(CodeForm):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The 6 digits the app shows for Victim care.",
+        error_messages={"required": "Enter the 6-digit code the app shows."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in, for anyone with two-factor on."""
+    if two_factor.pending(request) != "verify":
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if two_factor.verify_session(request, form.cleaned_data["code"]):
+                left = two_factor.recovery_codes_left(request.user)
+                if left <= 3:
+                    messages.warning(
+                        request,
+                        f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+                        "Make new ones on your two-factor page.",
+                    )
+                return redirect(_next_url(request))
+            form.add_error(
+                "code",
+                "That code is not right. Enter the code your app shows now; after several wrong codes, "
+                "wait a minute before trying again.",
+            )
+        except two_factor.CodeLocked:
+            form.add_error(
+                "code", "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
+            )
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the key), then enter the first code. Open to
+    anyone signed in who has not turned it on, and to a verified person replacing their app."""
+    step = two_factor.pending(request)
+    if step == "verify":
+        return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+    device = two_factor.setup_device(request.user)
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_setup(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": _next_url(request), "first_time": True},
+            )
+        form.add_error(
+            "code", "That code is not right. Check the app shows Victim care, and enter its 6 digits."
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "key": two_factor.setup_key(device),
+            "qr": mark_safe(two_factor.setup_qr_svg(device)),  # noqa: S308 - SVG made by segno from our own URL
+            "required": two_factor.required_for(request.user),
+            "replacing": two_factor.is_on(request.user),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_manage(request):
+    """Your two-factor sign-in: on or off, recovery codes left; make new codes; turn it off if your role
+    does not require it."""
+    user = request.user
+    required = two_factor.required_for(user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "codes" and two_factor.is_on(user):
+            codes = two_factor.new_recovery_codes(user)
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": resolve_url("two_factor_manage"), "first_time": False},
+            )
+        if action == "off" and two_factor.is_on(user) and not required:
+            two_factor.reset(user)
+            two_factor.forget_verification(request)
+            messages.success(request, "Two-factor sign-in is off. You sign in with your password alone.")
+            return redirect("two_factor_manage")
+        messages.error(request, "That cannot be done here.")
+        return redirect("two_factor_manage")
+    return render(
+        request,
+        "accounts/two_factor_manage.html",
+        {
+            "on": two_factor.is_on(user),
+            "required": required,
+            "codes_left": two_factor.recovery_codes_left(user),
         },
     )

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from cases.constants import ClosureReason, Consent, ContactMethod, CrimeStatus, Gender, VictimRole
@@ -32,6 +33,7 @@ from .data import (
     DA_RATE,
     DA_RATE_DEFAULT,
     DEMO_ADMIN,
+    DEMO_ADMIN_TOTP_KEY,
     DEMO_ANALYST,
     DEMO_DOMAIN,
     DEMO_INSPECTOR,
@@ -200,7 +202,10 @@ class DemoSeeder:
             bcu.inspectors.add(inspector)
         get_or_create_user(DEMO_ANALYST, "Ruth", "Ellison", Role.ANALYST, pattern="Mon–Fri, 09:00–17:00")
         get_or_create_user(DEMO_PARTNER, "Jess", "Marlowe", Role.PARTNER)
-        get_or_create_user(DEMO_ADMIN, "Morgan", "Reid", Role.ADMIN, is_staff=True, is_superuser=True)
+        admin = get_or_create_user(DEMO_ADMIN, "Morgan", "Reid", Role.ADMIN, is_staff=True, is_superuser=True)
+        TOTPDevice.objects.get_or_create(
+            user=admin, name="Authenticator app", defaults={"key": DEMO_ADMIN_TOTP_KEY, "confirmed": True}
+        )
 
         # Read the structure back from the database so a partly hand-edited demo still works.
         infos = []

@@ -43,6 +43,10 @@ DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
 DEMO_ANALYST = f"analyst@{DEMO_DOMAIN}"
 DEMO_PARTNER = f"partner@{DEMO_DOMAIN}"
 DEMO_LOGINS = [DEMO_OFFICER, DEMO_SUPERVISOR, DEMO_INSPECTOR, DEMO_ADMIN, DEMO_ANALYST, DEMO_PARTNER]
+# Administrators must use two-factor sign-in; the demo admin's authenticator key is public (README), so
+# anyone trying the demo can add it to an app, or print the current code with
+# `manage.py demo_two_factor_code`. Base32: OZUW G5DJ NVRW C4TF FVSG K3LP FUZG MYJB.
+DEMO_ADMIN_TOTP_KEY = b"victimcare-demo-2fa!".hex()
 
 WORKING_PATTERNS = [
     "Mon–Fri, 08:00–16:00",
