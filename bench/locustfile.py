@@ -19,41 +19,22 @@ masked token for that secret, as they would in a browser.
 import json
 import os
 import random
-import re
 import secrets
 import string
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
+
+from bench import load_pages as pages
 
 CONFIG = (
     json.loads(Path(os.environ["LOAD_CONFIG"]).read_text(encoding="utf-8"))
     if "LOAD_CONFIG" in os.environ
     else {}
 )
-LONDON = ZoneInfo("Europe/London")
-
-CASE_LINK = re.compile(r'href="/cases/([A-Za-z]{2}-\d{5,7}-\d{2})/"')
-CONTACT_LINK = re.compile(r'href="/cases/[A-Za-z]{2}-\d{5,7}-\d{2}/victims/(\d+)/contacts/new/"')
-VICTIM_NAME = re.compile(r'Log a contact<span class="govuk-visually-hidden"> with ([^<]+)</span>')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-INPUT_VALUE = r'name="{name}"[^>]*value="([^"]*)"'
-CHECKED_DUTY = re.compile(r'name="obligations" type="checkbox" value="(\d+)" checked')
-SAFE_BY = re.compile(r"Safe to contact by: ([^<]*)\.</p>")
-# What the officer did, by the first channel the contact page says is safe ("Safe to contact by: ...").
-CONTACT_BY = [
-    ("phone calls", "phone", "spoke"),
-    ("visits", "visit", "met"),
-    ("email", "email", "written_sent"),
-    ("text messages", "sms", "written_sent"),
-    ("letters", "letter", "written_sent"),
-]
-EVENT = "WITNESS_STATEMENT"  # open to any open case, changes no status, needs no details
 
 # Every timed request after all users have started: [name, milliseconds, status code, error or ""].
 SAMPLES: list[list] = []
@@ -96,13 +77,13 @@ class Browser(FastHttpUser):
 
     def post(self, name: str, path: str, data: dict, form_page: str) -> bool:
         """Post a form as the browser would (its CSRF token; same-origin Referer); a success redirects."""
-        token = CSRF.search(form_page)
+        token = pages.csrf_token(form_page)
         if token is None:
             return False
         with self.client.post(
             path,
             name=name,
-            data=_encode({**data, "csrfmiddlewaretoken": token.group(1)}),
+            data=_encode({**data, "csrfmiddlewaretoken": token}),
             headers={
                 "Cookie": self.cookie,
                 "Referer": self.host + path,
@@ -112,8 +93,7 @@ class Browser(FastHttpUser):
             catch_response=True,
         ) as r:
             if r.status_code != 302:
-                errors = re.findall(r'class="govuk-error-message"[^>]*>(.*?)</p>', r.text or "", re.S)
-                r.failure(f"{r.status_code}, not a redirect: {' | '.join(errors)[:300]}")
+                r.failure(f"{r.status_code}, not a redirect: {pages.form_errors(r.text or '')[:300]}")
                 return False
         return True
 
@@ -142,7 +122,7 @@ class StaffUser(Browser):
     # --- reading -------------------------------------------------------------------------------------
     def case_list(self, name: str, path: str) -> str:
         text = self.page(name, path)
-        found = CASE_LINK.findall(text)
+        found = pages.case_slugs(text)
         if found:
             self.refs = (found + self.refs)[:60]
         return text
@@ -192,8 +172,7 @@ class StaffUser(Browser):
             return ""
         ref = random.choice(self.refs)
         text = self.page("staff: case page", f"/cases/{ref}/", contains=ref.replace("-", "/"))
-        for full_name in VICTIM_NAME.findall(text):
-            surname = full_name.split()[-1]
+        for surname in pages.victim_surnames(text):
             if surname not in self.names:
                 self.names = (self.names + [surname])[-100:]
         self._last = (ref, text)
@@ -205,31 +184,17 @@ class StaffUser(Browser):
         """Open a case, then "Log a contact" with a victim, by a channel the page says is safe, meeting the
         duties the form pre-selects."""
         text = self.case_page()
-        victims = CONTACT_LINK.findall(text)
+        victims = pages.contact_victims(text)
         if not victims:
             return
         ref, cv = self._last[0], random.choice(victims)
         path = f"/cases/{ref}/victims/{cv}/contacts/new/"
         form = self.page("staff: contact form", path)
-        safe = SAFE_BY.search(form)
-        how = next((m for label, *m in CONTACT_BY if safe and label in safe.group(1)), None)
-        occurred = re.search(INPUT_VALUE.format(name="occurred_at"), form)
-        if how is None or occurred is None:
+        data = pages.contact_post(form)
+        if data is None:
             return  # nothing confirmed safe: the officer checks with the victim first
         self.wait()
-        method, outcome = how
-        self.post(
-            "staff: log contact (POST)",
-            path,
-            {
-                "method": method,
-                "outcome": outcome,
-                "occurred_at": occurred.group(1),
-                "summary": "Updated the victim on the investigation and checked they have what they need.",
-                "obligations": CHECKED_DUTY.findall(form),
-            },
-            form,
-        )
+        self.post("staff: log contact (POST)", path, data, form)
 
     @task(4)
     def record_event(self) -> None:
@@ -242,20 +207,14 @@ class StaffUser(Browser):
         if f"/cases/{ref}/events/new/" not in text:
             return
         choose = self.page("staff: event choice", f"/cases/{ref}/events/new/")
-        if f"code={EVENT}" not in choose:
+        if not pages.event_offered(choose):
             return
-        path = f"/cases/{ref}/events/new/?code={EVENT}"
+        path = f"/cases/{ref}/events/new/?code={pages.EVENT}"
         form = self.page("staff: event form", path)
         if not form:
             return
         self.wait()
-        when = (datetime.now(LONDON) - timedelta(minutes=random.randint(5, 90))).strftime("%Y-%m-%dT%H:%M")
-        self.post(
-            "staff: record event (POST)",
-            path,
-            {"code": EVENT, "occurred_at": when, "note": "Statement taken at the victim's home."},
-            form,
-        )
+        self.post("staff: record event (POST)", path, pages.event_post(random.randint(5, 90)), form)
 
 
 class PortalUser(Browser):
