@@ -4,11 +4,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cases.models import Crime, CrimeVictim
 from cases.selectors import cases_visible_to
-from messaging.models import StaffNotification
+from messaging.constants import MessageKind, MessageStatus, Stage
+from messaging.models import Message, StaffNotification
 from victimcare.accounts.models import Absence, User
 from victimcare.accounts.selectors import oversight_q
 from victimcare.calendar import WorkingDayCalendar, end_of_local_day, local_date
@@ -100,16 +101,49 @@ def notifications_visible(user: User, qs: QuerySet[StaffNotification]) -> QueryS
     )
 
 
-def inbox(user: User) -> QuerySet[StaffNotification]:
-    return notifications_visible(user, StaffNotification.objects.filter(recipient=user)).select_related(
-        "obligation", "obligation__crime", "message", "message__crime"
+def _inbox(user: User) -> QuerySet[StaffNotification]:
+    answered = Message.objects.filter(in_reply_to=OuterRef("message_id"), kind=MessageKind.OFFICER)
+    return notifications_visible(user, StaffNotification.objects.filter(recipient=user)).annotate(
+        answered=Exists(answered)
     )
 
 
-def unread_count(user: User) -> int:
-    return notifications_visible(
-        user, StaffNotification.objects.filter(recipient=user, read_at__isnull=True)
-    ).count()
+# An inbox item's work is done in the system: its duty is no longer open (met, waived, not required), its
+# draft was sent (or withdrawn), or the victim's message has an answer from staff.
+WORK_DONE = (
+    (Q(obligation__isnull=False) & ~Q(obligation__state=ObligationState.OPEN))
+    | (Q(stage=Stage.DRAFT_READY) & ~Q(message__status=MessageStatus.DRAFT))
+    | (Q(stage=Stage.VICTIM_MESSAGE) & Q(answered=True))
+)
+CLEARED = Q(done_at__isnull=False) | WORK_DONE
+
+
+def inbox(user: User, *, done: bool = False, stage: str = "") -> QuerySet[StaffNotification]:
+    """The person's inbox as a work queue: "to do" (not cleared, and its work not yet done), or "done";
+    optionally one kind of item only."""
+    qs = _inbox(user)
+    qs = qs.filter(CLEARED) if done else qs.exclude(CLEARED)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.select_related(
+        "obligation",
+        "obligation__crime",
+        "obligation__crime_victim__person",
+        "message",
+        "message__crime",
+        "message__crime_victim__person",
+    ).order_by("-created_at", "-id")
+
+
+def to_do_by_stage(user: User) -> dict[str, int]:
+    """How many items still to do, by kind (for the inbox's filter)."""
+    rows = _inbox(user).exclude(CLEARED).order_by().values("stage").annotate(n=Count("id"))
+    return {r["stage"]: r["n"] for r in rows}
+
+
+def to_do_count(user: User) -> int:
+    """How many inbox items still need the person (the badge beside Inbox)."""
+    return _inbox(user).exclude(CLEARED).count()
 
 
 def absences_visible_to(user: User) -> QuerySet[Absence]:

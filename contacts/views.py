@@ -2,12 +2,16 @@
 the victim care card. Case-specific pages fetch the case through cases.selectors.case_get (404 when not
 visible); pages that show a victim's details write an access record."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,18 +22,20 @@ from cases.forms import apply_service_errors
 from cases.views import case_worker_required
 from contacts import officer_messages
 from contacts.auto_messages import victim_for
-from messaging.constants import MessageKind, MessageStatus
-from messaging.models import Message
+from messaging.constants import MessageKind, MessageStatus, Stage
+from messaging.models import Message, StaffNotification
 from referrals.selectors import support_services_for
 from victimcare.accounts.constants import Role
 from victimcare.accounts.selectors import people_user_may_record_absence_for
 from victimcare.accounts.services import absence_record
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
+from victimcare.core.dates import display_datetime
 
 from . import selectors, services
 from .forms import AbsenceForm, ContactForm, OfficerMessageForm, PlanForm, ReallocateForm, ReasonForm
 from .models import Obligation
+from .templatetags.duties import duty_action, duty_label
 
 PAGE = 50
 
@@ -252,15 +258,94 @@ def care_card(request, ref, cv_id):
     )
 
 
+@dataclass
+class InboxItem:
+    """One row of the inbox, in words: whose case, what happened, and the one action that deals with it."""
+
+    n: StaffNotification
+    crime: object
+    cv: object
+    what: str
+    detail: str
+    action_label: str
+    action_url: str
+
+
+def _inbox_item(n: StaffNotification) -> InboxItem:
+    ob, msg = n.obligation, n.message
+    crime = ob.crime if ob is not None else msg.crime
+    cv = ob.crime_victim if ob is not None else msg.crime_victim
+    messages_url = reverse("contacts:messages", kwargs={"ref": crime.slug, "cv_id": cv.id})
+    if n.stage == Stage.VICTIM_MESSAGE and msg is not None:
+        what = f"{msg.get_topic_display() if msg.topic else 'Message'} from the victim"
+        detail = truncatechars(msg.subject or msg.body, 160)
+        return InboxItem(n, crime, cv, what, detail, "Reply", f"{messages_url}?reply_to={msg.pk}#write")
+    if n.stage == Stage.DRAFT_READY and msg is not None:
+        what = "A message needs your personal touch: a draft is ready"
+        detail = f"For the duty: {duty_label(ob.code)}" if ob is not None else truncatechars(msg.body, 160)
+        return InboxItem(
+            n, crime, cv, what, detail, "Review and send the draft", f"{messages_url}?draft={msg.pk}#write"
+        )
+    if n.stage == Stage.DELIVERY_FAILED and msg is not None:
+        what = f"A {msg.get_channel_display().lower()} to the victim could not be delivered"
+        detail = msg.last_error or "The provider rejected it."
+        return InboxItem(n, crime, cv, what, detail, "See the message", f"{messages_url}#message-{msg.pk}")
+    action = duty_action(ob, crime.slug)
+    due = display_datetime(ob.due_at)
+    detail = f"{duty_label(ob.code)}, due {due}"
+    return InboxItem(n, crime, cv, n.get_stage_display(), detail, action["label"], action["url"])
+
+
 @case_worker_required
+@require_http_methods(["GET", "POST"])
 def inbox(request):
-    qs = selectors.inbox(request.user)
+    """The inbox as a work queue: each item names the victim, says what happened (and what the victim
+    sent), and leads to the one action that deals with it. An item leaves "To do" when its work is done
+    (the duty met, the draft sent, the question answered) or when the person marks it done."""
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, "All marked as read.")
-        return redirect("contacts:inbox")
+        item = StaffNotification.objects.filter(
+            recipient=request.user, pk=_int_or_none(request.POST.get("item"))
+        ).first()
+        action = request.POST.get("action")
+        if item is None or action not in ("done", "undo"):
+            messages.error(request, "That inbox item could not be found. It may have been cleared already.")
+        else:
+            item.done_at = timezone.now() if action == "done" else None
+            item.save(update_fields=["done_at"])
+            messages.success(request, "Moved to Done." if action == "done" else "Moved back to To do.")
+        return redirect(reverse("contacts:inbox") + ("?show=done" if action == "undo" else ""))
+    done = request.GET.get("show") == "done"
+    stage = request.GET.get("kind", "")
+    stage = stage if stage in Stage.values else ""
+    by_stage = selectors.to_do_by_stage(request.user)
+    kinds = [(s.value, s.label, by_stage[s.value]) for s in Stage if by_stage.get(s.value)]
+    qs = selectors.inbox(request.user, done=done, stage=stage)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    return render(request, "contacts/inbox.html", {"page": page, "nav": "inbox"})
+    items = [_inbox_item(n) for n in page.object_list]
+    if items:
+        # The list names victims and shows what they wrote: a look at personal data, recorded like any other.
+        access_record(
+            request=request, rows=[(AccessAction.VICTIM_VIEWED, i.crime.id, i.cv.person_id) for i in items]
+        )
+        StaffNotification.objects.filter(pk__in=[i.n.pk for i in items if i.n.read_at is None]).update(
+            read_at=timezone.now()
+        )
+    return render(
+        request,
+        "contacts/inbox.html",
+        {
+            "page": page,
+            "items": items,
+            "done": done,
+            "to_do": sum(by_stage.values()),
+            "kinds": kinds,
+            "kind": stage,
+            "querystring": urlencode(
+                {k: v for k, v in (("show", "done" if done else ""), ("kind", stage)) if v}
+            ),
+            "nav": "inbox",
+        },
+    )
 
 
 @case_worker_required

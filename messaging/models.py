@@ -119,6 +119,10 @@ class StaffNotification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Cleared from the inbox's "To do" by the person (work done some other way, or nothing to do). Items
+    # whose work is done in the system (the duty met, the draft sent, the question answered) clear by
+    # themselves: see contacts.selectors.inbox_to_do.
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "contacts_staffnotification"  # moved from contacts; the table kept its name
@@ -138,6 +142,10 @@ class StaffNotification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notif_inbox_idx"),
+            # The inbox's "To do": what the person has not cleared.
+            models.Index(
+                fields=["recipient", "-created_at"], name="notif_to_do_idx", condition=Q(done_at__isnull=True)
+            ),
             # Digest scan: who has un-emailed notifications.
             models.Index(
                 fields=["recipient"], name="notif_unemailed_idx", condition=Q(emailed_at__isnull=True)

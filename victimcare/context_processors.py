@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cases.selectors import team_scope_label
-from contacts.selectors import unread_count
+from contacts.selectors import to_do_count
 from victimcare.accounts.constants import CASE_ROLES
 
 
@@ -26,5 +26,5 @@ def service(request):
                 ("absences", reverse("contacts:absences"), "Absences"),
                 ("inbox", reverse("contacts:inbox"), "Inbox"),
             ]
-            ctx["unread_count"] = unread_count(user)
+            ctx["to_do_count"] = to_do_count(user)
     return ctx
