@@ -26,3 +26,14 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("vendor/govuk-frontend/assets/images/favicon.ico"), permanent=True)
+
+
+def not_found(request, exception=None):
+    """The 404 answer (handler404). Under /api/ it is JSON like every other API error, as the schema
+    documents ({"detail": "..."}): an address that matches no API route (a malformed crime reference or
+    person id) must not get the HTML page. Elsewhere it is the 404 page."""
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
