@@ -34,6 +34,7 @@ from .accounts import (
     language_set,
     reset_complete,
     reset_request,
+    reset_send,
     safe_account_channel,
     token_check,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "question_ask",
     "reset_complete",
     "reset_request",
+    "reset_send",
     "review_decision",
     "review_request",
     "safe_account_channel",

@@ -413,6 +413,18 @@ def reset_request(
     address_count = RESET_PER_ADDRESS.hit(client_network(ip))
     if RESET_PER_VICTIM.over(victim_count) or RESET_PER_ADDRESS.over(address_count):
         return
+    # Whether the details match is decided by a worker, after the page has answered: a request that
+    # matches an account takes exactly as long as one that does not (no timing side channel). With the
+    # broker down the request is lost (logged), and the victim can ask again.
+    from portal.tasks import reset_send as task
+
+    args = (reference, date_of_birth.isoformat() if date_of_birth else None, now.isoformat())
+    transaction.on_commit(lambda: task.delay(*args), robust=True)
+
+
+def reset_send(*, reference: str, date_of_birth: date | None, now: datetime) -> None:
+    """The worker's half of a reset request: if the details match an active account with a safe channel,
+    issue a single-use link and send it."""
     cv = _victim_for(reference, date_of_birth)
     account = cv.person.portal_account if cv else None
     if account is None or account.status != AccountStatus.ACTIVE:

@@ -187,7 +187,17 @@ def test_idle_session_expires_after_15_minutes(officer):
     assert response.status_code == 302 and "expired=1" in response["Location"]
 
 
-def test_password_reset_by_safe_channel_without_revealing_accounts(officer, client):
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Celery tasks run in the calling thread (the reset link is sent by a worker in production)."""
+    from victimcare.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+def test_password_reset_by_safe_channel_without_revealing_accounts(
+    officer, client, eager_tasks, django_capture_on_commit_callbacks
+):
     cv = make_victim(officer)
     give_account(cv)
     dob = cv.person.date_of_birth
@@ -198,12 +208,17 @@ def test_password_reset_by_safe_channel_without_revealing_accounts(officer, clie
         page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
         return re.sub(r'nonce="[^"]+"', "", page)
 
-    same = page(client.post("/portal/reset/", {**form, "reference": "VC/44444/26"}))
-    response = client.post("/portal/reset/", form)
+    with django_capture_on_commit_callbacks(execute=True):
+        same = page(client.post("/portal/reset/", {**form, "reference": "VC/44444/26"}))
+        response = client.post("/portal/reset/", form)
     assert page(response) == same  # identical page either way
+    from django.core import mail
+
     from messaging.models import Message
 
-    body = Message.objects.get(kind="account", template_code="PORTAL_RESET").body
+    sent = Message.objects.get(kind="account", template_code="PORTAL_RESET")
+    assert "link removed once sent" in sent.body  # our copy keeps no usable link once it has gone
+    body = next(m.body for m in mail.outbox if m.to == [sent.to_address])
 
     token = re.search(r"/portal/reset/([\w-]+)/", body).group(1)
     response = client.post(
@@ -433,3 +448,27 @@ def test_the_link_secret_leaves_the_address_bar_at_once(officer, client):
     assert page.status_code == 200 and token not in page.content.decode()
     assert client.post("/portal/activate/set-password/", activate_data(cv)).status_code == 302
     assert Client_from_ip("9.9.9.9").get("/portal/activate/set-password/").status_code == 410  # no session
+
+
+def test_a_reset_request_that_matches_does_the_same_work_in_the_request_as_one_that_does_not(
+    officer, client, django_capture_on_commit_callbacks
+):
+    """No timing side channel: the lookup and the sending happen in a worker after the page has answered,
+    so both requests run the same queries and send nothing themselves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from messaging.models import Message
+
+    cv = make_victim(officer)
+    give_account(cv)
+    dob = cv.person.date_of_birth
+    form = {"reference": cv.crime.reference, "dob-day": dob.day, "dob-month": dob.month, "dob-year": dob.year}
+    runs = []
+    for data in ({**form, "reference": "VC/44444/26"}, form):
+        with django_capture_on_commit_callbacks() as queued, CaptureQueriesContext(connection) as q:
+            assert client.post("/portal/reset/", data).status_code == 200
+        runs.append(([x["sql"].split(" FROM ")[0] for x in q.captured_queries], len(queued)))
+    assert runs[0] == runs[1]
+    assert runs[0][1] == 1  # one task queued either way
+    assert not Message.objects.filter(kind="account", template_code="PORTAL_RESET").exists()
