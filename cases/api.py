@@ -59,6 +59,17 @@ ERR_401_403 = {
     403: OpenApiResponse(DETAIL_ERROR, description="Not signed in, or a role that does not work cases."),
 }
 ERR_404 = OpenApiResponse(DETAIL_ERROR, description="No such crime or person, or one you may not see.")
+# The list operations: a filter or page number that is not valid, and a page past the end.
+ERR_400_FILTER = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A filter or page size that is not valid: a list of messages per query parameter "
+    '(e.g. {"recorded_before": ["Enter a date between 1900 and 2099."]}).',
+)
+ERR_404_PAGE = OpenApiResponse(DETAIL_ERROR, description="No such page: the list has fewer pages.")
+# A path parameter the API can never match (like a person id that is not a number).
+PERSON_ID_PARAM = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH, description="The person's id."
+)
 
 
 def _validated(serializer):
@@ -167,7 +178,12 @@ class CrimeListCreateApi(generics.ListAPIView):
         operation_id="crimes_list",
         summary="List crimes",
         description="Crimes you may see, newest recorded first. Rows carry no victim personal data.",
-        responses={200: CrimeListItemSerializer(many=True), **ERR_401_403},
+        responses={
+            200: CrimeListItemSerializer(many=True),
+            400: ERR_400_FILTER,
+            **ERR_401_403,
+            404: ERR_404_PAGE,
+        },
         tags=["crimes"],
     )
     def get(self, request, *args, **kwargs):
@@ -240,7 +256,13 @@ class CrimeEventsApi(generics.ListAPIView):
         summary="List a crime's events",
         description="The case history, oldest first. Append-only: events are never changed or removed.",
         parameters=[REF_PARAM],
-        responses={200: EventSerializer(many=True), **ERR_401_403, 404: ERR_404},
+        responses={
+            200: EventSerializer(many=True),
+            **ERR_401_403,
+            404: OpenApiResponse(
+                DETAIL_ERROR, description="No such crime (or one you may not see), or page."
+            ),
+        },
         tags=["events"],
     )
     def get(self, request, *args, **kwargs):
@@ -298,7 +320,12 @@ class VictimListApi(generics.ListAPIView):
         summary="List victims",
         description="People on crimes you may see, with their roles on those crimes only. Shows personal "
         "data: writes one access record per person on the page.",
-        responses={200: VictimSerializer(many=True), **ERR_401_403},
+        responses={
+            200: VictimSerializer(many=True),
+            400: ERR_400_FILTER,
+            **ERR_401_403,
+            404: ERR_404_PAGE,
+        },
         tags=["victims"],
     )
     def get(self, request, *args, **kwargs):
@@ -323,6 +350,7 @@ class VictimDetailApi(generics.RetrieveAPIView):
         summary="Read a victim",
         description="A person's details and their roles on crimes you may see. Writes an access record for "
         "each of those crimes.",
+        parameters=[PERSON_ID_PARAM],
         responses={200: VictimSerializer, **ERR_401_403, 404: ERR_404},
         tags=["victims"],
     )

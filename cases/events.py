@@ -368,6 +368,15 @@ def clean_details(event_type: EventType, data: dict) -> tuple[dict, dict]:
     """Returns (details as JSON-safe values, errors by field)."""
     if not isinstance(data, dict):
         return {}, {"__all__": ["Details must be an object of field names and values."]}
+    # Only the event's own detail names, so a key a client typed never becomes an error's key: "x" and
+    # "x.y" (or "__all__") would collide once errors are nested like the input, and a misspelt name
+    # ("retrun_at") would otherwise be dropped without a word.
+    names = [f.name for f in event_type.fields]
+    unknown = [str(k) for k in data if k not in names]
+    if unknown:
+        shown = ", ".join(f"'{k[:40]}'" for k in unknown[:3]) + (" and others" if len(unknown) > 3 else "")
+        takes = f"Its details are: {', '.join(names)}." if names else "It takes no details."
+        return {}, {"__all__": [f"'{event_type.label}' has no detail called {shown}. {takes}"]}
     bad = {
         k: ["Enter text, a number or a date, not a list or an object."]
         for k, v in data.items()

@@ -5,6 +5,8 @@ field errors come back under the same keys (see victimcare.core.api_errors). Out
 touch the database beyond what the view has already select_related / prefetched.
 """
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,26 +22,48 @@ from .services import PERSON_FIELDS, VictimInput
 MAX_VICTIMS = 20  # the same cap as the web form's victim formset
 
 
+class OutputSerializer(serializers.ModelSerializer):
+    """An output shape read from a model. ModelSerializer drops `allow_blank` from read-only fields, so
+    the schema would promise one of the choices (or a valid email address) where the API returns "" for
+    a detail nobody gave: keep it for every text field the model allows to be blank, so that the schema
+    documents the empty value (drf-spectacular's BlankEnum beside a choice's enum; an empty string beside
+    the email format)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        opts = self.Meta.model._meta
+        for name, field in fields.items():
+            if not isinstance(field, serializers.CharField | serializers.ChoiceField):
+                continue
+            try:
+                model_field = opts.get_field(field.source or name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.blank and isinstance(model_field, models.CharField | models.TextField):
+                field.allow_blank = True
+        return fields
+
+
 # --- small reference shapes ------------------------------------------------------------------------
-class OffenceSerializer(serializers.ModelSerializer):
+class OffenceSerializer(OutputSerializer):
     class Meta:
         model = Offence
         fields = ["code", "name", "group"]
 
 
-class TeamRefSerializer(serializers.ModelSerializer):
+class TeamRefSerializer(OutputSerializer):
     class Meta:
         model = Team
         fields = ["id", "name"]
 
 
-class BCURefSerializer(serializers.ModelSerializer):
+class BCURefSerializer(OutputSerializer):
     class Meta:
         model = BCU
         fields = ["id", "code", "name"]
 
 
-class OfficerRefSerializer(serializers.ModelSerializer):
+class OfficerRefSerializer(OutputSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
@@ -54,7 +78,7 @@ def _crime_url_field(view_name: str = "api:crime-detail") -> serializers.Hyperli
 
 
 # --- crimes ----------------------------------------------------------------------------------------
-class CrimeListItemSerializer(serializers.ModelSerializer):
+class CrimeListItemSerializer(OutputSerializer):
     """A row of the crime list: no victim personal data, only how many victims there are."""
 
     url = _crime_url_field()
@@ -90,7 +114,7 @@ class CrimeListItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(OutputSerializer):
     """A victim's personal data. Every response that includes it writes an access record."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:victim-detail", lookup_url_kwarg="pk")
@@ -101,7 +125,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CrimeVictimSerializer(serializers.ModelSerializer):
+class CrimeVictimSerializer(OutputSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     person = PersonSerializer(read_only=True)
 
@@ -111,7 +135,7 @@ class CrimeVictimSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CrimeDetailSerializer(serializers.ModelSerializer):
+class CrimeDetailSerializer(OutputSerializer):
     url = _crime_url_field()
     events_url = _crime_url_field("api:crime-events")
     offence = OffenceSerializer(read_only=True)
@@ -261,7 +285,7 @@ class CrimeCreateSerializer(serializers.Serializer):
 
 
 # --- victims (people) ------------------------------------------------------------------------------
-class CrimeRefSerializer(serializers.ModelSerializer):
+class CrimeRefSerializer(OutputSerializer):
     url = _crime_url_field()
     offence = OffenceSerializer(read_only=True)
 
@@ -271,7 +295,7 @@ class CrimeRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VictimRoleSerializer(serializers.ModelSerializer):
+class VictimRoleSerializer(OutputSerializer):
     crime = CrimeRefSerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -297,7 +321,7 @@ class EventDetailLineSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(OutputSerializer):
     label = serializers.CharField(read_only=True)
     recorded_by = OfficerRefSerializer(read_only=True, allow_null=True)
     officer = OfficerRefSerializer(read_only=True, allow_null=True, help_text="Allocation events only.")
