@@ -2,7 +2,7 @@
 
 Delivery claims a row atomically (queued/temporary_failure -> sending), so two workers or a retried task
 never send it twice. A worker that dies mid-send leaves the row in `sending`; the sweep returns it to the
-queue after SENDING_TIMEOUT (at-least-once: a provider may, rarely, get it twice). Temporary failures back
+queue after sending_timeout() (at-least-once: a provider may, rarely, get it twice). Temporary failures back
 off exponentially; after MAX_ATTEMPTS, or on a permanent failure, the officer in case is told and the duty
 stays open. A content message (portal or letter) that is sent meets its duty (an automatic one only where
 the rule allows automatic messages; an officer's own message always); alerts never do. Drafts are rows too,
@@ -11,6 +11,7 @@ but never deliverable until an officer sends them (contacts.officer_messages).""
 import re
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
@@ -24,7 +25,6 @@ from messaging.models import Message, StaffNotification
 from victimcare.accounts.models import User
 
 MAX_ATTEMPTS = 6
-SENDING_TIMEOUT = timedelta(minutes=10)
 CONTENT_CHANNELS = {Channel.PORTAL, Channel.LETTER}
 
 
@@ -158,7 +158,9 @@ def delivery_schedule(msg: Message) -> None:
         from .tasks import deliver_message
 
         pk = msg.pk
-        transaction.on_commit(lambda: deliver_message.delay(pk))
+        # Robust: with the broker down, the task is lost but the row is committed and the sweep delivers
+        # it; the change that queued the message (a crime recorded, an officer's reply) must not fail.
+        transaction.on_commit(lambda: deliver_message.delay(pk), robust=True)
 
 
 def _digits(phone: str) -> str:
@@ -350,10 +352,16 @@ def delivery_receipt(*, reference: str, provider_ref: str, status: str, now: dat
     return True
 
 
+def sending_timeout() -> timedelta:
+    """How long a claimed message may stay in `sending` before the sweep decides its worker died
+    (VC_OUTBOX_SENDING_TIMEOUT_SECONDS, 10 minutes unless the fault tests shorten it)."""
+    return timedelta(seconds=settings.VC_OUTBOX_SENDING_TIMEOUT_SECONDS)
+
+
 def outbox_sweep(now: datetime | None = None) -> list[int]:
     """Return stuck messages to the queue and list every message due for a delivery attempt."""
     now = now or timezone.now()
-    Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - SENDING_TIMEOUT).update(
+    Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - sending_timeout()).update(
         status=MessageStatus.TEMPORARY_FAILURE,
         next_attempt_at=now,
         last_error="The worker stopped while sending; trying again.",

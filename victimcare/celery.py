@@ -2,15 +2,46 @@
 
 import os
 
+import celery.worker.consumer
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import task_prerun
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "victimcare.settings")
 
 app = Celery("victimcare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class Consumer(celery.worker.consumer.Consumer):
+    """The worker's consumer, surviving a broker outage.
+
+    Celery 5.7.0, on losing the broker, first collects the broken connection (which drops its transport)
+    and then closes it again; with the Redis transport that second close asks the dropped transport for
+    its address and raises AttributeError, which Celery treats as unrecoverable: the worker exits instead
+    of reconnecting (bench/faults.py, broker_stop). The connection is already released by then, so the
+    error is ignored, as the close's own connection errors are."""
+
+    def on_connection_error_after_connected(self, exc):
+        connection = self.connection
+        if connection is not None:
+            close = connection.close
+
+            def close_once_collected():
+                try:
+                    close()
+                except AttributeError:
+                    # Only the collected-twice case (collect() leaves no transport); anything else is a bug.
+                    if connection._transport is not None:
+                        raise
+
+            connection.close = close_once_collected
+        super().on_connection_error_after_connected(exc)
+
+
+app.conf.worker_consumer = "victimcare.celery:Consumer"
 
 
 @task_prerun.connect
@@ -26,11 +57,11 @@ app.conf.beat_schedule = {
     # Proves the worker and beat are alive; the health page shows the last beat.
     "heartbeat": {"task": "victimcare.core.tasks.heartbeat", "schedule": 60.0},
     # Victims' Code deadlines: reminders before, escalations after (contacts/scan.py).
-    "vcop-scan": {"task": "contacts.tasks.scan_tick", "schedule": 120.0},
+    "vcop-scan": {"task": "contacts.tasks.scan_tick", "schedule": settings.VC_SCAN_INTERVAL_SECONDS},
     # One email per person per run with everything not yet emailed.
     "vcop-digest": {"task": "contacts.tasks.send_digests", "schedule": crontab(minute="*/5")},
     # Victim messages: retries, and anything a lost task did not deliver.
-    "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": 60.0},
+    "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": settings.VC_OUTBOX_SWEEP_SECONDS},
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
     "clear-expired-sessions": {
         "task": "victimcare.core.tasks.clear_expired_sessions",

@@ -190,6 +190,12 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat runs the deadline scan and the outbox sweep, and how long a message may sit in "sending"
+# (its worker died mid-send) before the sweep tries it again. Only the fault tests (bench/faults.py)
+# shorten them, so that a run with several beat ticks and a recovery takes minutes, not an hour.
+VC_SCAN_INTERVAL_SECONDS = env.float("VC_SCAN_INTERVAL_SECONDS", default=120.0)
+VC_OUTBOX_SWEEP_SECONDS = env.float("VC_OUTBOX_SWEEP_SECONDS", default=60.0)
+VC_OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("VC_OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

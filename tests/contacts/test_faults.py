@@ -1,0 +1,187 @@
+"""Faults found by the fault runs (bench/faults.py), each pinned by a test that failed before its fix."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from messaging import outbox, tasks
+from messaging.models import Message
+
+from .support import person, record, victims
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_never_fails_the_change_that_queued_a_message(clock, officer, monkeypatch):
+    """The outbox row commits with its cause; the delivery task is only a head start. With the broker down
+    the caller (a web request recording a crime, an officer's reply) used to get the broker's error after
+    its change had committed; now the task is given up quietly and the sweep delivers the message."""
+    crime = record(officer, people=[person(email="v@example.com")])
+    cv = victims(crime)[0]
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.deliver_message, "delay", broker_down)
+    with transaction.atomic():
+        msg = outbox.message_queue(
+            crime_victim=cv,
+            channel="email",
+            kind="alert",
+            to_address="v@example.com",
+            subject="You have an update",
+            body="Sign in to read it.",
+        )
+    assert Message.objects.get(pk=msg.pk).status == "queued"
+    assert msg.pk in outbox.outbox_sweep()
+
+
+class BrokerLink:
+    """A TCP relay between a worker and Redis that can be cut (connections dropped, new ones refused) and
+    restored on the same port: a broker outage without touching the shared Redis server."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        self.upstream = upstream
+        self.port = 0
+        self.conns: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.down = False
+        self.restore()
+
+    def restore(self) -> None:
+        self.down = False
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.port))
+        self.port = self.server.getsockname()[1]
+        self.server.listen(64)
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def cut(self) -> None:
+        # As when Redis shuts down: nothing more is answered on any connection, then all of them close.
+        self.down = True
+        time.sleep(0.2)
+        with _quiet():
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread; close() alone does not
+        self.server.close()
+        with self.lock:
+            # Newest first: the worker's control (pub/sub) connection goes before its task connection, the
+            # order in which a worker saw Redis go in the fault run.
+            for c in reversed(self.conns):
+                with _quiet():
+                    c.shutdown(socket.SHUT_RDWR)
+                c.close()
+            self.conns.clear()
+
+    def _accept(self, server: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            with self.lock:
+                self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
+        with _quiet():
+            while data := a.recv(65536):
+                if not self.down:
+                    b.sendall(data)
+        with _quiet():
+            b.shutdown(socket.SHUT_RDWR)
+
+
+class _quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        return kind is not None and issubclass(kind, OSError)
+
+
+@pytest.mark.redis
+def test_the_worker_survives_a_broker_outage_and_reconnects(redis_url, tmp_path):
+    """Celery 5.7.0 closes a broker connection it has already collected; with Redis that raised
+    AttributeError, 'Unrecoverable error', and the worker exited for good when the broker went away
+    (victimcare.celery.Consumer). The worker must stay up and answer again once the broker is back."""
+    from celery import Celery
+
+    parts = urlsplit(redis_url)
+    link = BrokerLink((parts.hostname or "127.0.0.1", parts.port or 6379))
+    broker = f"redis://127.0.0.1:{link.port}{parts.path or '/0'}"
+    queue = f"pytest-outage-{os.getpid()}"
+    hostname = f"{queue}@localhost"
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - the worker writes to it
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "victimcare",
+            "worker",
+            "--pool=prefork",
+            "-c",
+            "1",
+            "--loglevel=INFO",
+        ]
+        + ["--without-gossip", "--without-mingle", "--hostname", hostname, "--queues", queue],
+        cwd=ROOT,
+        env={**os.environ, "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": ""},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app = Celery(broker=broker)
+
+    def answers(within: float) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline and worker.poll() is None:
+            try:
+                if app.control.ping(destination=[hostname], timeout=1):
+                    return True
+            except Exception:  # noqa: BLE001 - our own link to the broker may still be reconnecting
+                time.sleep(0.5)
+        return False
+
+    try:
+        assert answers(60), "the worker did not start"
+        # A task the worker holds unacknowledged when the broker goes (one waiting for its countdown, as
+        # an acks_late task would while running): what the crash needed. It expires unrun.
+        app.send_task(
+            "victimcare.core.tasks.heartbeat", args=["pytest-outage"], queue=queue, countdown=30, expires=40
+        )
+        time.sleep(2)
+        link.cut()
+        time.sleep(3)
+        assert worker.poll() is None, "the worker exited when the broker went away"
+        link.restore()
+        assert answers(60), "the worker did not come back with the broker"
+        assert worker.poll() is None
+    finally:
+        app.close()
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.seek(0)
+        output = log.read()
+        log.close()
+        link.cut()
+        import redis
+
+        redis.Redis.from_url(redis_url).delete(queue)
+    assert "Unrecoverable error" not in output, output[-3000:]
