@@ -758,11 +758,11 @@ PLANS_SQL = f"""
 
 PROPERTY_SQL = f"""
     INSERT INTO {PROPERTY} (
-        created_at, updated_at, description, status, value_pounds, serial_number, victim_notes, history,
+        created_at, updated_at, description, status, value_pounds, serial_number, victim_notes,
         crime_id, crime_victim_id, recorded_by_id
     )
     SELECT c.recorded_at, c.recorded_at, (%(property)s::text[])[i], CASE WHEN pg_temp.u(c.id, 81) < 0.1
-           THEN 'recovered' ELSE 'stolen' END, (%(values)s::int[])[i], '', '', '[]'::jsonb, c.id,
+           THEN 'recovered' ELSE 'stolen' END, (%(values)s::int[])[i], '', '', c.id,
            %(v0)s + (c.id - %(c0)s), c.created_by_id
     FROM {CRIME} c
     JOIN cases_offence o ON o.id = c.offence_id
