@@ -324,10 +324,11 @@ def run() -> int:
     print(f"load_logs={logs.relative_to(ROOT)}")
 
     t0 = time.perf_counter()
+    surnames = sorted({cv.person.last_name for cv in victims if cv.person.last_name})
     config = {
         "staff": [{"session": staff_session(u), "role": u.role} for u in staff],
         "portal": [{"session": portal_session_for(cv), "reference": cv.crime.reference} for cv in victims],
-        "surnames": sorted({cv.person.last_name for cv in victims if cv.person.last_name})[:200],
+        "surnames": rng.sample(surnames, min(200, len(surnames))),
     }
     keys = [s["session"] for s in config["staff"] + config["portal"]]
     config_path, samples_path = logs / "users.json", logs / "samples.json"
