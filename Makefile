@@ -43,16 +43,18 @@ format: install
 ## Benchmarks (PostgreSQL; not part of the test run). Prints name=value lines.
 bench: install
 	$(PY) -m bench
-	@# The portal page on 1,000,000 crimes and the outbox with one worker, in a database of their own
-	@# (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite they say "skipped".
+	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
+	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
+	@# they say "skipped".
 	@# Then the load test on that database: gunicorn + locust, 200 staff and 500 portal users for 10 minutes
 	@# (bench/load.py; LOAD_SECONDS=0 skips it, LOAD_STAFF/LOAD_PORTAL/LOAD_SECONDS make it smaller).
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
 		url="$${BENCH_PORTAL_DATABASE_URL:-$${DATABASE_URL%/*}/vc_bench_portal}"; \
-		DATABASE_URL="$$url" $(PY) -m bench.portal && DATABASE_URL="$$url" $(PY) -m bench.outbox \
+		DATABASE_URL="$$url" $(PY) -m bench.portal && DATABASE_URL="$$url" $(PY) -m bench.case_lists \
+			&& DATABASE_URL="$$url" $(PY) -m bench.outbox \
 			&& DATABASE_URL="$$url" $(PY) -m bench.load; \
 	else \
-		$(PY) -m bench.portal && $(PY) -m bench.outbox && $(PY) -m bench.load; \
+		$(PY) -m bench.portal && $(PY) -m bench.case_lists && $(PY) -m bench.outbox && $(PY) -m bench.load; \
 	fi
 
 clean:
