@@ -108,8 +108,19 @@ class CrimeForm(forms.Form):
     is_sensitive = forms.BooleanField(label="Sensitive", required=False)
     is_restricted = forms.BooleanField(label="Restricted – only named people can see it", required=False)
 
+    # Each missing answer named in words (the same wording as cases.services.case_record's checks).
+    REQUIRED = {
+        "reference": "Enter the crime reference, like VC/12345/26.",
+        "occurred_at": "Enter when the offence happened.",
+        "reported_at": "Enter when the offence was reported.",
+        "location": "Enter where the offence happened.",
+        "team": "Choose the team that will investigate.",
+    }
+
     def __init__(self, *args, teams=None, officers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
         self.fields["oic"].queryset = officers if officers is not None else User.objects.none()
 
@@ -135,6 +146,16 @@ class PersonForm(forms.ModelForm):
             "Enter a real date of birth, like 1985-03-14."
         )
         self.fields["email"].error_messages["invalid"] = "Enter an email address like name@example.com."
+        for name, message in self.REQUIRED.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+
+    REQUIRED = {
+        "role": "Choose the person's role on this crime.",
+        "first_name": "Enter their first name.",
+        "last_name": "Enter their last name.",
+        "first_language": "Enter their first language, like English or Welsh.",
+    }
 
     def validate_unique(self):
         pass
@@ -161,8 +182,24 @@ class VictimForm(PersonForm):
         fields = ["role", "relationship", *PERSON_FIELDS]
 
 
+class BaseVictimFormSet(forms.BaseFormSet):
+    # The error summary names whose answer is wrong: "Victim 2: Enter the first name."
+    summary_label = "Victim"
+    default_error_messages = {
+        "too_few_forms": "Add at least one victim.",
+        "too_many_forms": "You can record up to 20 victims at once. Record the crime, then add the others.",
+        "missing_management_form": "Part of the form was missing. Start again from Record a crime.",
+    }
+
+
 VictimFormSet = forms.formset_factory(
-    VictimForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+    VictimForm,
+    formset=BaseVictimFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=20,
+    validate_max=True,
 )
 
 

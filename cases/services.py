@@ -182,6 +182,17 @@ def _check_oic(errors: Errors, field: str, oic: User | None, team: Team | None) 
         )
 
 
+def case_record_problems(**kwargs) -> dict[str, list[str]]:
+    """Everything case_record would refuse, by field ("reference", "victims.0.first_name"), without
+    recording anything: so that a form with some answers missing or wrong can report every problem at once
+    instead of in two rounds."""
+    try:
+        case_record(**kwargs, check_only=True)
+    except ValidationError as e:
+        return e.message_dict
+    return {}
+
+
 @transaction.atomic
 def case_record(
     *,
@@ -202,8 +213,10 @@ def case_record(
     is_sensitive: bool = False,
     is_restricted: bool = False,
     now: datetime | None = None,
-) -> Crime:
-    """Record a crime with its victims in one go. Allocates it when an OIC is given."""
+    check_only: bool = False,
+) -> Crime | None:
+    """Record a crime with its victims in one go. Allocates it when an OIC is given. With check_only, make
+    every check and record nothing (see case_record_problems)."""
     now = now or timezone.now()
     errors = Errors()
     reference = normalise_reference(reference)
@@ -265,6 +278,8 @@ def case_record(
     if summary and len(summary) > 4000:
         errors.add("summary", "The summary must be 4,000 characters or fewer.")
     errors.raise_if_any()
+    if check_only:
+        return None
 
     crime = Crime(
         reference=reference,

@@ -121,6 +121,52 @@ def _single_values(post, prefix: str) -> dict:
     }
 
 
+def _case_record_args(user, form, formset) -> dict:
+    """case_record's arguments from the forms' answers (those that are valid; None where one is not)."""
+    cd = getattr(form, "cleaned_data", {})
+    victims = [
+        services.VictimInput(
+            role=f.cleaned_data.get("role", ""),
+            relationship=f.cleaned_data.get("relationship", ""),
+            person={k: f.cleaned_data[k] for k in services.PERSON_FIELDS if k in f.cleaned_data},
+            offer_portal=f.cleaned_data.get("offer_portal", False),
+        )
+        for f in formset.forms
+        if hasattr(f, "cleaned_data")
+    ]
+    return {
+        "by": user,
+        "reference": cd.get("reference", ""),
+        "offence": cd.get("offence"),
+        "occurred_at": cd.get("occurred_at"),
+        "occurred_to": cd.get("occurred_to"),
+        "reported_at": cd.get("reported_at"),
+        "location": cd.get("location", ""),
+        "summary": cd.get("summary", ""),
+        "team": cd.get("team"),
+        "oic": cd.get("oic"),
+        "victims": victims,
+        "is_domestic_abuse": cd.get("is_domestic_abuse", False),
+        "is_hate_crime": cd.get("is_hate_crime", False),
+        "is_sensitive": cd.get("is_sensitive", False),
+        "is_restricted": cd.get("is_restricted", False),
+    }
+
+
+def _unreported(problems: dict[str, list[str]], prefixes: dict) -> dict[str, list[str]]:
+    """The service's problems on fields the forms have not already reported (one message per field)."""
+    out = {}
+    for key, msgs in problems.items():
+        target, field = prefixes[""], key
+        for prefix, f in prefixes.items():
+            if prefix and key.startswith(prefix):
+                target, field = f, key[len(prefix) :]
+                break
+        if key == "victims" or field not in target.fields or not target.errors.get(field):
+            out[key] = msgs
+    return out
+
+
 @case_worker_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
@@ -146,42 +192,25 @@ def case_new(request):
         initial = [_single_values(request.POST, f"victims-{i}-") for i in range(total)] + [{}]
         formset = VictimFormSet(prefix="victims", initial=initial)
         return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
-    if request.method == "POST" and form.is_valid() & formset.is_valid():
-        cd = form.cleaned_data
-        victims = [
-            services.VictimInput(
-                role=f.cleaned_data["role"],
-                relationship=f.cleaned_data.get("relationship", ""),
-                person={k: f.cleaned_data.get(k) for k in services.PERSON_FIELDS},
-                offer_portal=f.cleaned_data.get("offer_portal", False),
-            )
-            for f in formset.forms
-        ]
-        try:
-            crime = services.case_record(
-                by=request.user,
-                reference=cd["reference"],
-                offence=cd["offence"],
-                occurred_at=cd["occurred_at"],
-                occurred_to=cd.get("occurred_to"),
-                reported_at=cd["reported_at"],
-                location=cd["location"],
-                summary=cd.get("summary", ""),
-                team=cd["team"],
-                oic=cd.get("oic"),
-                victims=victims,
-                is_domestic_abuse=cd["is_domestic_abuse"],
-                is_hate_crime=cd["is_hate_crime"],
-                is_sensitive=cd["is_sensitive"],
-                is_restricted=cd["is_restricted"],
-            )
-        except ValidationError as e:
-            prefixes = {"": form}
-            prefixes.update({f"victims.{i}.": f for i, f in enumerate(formset.forms)})
-            apply_service_errors(e, prefixes)
+    if request.method == "POST":
+        valid = form.is_valid() & formset.is_valid()
+        prefixes = {"": form, **{f"victims.{i}.": f for i, f in enumerate(formset.forms)}}
+        args = _case_record_args(request.user, form, formset)
+        if not valid:
+            # Every problem at once: the service's checks too, on the answers that are valid so far (a
+            # field that already has an error keeps just that one).
+            problems = services.case_record_problems(**args)
+            if formset.non_form_errors():
+                problems.pop("victims", None)  # already said by the formset ("Add at least one victim.")
+            apply_service_errors(ValidationError(_unreported(problems, prefixes)), prefixes)
         else:
-            messages.success(request, f"Crime {crime.reference} recorded.")
-            return redirect(crime.get_absolute_url())
+            try:
+                crime = services.case_record(**args)
+            except ValidationError as e:
+                apply_service_errors(e, prefixes)
+            else:
+                messages.success(request, f"Crime {crime.reference} recorded.")
+                return redirect(crime.get_absolute_url())
     return render(request, "cases/case_new.html", {"form": form, "formset": formset, "nav": "new"})
 
 

@@ -125,16 +125,27 @@ def govuk_field(bf, label_class: str = "govuk-label--s", width: str = ""):
 
 @register.simple_tag
 def govuk_error_summary(*forms_):
-    """One error summary for all the forms on a page, linking to each field."""
+    """One error summary for all the forms (and formsets) on a page, linking to each field."""
     items = []
+
+    def add(form, prefix=""):
+        for err in form.non_field_errors():
+            items.append(("#", f"{prefix}{err}"))
+        for bf in form:
+            for err in bf.errors:
+                items.append((f"#{bf.id_for_label or bf.auto_id}", f"{prefix}{err}"))
+
     for form in forms_:
         if form is None:
             continue
-        for err in form.non_field_errors():
-            items.append(("#", err))
-        for bf in form:
-            for err in bf.errors:
-                items.append((f"#{bf.id_for_label or bf.auto_id}", err))
+        if hasattr(form, "forms"):  # a formset: each form's errors, named ("Victim 2: ..."), then its own
+            label = getattr(form, "summary_label", "")
+            for i, f in enumerate(form.forms, start=1):
+                add(f, f"{label} {i}: " if label else "")
+            for err in form.non_form_errors():
+                items.append(("#", err))
+        else:
+            add(form)
     if not items:
         return ""
     lis = format_html_join("", '<li><a href="{}">{}</a></li>', items)
