@@ -9,10 +9,11 @@ the rule allows automatic messages; an officer's own message always); alerts nev
 but never deliverable until an officer sends them (contacts.officer_messages)."""
 
 import re
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 
@@ -279,7 +280,27 @@ def _attempt(msg: Message, now: datetime) -> None:
                 next_attempt_at=retry_at(msg, now),
             )
     else:
-        _succeeded(msg, status, ref, now)
+        _recorded(lambda: _succeeded(msg, status, ref, now))
+
+
+# Seconds between tries to record a delivery the provider has accepted (about 15 s in all).
+RECORD_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
+
+
+def _recorded(write) -> None:
+    """Write the outcome of a send that has happened. If the database went away meanwhile (a restart, a
+    failover: seconds), the row would stay `sending` and the sweep would send the message again, so the
+    write is retried on a fresh connection instead; only an outage longer than that leaves it to the
+    sweep (bench/faults.py, pg_restart_outbox, found a second email that way)."""
+    for delay in (*RECORD_RETRY_DELAYS, None):
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if delay is None:
+                raise
+            if not connection.in_atomic_block:
+                connection.close()  # the broken connection; the next query opens a new one
+            time.sleep(delay)
 
 
 @transaction.atomic

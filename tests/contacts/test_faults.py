@@ -10,7 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
+from django.db import OperationalError as DatabaseGone
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from messaging import outbox, tasks
@@ -44,6 +47,43 @@ def test_a_broker_outage_never_fails_the_change_that_queued_a_message(clock, off
         )
     assert Message.objects.get(pk=msg.pk).status == "queued"
     assert msg.pk in outbox.outbox_sweep()
+
+
+@pytest.mark.django_db
+def test_a_database_restart_after_the_provider_took_a_message_does_not_send_it_twice(
+    clock, officer, settings, monkeypatch
+):
+    """The email had gone when the database restarted, so its row stayed `sending` and the sweep sent it
+    again (the pg_restart_outbox fault run counted one such email). The outcome is now written again on a
+    fresh connection, and the sweep finds nothing to resend."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    crime = record(officer, people=[person(email="v@example.com")])
+    cv = victims(crime)[0]
+    msg = outbox.message_queue(
+        crime_victim=cv,
+        channel="email",
+        kind="alert",
+        to_address="v@example.com",
+        subject="You have an update",
+        body="Sign in to read it.",
+    )
+    record_outcome, tries = outbox._succeeded, []
+
+    def database_restarting(*args):
+        tries.append(1)
+        if len(tries) == 1:
+            raise DatabaseGone("server closed the connection unexpectedly")
+        return record_outcome(*args)
+
+    monkeypatch.setattr(outbox, "_succeeded", database_restarting)
+    monkeypatch.setattr(outbox, "RECORD_RETRY_DELAYS", (0,))
+    assert outbox.message_deliver(message_id=msg.pk) is True
+    msg.refresh_from_db()
+    assert msg.status == "sent" and len(tries) == 2
+    later = timezone.now() + outbox.sending_timeout() * 2
+    for pk in outbox.outbox_sweep(now=later):
+        outbox.message_deliver(message_id=pk, now=later)
+    assert [m.to for m in mail.outbox].count(["v@example.com"]) == 1
 
 
 class BrokerLink:
