@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint format bench migrate seed clean
+.PHONY: install run test lint format bench faults migrate seed clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench: install
 	else \
 		$(PY) -m bench.portal && $(PY) -m bench.case_lists && $(PY) -m bench.outbox && $(PY) -m bench.load; \
 	fi
+
+## Fault runs (not part of the test run): real worker and beat on their own PostgreSQL (port 5440) and Redis
+## (6390), started by bench/faults.py; the broker, the database, a worker, two beats and a full letters disk.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf var/*.sqlite3* var/broker var/celerybeat-schedule* var/sent-email
