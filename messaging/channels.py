@@ -85,6 +85,10 @@ class FileLetterBackend(Backend):
         folder = Path(getattr(settings, "VC_LETTER_FILE_PATH", "") or settings.VAR_DIR / "letters")
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            # Already in the queue: its worker died (or lost the database) before recording it, and the
+            # sweep is trying again. One message is one letter in the post, never two.
+            if any(folder.glob(f"*-{message.reference}.pdf")):
+                return Delivery(status="sent")
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
             path = folder / f"{stamp}-{message.reference}.pdf"
             # Write then rename, so whoever prints the queue never picks up half a file.

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from messaging import outbox, tasks
+from messaging import channels, outbox, tasks
 from messaging.models import Message
 
 from .support import person, record, victims
@@ -84,6 +84,19 @@ def test_a_database_restart_after_the_provider_took_a_message_does_not_send_it_t
     for pk in outbox.outbox_sweep(now=later):
         outbox.message_deliver(message_id=pk, now=later)
     assert [m.to for m in mail.outbox].count(["v@example.com"]) == 1
+
+
+def test_a_letter_sent_again_after_its_worker_died_is_printed_once(settings, tmp_path):
+    """A worker killed after writing a letter to the print queue but before recording it left the row
+    `sending`; the sweep then wrote a second PDF of the same letter. The queue now knows its letters by
+    message id; another message's letter still goes."""
+    settings.VC_LETTER_FILE_PATH = str(tmp_path)
+    backend = channels.FileLetterBackend()
+    letter = channels.Outgoing("letter", "", "An update", "Body", "42", pdf=b"%PDF-1.4 letter 42")
+    assert backend.send(letter) == channels.Delivery(status="sent")
+    assert backend.send(letter) == channels.Delivery(status="sent")
+    backend.send(channels.Outgoing("letter", "", "An update", "Body", "142", pdf=b"%PDF-1.4 letter 142"))
+    assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.iterdir()) == ["142.pdf", "42.pdf"]
 
 
 class BrokerLink:
