@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 from victimcare.core.history import ChangeRecord
 from victimcare.core.models import TimestampedModel
@@ -63,6 +64,11 @@ class Offence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The offence's name in the active language (Welsh on Welsh pages; see cases/offence_names.py)."""
+        return gettext(self.name)
 
 
 class Crime(TimestampedModel):

@@ -37,6 +37,7 @@ from messaging.models import Message, MessageTemplate
 from messaging.outbox import message_queue, tell_staff
 from messaging.safety import Recipient, Route, route
 from victimcare.calendar import LONDON
+from victimcare.core.i18n import force_name
 
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
 DRAFT_CODES = frozenset(
@@ -159,7 +160,7 @@ class TemplateSet:
         if unknown:
             raise ValueError(f"Unknown message context keys: {', '.join(sorted(unknown))}")
         values = {
-            "force_name": settings.FORCE_NAME,
+            "force_name": force_name(language),
             **{k: "" for k in templates.CONTEXT_KEYS if k != "force_name"},
             **context,
         }

@@ -120,7 +120,7 @@ def message_prepare(
                 oic_name=by.display_name,
                 oic_phone=by.contact_phone,
                 oic_email=by.reply_email,
-                oic_pattern=by.working_pattern,
+                oic_pattern=by.working_pattern_text,
             )
         wrapped = TemplateSet([OFFICER_LETTER]).render(OFFICER_LETTER, language, ctx)
         if wrapped is not None:

@@ -31,6 +31,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from messaging.constants import Format
+from victimcare.core.i18n import force_name
 
 FONT_DIRS = (Path(__file__).resolve().parent / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 PAGE_W, PAGE_H = A4
@@ -251,7 +252,7 @@ def letter_for(msg, *, now: datetime | None = None) -> Letter:
     phone_line = f"Ffôn: {phone}" if msg.language == "cy" else f"Phone: {phone}"
     sender = (*getattr(settings, "VC_LETTER_SENDER_ADDRESS", ()), phone_line)
     return Letter(
-        sender_name=settings.FORCE_NAME,
+        sender_name=force_name(msg.language),
         sender_lines=tuple(sender),
         recipient_lines=tuple(lines),
         date_text=date_text(timezone.localdate(now), msg.language),

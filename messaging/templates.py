@@ -9,6 +9,7 @@ from django.template import Context, Engine
 from django.utils import translation
 
 from messaging.models import MessageTemplate
+from victimcare.core.i18n import force_name
 
 # Plain text: nothing is HTML-escaped (letters, SMS, email bodies). The portal escapes on display.
 _ENGINE = Engine(
@@ -55,7 +56,7 @@ def render(code: str, language: str, context: dict[str, str]) -> Rendered:
         raise TemplateMissing(f"No active template {code!r} in {language!r}.")
     with translation.override(language):  # lazy values (what happens next) in the message's language
         values = {
-            "force_name": settings.FORCE_NAME,
+            "force_name": force_name(language),
             **{k: "" for k in CONTEXT_KEYS if k != "force_name"},
             **{k: str(v) for k, v in context.items()},
         }
@@ -76,7 +77,7 @@ def context_for(
         "oic_name": oic.display_name if oic else "",
         "oic_phone": oic.contact_phone if oic else "",
         "oic_email": oic.reply_email if oic else "",
-        "oic_pattern": oic.working_pattern if oic else "",
+        "oic_pattern": oic.working_pattern_text if oic else "",
         "next_steps": crime.next_steps,
         "details": details,
         "portal_url": portal_url or f"{settings.SITE_URL}/portal/",

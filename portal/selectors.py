@@ -10,6 +10,7 @@ from cases.constants import NEXT_STEPS as CASE_NEXT_STEPS
 from cases.models import CrimeVictim, PropertyItem
 from messaging.constants import Channel, MessageKind, MessageStatus
 from messaging.models import Message
+from victimcare.core.i18n import Bilingual
 
 from .models import AccountStatus
 
@@ -89,7 +90,7 @@ class Officer:
     name: str
     phone: str
     email: str
-    working_pattern: str
+    working_pattern: Bilingual
 
 
 def officer_for(cv: CrimeVictim) -> Officer | None:
@@ -100,5 +101,5 @@ def officer_for(cv: CrimeVictim) -> Officer | None:
         name=oic.display_name,
         phone=oic.contact_phone,
         email=oic.reply_email,
-        working_pattern=oic.working_pattern,
+        working_pattern=oic.working_pattern_text,
     )

@@ -1,17 +1,17 @@
 """What every staff page needs: the service name and, for case workers, the navigation with the inbox
 count. It sits on top of the apps (beside settings and urls), so it may read any of them."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from cases.selectors import team_scope_label
 from contacts.selectors import to_do_count
 from victimcare.accounts.constants import CASE_ROLES
+from victimcare.core.i18n import force_name
 
 
 def service(request):
     user = getattr(request, "user", None)
-    ctx = {"FORCE_NAME": settings.FORCE_NAME, "SERVICE_NAME": "Victim care"}
+    ctx = {"FORCE_NAME": force_name(), "SERVICE_NAME": "Victim care"}
     if user is not None and user.is_authenticated:
         ctx["can_work_cases"] = user.role in CASE_ROLES
         ctx["team_scope_label"] = team_scope_label(user)

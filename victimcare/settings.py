@@ -281,6 +281,7 @@ PORTAL_SIGN_IN_WINDOW_SECONDS = env.int("PORTAL_SIGN_IN_WINDOW_SECONDS", default
 
 # Service name and the force shown in the header.
 FORCE_NAME = env.str("FORCE_NAME", default="Demo Constabulary")
+FORCE_NAME_CY = env.str("FORCE_NAME_CY", default="Heddlu Demo")  # the force's name in Welsh messages
 # Audit: trust X-Forwarded-For only behind a proxy that sets it.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 

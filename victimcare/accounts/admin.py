@@ -69,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "role", "team", "shoulder_number")}),
-        ("Contact", {"fields": ("contact_phone", "contact_email", "working_pattern")}),
+        ("Contact", {"fields": ("contact_phone", "contact_email", "working_pattern", "working_pattern_cy")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from victimcare.core.i18n import Bilingual
 from victimcare.core.models import TimestampedModel
 
 from .constants import AbsenceKind, Role
@@ -78,6 +79,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     working_pattern = models.TextField(
         blank=True, help_text="Free text shown to victims, e.g. 'Mon–Thu, 7am–5pm; not Fridays'."
     )
+    working_pattern_cy = models.TextField(
+        "working pattern in Welsh",
+        blank=True,
+        help_text="The same in Welsh, for victims who follow their case in Welsh, e.g. 'Llun–Iau, 7yb–5yh; "
+        "nid ar ddydd Gwener'. Left blank, they see the English.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("can use Django admin", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -103,6 +110,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def working_pattern_text(self) -> Bilingual:
+        """The working pattern in the language of the page or message (English when no Welsh is given)."""
+        return Bilingual(self.working_pattern, self.working_pattern_cy)
 
     @property
     def display_name(self) -> str:

@@ -71,6 +71,7 @@ from .data import (
     TEAM_SPECS,
     TWO_VICTIM_GROUPS,
     WORKING_PATTERNS,
+    WORKING_PATTERNS_CY,
     ascii_keep_space,
     ascii_only,
     weighted_choice,
@@ -136,6 +137,7 @@ class DemoSeeder:
                 "contact_phone": f"01632 960{next(phones):03d}" if role != Role.PARTNER else "",
                 "contact_email": email,
                 "working_pattern": pattern,
+                "working_pattern_cy": WORKING_PATTERNS_CY.get(pattern, ""),
                 "password": password,
                 **extra,
             }

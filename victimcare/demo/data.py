@@ -59,6 +59,28 @@ WORKING_PATTERNS = [
     "Mon, Tue, Thu and Fri, 08:00–18:00; not Wednesdays",
 ]
 
+# The same working patterns in Welsh, for victims who follow their case in Welsh.
+WORKING_PATTERNS_CY = {
+    "Mon–Fri, 08:00–16:00": ("Llun–Gwener, 08:00–16:00"),
+    "Mon–Thu, 07:00–17:00; not Fridays": ("Llun–Iau, 07:00–17:00; nid ar ddydd Gwener"),
+    "Shift rota: 2 earlies (07:00–17:00), 2 lates (14:00–00:00), 2 nights, 4 rest days": (
+        "Rota shifftiau: 2 shifft gynnar (07:00–17:00), 2 shifft hwyr (14:00–00:00), 2 shifft nos, "
+        "4 diwrnod gorffwys"
+    ),
+    "4 on, 4 off: 07:00–19:00 then 19:00–07:00": (
+        "4 diwrnod yn y gwaith, 4 i ffwrdd: 07:00–19:00 ac yna 19:00–07:00"
+    ),
+    "Part time: Tue, Wed and Thu, 09:00–17:00": ("Rhan-amser: Mawrth, Mercher ac Iau, 09:00–17:00"),
+    "Mon–Fri, 09:00–17:00; on call one weekend in four": (
+        "Llun–Gwener, 09:00–17:00; ar alwad un penwythnos ym mhob pedwar"
+    ),
+    "Earlies and lates; not Mondays": ("Shifftiau cynnar a hwyr; nid ar ddydd Llun"),
+    "Mon, Tue, Thu and Fri, 08:00–18:00; not Wednesdays": (
+        "Llun, Mawrth, Iau a Gwener, 08:00–18:00; nid ar ddydd Mercher"
+    ),
+    "Mon–Fri, 09:00–17:00": ("Llun–Gwener, 09:00–17:00"),
+}
+
 SUPPORT_ORGS = [
     # (name, kind, BCU codes served (empty = force-wide), national)
     ("North Riding Victim and Witness Service", "general", ["north"], False),

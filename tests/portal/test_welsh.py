@@ -1,0 +1,68 @@
+"""Welsh pages and messages carry no English a victim would read: offence names, the officer's working
+pattern and the force's name are in Welsh (an English working pattern, when no Welsh one is given, is
+marked lang="en" for screen readers)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from cases.models import Offence
+from cases.offence_names import OFFENCE_NAMES
+from messaging.templates import context_for, render
+
+from .conftest import signed_in_client
+
+pytestmark = pytest.mark.django_db
+FIXTURE = Path(__file__).resolve().parents[2] / "cases" / "fixtures" / "offences.json"
+
+
+def test_every_offence_has_a_welsh_name():
+    names = [o["name"] for o in json.loads(FIXTURE.read_text())]
+    assert sorted(names) == sorted(OFFENCE_NAMES)  # a new offence must be listed for translation
+    with translation.override("cy"):
+        untranslated = [n for n in names if Offence(name=n).display_name == n]
+    assert untranslated == []
+
+
+def welsh_case_page(victim) -> str:
+    c = signed_in_client(victim)
+    c.post("/portal/language/", {"language": "cy", "next": "/portal/case/"})
+    return c.get("/portal/case/").content.decode()
+
+
+def test_the_welsh_case_page_names_the_offence_and_working_pattern_in_welsh(victim, officer):
+    officer.working_pattern = "Mon–Fri, 08:00–16:00"
+    officer.working_pattern_cy = "Llun–Gwener, 08:00–16:00"
+    officer.save()
+    page = welsh_case_page(victim)
+    offence = victim.crime.offence
+    with translation.override("cy"):
+        welsh_offence = offence.display_name
+    assert welsh_offence != offence.name and welsh_offence in page
+    assert offence.name not in page
+    assert 'lang="cy">Llun–Gwener, 08:00–16:00' in page
+    assert "Mon–Fri" not in page
+    assert "Heddlu Demo" in page
+
+
+def test_an_english_only_working_pattern_is_marked_as_english(victim, officer):
+    officer.working_pattern, officer.working_pattern_cy = "Mon–Fri, 08:00–16:00", ""
+    officer.save()
+    assert 'lang="en">Mon–Fri, 08:00–16:00' in welsh_case_page(victim)
+
+
+def test_welsh_messages_sign_off_with_the_forces_welsh_name_and_welsh_pattern(victim, officer):
+    officer.working_pattern, officer.working_pattern_cy = "Mon–Fri", "Llun–Gwener"
+    officer.save()
+    victim.crime.oic = officer
+    ctx = context_for(victim.crime, victim.person)
+    welsh = render("ACKNOWLEDGE", "cy", ctx)
+    assert welsh.body.rstrip().endswith("Heddlu Demo")
+    english = render("ACKNOWLEDGE", "en", ctx)
+    assert english.body.rstrip().endswith("Demo Constabulary")
+    with translation.override("cy"):
+        assert str(ctx["oic_pattern"]) == "Llun–Gwener"
+    with translation.override("en"):
+        assert str(ctx["oic_pattern"]) == "Mon–Fri"
