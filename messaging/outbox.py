@@ -8,6 +8,7 @@ stays open. A content message (portal or letter) that is sent meets its duty (an
 the rule allows automatic messages; an officer's own message always); alerts never do. Drafts are rows too,
 but never deliverable until an officer sends them (contacts.officer_messages)."""
 
+import logging
 import re
 import time
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from messaging.constants import DELIVERABLE, Channel, MessageKind, MessageStatus
 from messaging.hooks import MessageDelivered, message_delivered
 from messaging.models import Message, StaffNotification
 from victimcare.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 CONTENT_CHANNELS = {Channel.PORTAL, Channel.LETTER}
@@ -159,9 +162,17 @@ def delivery_schedule(msg: Message) -> None:
         from .tasks import deliver_message
 
         pk = msg.pk
-        # Robust: with the broker down, the task is lost but the row is committed and the sweep delivers
-        # it; the change that queued the message (a crime recorded, an officer's reply) must not fail.
-        transaction.on_commit(lambda: deliver_message.delay(pk), robust=True)
+
+        def start_delivery() -> None:
+            # With the broker down the task is lost, but the row is committed and the sweep delivers it:
+            # the change that queued the message (a crime recorded, an officer's reply) must not fail,
+            # and one line says so rather than a traceback per message.
+            try:
+                deliver_message.delay(pk)
+            except Exception as e:  # noqa: BLE001 - whatever the broker raises, the sweep has the row
+                logger.warning("Message %s waits for the outbox sweep: the broker is unavailable (%s)", pk, e)
+
+        transaction.on_commit(start_delivery)
 
 
 def _digits(phone: str) -> str:
