@@ -3,17 +3,29 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# Two stamps: `make run` needs only what the system runs on; tests, lint and benchmarks add the dev extra
+# (Playwright, schemathesis, locust...), which would double a fresh `make run`'s install time.
+STAMP := $(VENV)/.installed-$(SUM)
+DEV_STAMP := $(VENV)/.installed-dev-$(SUM)
 
-.PHONY: install run test lint format bench faults migrate seed clean
+
+.PHONY: install install-dev run test lint format bench faults migrate seed clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e .
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(DEV_STAMP)
+
+## Install what the system runs on (make run); install-dev adds the test, lint and benchmark tools.
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -26,22 +38,22 @@ run: seed
 	$(PY) manage.py runstack
 
 ## Run every test (uses PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set; CI sets them and VC_REQUIRE_SERVICES=1).
-test: install
+test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Lint: ruff, and the layer contract (.importlinter) that keeps dependencies pointing one way.
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 ## Benchmarks (PostgreSQL; not part of the test run). Prints name=value lines.
-bench: install
+bench: install-dev
 	$(PY) -m bench
 	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
 	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
@@ -59,7 +71,7 @@ bench: install
 
 ## Fault runs (not part of the test run): real worker and beat on their own PostgreSQL (port 5440) and Redis
 ## (6390), started by bench/faults.py; the broker, the database, a worker, two beats and a full letters disk.
-faults: install
+faults: install-dev
 	$(PY) -m bench.faults
 
 clean:
