@@ -294,8 +294,9 @@ def _attempt(msg: Message, now: datetime) -> None:
         _recorded(lambda: _succeeded(msg, status, ref, now))
 
 
-# Seconds between tries to record a delivery the provider has accepted (about 15 s in all).
-RECORD_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
+# Seconds between tries to record a delivery the provider has accepted: about a minute in all, well
+# inside the sending timeout (10 minutes) after which the sweep would try the message again.
+RECORD_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30)
 
 
 def _recorded(write) -> None:
