@@ -3,12 +3,13 @@ from django.db.models import Q
 
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
+from victimcare.core.admin_widgets import LabelledDateTimesAdmin
 
 from .models import CaseEvent, Crime, Offence
 from .selectors import cases_visible_to
 
 
-class CaseScopedAdmin(admin.ModelAdmin):
+class CaseScopedAdmin(LabelledDateTimesAdmin, admin.ModelAdmin):
     """An admin page of rows that belong to a case: it shows only what the staff pages would show this
     user (cases_visible_to: a restricted case only to the people named on it), and every list or change
     page that shows a case's rows writes access records, like the staff pages. Subclasses say where the

@@ -5,6 +5,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 
+from victimcare.core.admin_widgets import LabelledDateTimesAdmin
+
 from . import two_factor
 from .models import BCU, Absence, Team, User
 from .tokens import expires_at, revoke
@@ -17,7 +19,7 @@ for _model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LabelledDateTimesAdmin, BaseUserAdmin):
     ordering = ("last_name", "first_name")
     list_display = (
         "email",
@@ -84,7 +86,9 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(admin.StackedInline):
+    # Stacked, not tabular: a tabular inline's boxes are named only by their column heading, which is no
+    # label to a screen reader (axe-core: label).
     model = Team
     extra = 0
     fields = ("name",)
