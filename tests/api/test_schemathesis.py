@@ -90,18 +90,33 @@ def world(officer):
     }
 
 
+@pytest.fixture
+def app():
+    """The WSGI app, as Django's own test client runs it: without closing the database connection at
+    the start and end of each request (on PostgreSQL that would end the test's transaction, and with it
+    the test's data)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield APP
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 _served: dict = {}
 
 
 @pytest.fixture
-def api_schema(world):
+def api_schema(app, world):
     """The schema as the app serves it to a member of staff, fetched over WSGI once per run (generating
     it takes a second or two, and it does not depend on the data)."""
     if "raw" not in _served:
-        loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP, headers=world["auth"])
+        loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, headers=world["auth"])
         _served["raw"] = loaded.raw_schema
     schema = schemathesis.openapi.from_dict(_served["raw"])
-    schema.app = APP
+    schema.app = app
     return schema
 
 
