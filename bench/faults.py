@@ -324,7 +324,7 @@ class Run:
             try:
                 with connection.cursor() as cur:
                     cur.execute(sql, params)
-                    return cur.fetchall()
+                    return cur.fetchall() if cur.description else []
             except (OperationalError, InterfaceError):
                 connection.close()
                 time.sleep(0.5)
