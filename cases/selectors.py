@@ -1,45 +1,60 @@
 """Reads that encode a rule: above all, who may see which case. Every view and API endpoint goes
-through cases_visible_to(); anything outside it is a 404, so existence never leaks."""
+through cases_visible_to() (the case list pages through case_rows, built from the same two rules: _scope
+and _unrestricted_or_named); anything outside it is a 404, so existence never leaks."""
+
+from functools import reduce
+from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from victimcare.accounts.constants import CASE_ROLES, OIC_ROLES, Role
 from victimcare.accounts.models import Team, User
-from victimcare.accounts.selectors import oversight_q
+from victimcare.accounts.selectors import oversight, oversight_q
 
 from .constants import normalise_reference
 from .models import Crime, CrimeVictim, Person
 
 
-def _scope_q(user: User) -> Q | None:
-    """Rows the user may see before the restricted-case rule. None means nothing at all."""
+def _scope(user: User, *, concrete: bool = False) -> list[Q] | None:
+    """Rows the user may see before the restricted-case rule, as conditions any one of which admits a row:
+    their own cases, their team's (officers and supervisors), the teams and BCUs they oversee
+    (accounts.selectors.oversight). None means nothing at all; [Q()] everything. Overseen teams and BCUs
+    are id subqueries, not joins, so no row repeats. `concrete` reads those ids now (one small query)
+    and gives one condition per team or BCU, each one range of an index (for case_rows)."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role not in CASE_ROLES:
         # Analysts see aggregates only; partners see referrals only. Neither sees a case.
         return None
-    oversees = oversight_q(user, team="team", bcu="bcu")
-    if oversees is not None and not oversees:
-        return Q()  # administrators: everything (restricted cases aside)
-    q = Q(oic=user)
-    if user.team_id and user.role in OIC_ROLES:
-        q |= Q(team_id=user.team_id)  # officers and supervisors work their own team's cases
-    return q | oversees if oversees is not None else q
+    over = oversight(user)
+    if over.everything:
+        return [Q()]  # administrators: everything (restricted cases aside)
+    # Officers and supervisors work their own team's cases.
+    own = [user.team_id] if user.team_id and user.role in OIC_ROLES else []
+    parts = [Q(oic=user)]
+    if concrete:
+        teams = own + [t for t in (over.team_ids or []) if t not in own]
+        return parts + [Q(team_id=t) for t in teams] + [Q(bcu_id=b) for b in (over.bcu_ids or [])]
+    parts += [Q(team_id=t) for t in own]
+    if over.team_ids is not None:
+        parts.append(Q(team_id__in=over.team_ids))
+    if over.bcu_ids is not None:
+        parts.append(Q(bcu_id__in=over.bcu_ids))
+    return parts
+
+
+def _unrestricted_or_named(user: User) -> Q:
+    """Restricted cases: only the named users, whatever their role."""
+    named = Crime.named_users.through.objects.filter(crime_id=OuterRef("pk"), user_id=user.pk)
+    return Q(is_restricted=False) | Exists(named)
 
 
 def cases_visible_to(user: User) -> QuerySet[Crime]:
-    q = _scope_q(user)
-    if q is None:
+    parts = _scope(user)
+    if parts is None:
         return Crime.objects.none()
-    visible = Crime.objects.filter(q)
-    # Restricted cases: only the named users, whatever their role.
-    named = Crime.named_users.through.objects.filter(crime_id=OuterRef("pk"), user_id=user.pk)
-    visible = visible.filter(Q(is_restricted=False) | Exists(named))
-    # Joins through M2M (supervisors, inspectors) can repeat rows; filter by id to keep one per crime.
-    if user.role in (Role.SUPERVISOR, Role.INSPECTOR):
-        return Crime.objects.filter(pk__in=visible.values("pk"))
-    return visible
+    return Crime.objects.filter(reduce(or_, parts)).filter(_unrestricted_or_named(user))
 
 
 def case_get(*, user: User, ref: str) -> Crime:
@@ -56,27 +71,85 @@ def case_get(*, user: User, ref: str) -> Crime:
     return crime
 
 
+def _search_q(q: str) -> Q | None:
+    """A search box's words: crimes whose reference contains them (slashes or dashes), or with a victim
+    whose first or last name contains each word. One set of ids (a union) that the trigram indexes find
+    on PostgreSQL (migration 0006), so the database starts from the matches, not from every visible case."""
+    q = " ".join((q or "").split())
+    if not q:
+        return None
+    by_ref = Crime.objects.filter(reference__icontains=normalise_reference(q)).order_by().values("pk")
+    person_q = Q()
+    for part in q.lower().split():
+        person_q &= Q(person__first_name__icontains=part) | Q(person__last_name__icontains=part)
+    by_name = CrimeVictim.objects.filter(person_q).order_by().values("crime_id")
+    return Q(pk__in=by_ref.union(by_name, all=True))
+
+
+def _filters_q(status: str, flags: list[str] | None) -> Q:
+    q = Q(status=status) if status else Q()
+    for flag in flags or []:
+        if flag in {"is_domestic_abuse", "is_hate_crime", "is_sensitive", "is_restricted"}:
+            q &= Q(**{flag: True})
+    return q
+
+
+LIST_ORDER = ("-recorded_at", "-id")
+LIST_RELATED = ("offence", "oic", "team")
+
+
 def case_list(
     *, user: User, scope: str = "mine", q: str = "", status: str = "", flags: list[str] | None = None
 ) -> QuerySet[Crime]:
     qs = cases_visible_to(user)
     if scope == "mine":
         qs = qs.filter(oic=user)
-    q = " ".join((q or "").split())
-    if q:
-        ref = normalise_reference(q)
-        name_parts = q.lower().split()
-        person_q = Q()
-        for part in name_parts:
-            person_q &= Q(person__first_name__icontains=part) | Q(person__last_name__icontains=part)
-        by_name = CrimeVictim.objects.filter(person_q, crime_id=OuterRef("pk"))
-        qs = qs.filter(Q(reference__icontains=ref) | Exists(by_name))
-    if status:
-        qs = qs.filter(status=status)
-    for flag in flags or []:
-        if flag in {"is_domestic_abuse", "is_hate_crime", "is_sensitive", "is_restricted"}:
-            qs = qs.filter(**{flag: True})
-    return qs.select_related("offence", "oic", "team").order_by("-recorded_at", "-id")
+    if (found := _search_q(q)) is not None:
+        qs = qs.filter(found)
+    return qs.filter(_filters_q(status, flags)).select_related(*LIST_RELATED).order_by(*LIST_ORDER)
+
+
+class CaseRows:
+    """A case list for Paginator (count() and slices) that reads its order from the list indexes: one
+    branch per condition of the user's scope (their own cases, each team, each BCU), every branch leaving
+    out the rows of the ones before it, so a UNION ALL repeats no row and PostgreSQL merges the branches'
+    index ranges in order (Merge Append) instead of sorting every visible case. The covering indexes
+    (Crime.Meta) answer the count and the page's ids without reading the table; then the page's crimes
+    are read by id."""
+
+    def __init__(self, ids: QuerySet) -> None:
+        self._ids = ids
+
+    def count(self) -> int:
+        return self._ids.count()
+
+    def __getitem__(self, page: slice) -> list[Crime]:
+        ids = [row[0] for row in self._ids[page]]
+        crimes = Crime.objects.select_related(*LIST_RELATED).in_bulk(ids)
+        return [crimes[i] for i in ids]
+
+
+def case_rows(
+    *, user: User, scope: str = "mine", q: str = "", status: str = "", flags: list[str] | None = None
+) -> QuerySet[Crime] | CaseRows:
+    """The rows of My cases or Team cases for the list page: the same cases as case_list, in the same
+    order. A search starts from its few matches (case_list); browsing walks the indexes (CaseRows)."""
+    if _search_q(q) is not None:
+        return case_list(user=user, scope=scope, q=q, status=status, flags=flags)
+    parts = _scope(user, concrete=scope != "mine")
+    if parts is None:
+        return Crime.objects.none()
+    if scope == "mine":
+        parts = [Q(oic=user)]  # always within the scope: every case worker sees their own cases
+    rest = _unrestricted_or_named(user) & _filters_q(status, flags)
+    branches = []
+    for i, part in enumerate(parts):
+        branch = Crime.objects.filter(part, rest)
+        for earlier in parts[:i]:
+            branch = branch.exclude(earlier)
+        branches.append(branch.order_by().values_list("id", "recorded_at"))
+    ids = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return CaseRows(ids.order_by(*LIST_ORDER))
 
 
 def victims_visible_to(user: User) -> QuerySet[Person]:

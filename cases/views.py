@@ -71,14 +71,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
     form = CaseSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.case_list(
+    rows = selectors.case_rows(
         user=request.user,
         scope=scope,
         q=filters.get("q", ""),
         status=filters.get("status", ""),
         flags=filters.get("flags", []),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     q = filters.get("q", "")
     if any(ch.isalpha() for ch in q) and not any(ch.isdigit() for ch in q):  # names have no digits
         # A search by name says which cases a named person is a victim on: recorded like a view, with the

@@ -1,9 +1,10 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from .constants import Role
-from .models import Absence, User
+from .models import BCU, Absence, Team, User
 
 
 def _path(prefix: str, field: str) -> str:
@@ -24,6 +25,35 @@ def oversight_q(user: User, *, team: str, bcu: str | None = None) -> Q | None:
     if user.role == Role.INSPECTOR:
         return Q(**{_path(bcu if bcu is not None else _path(team, "bcu"), "inspectors"): user})
     return None
+
+
+@dataclass(frozen=True)
+class Oversight:
+    """What oversight_q covers, as ids: a row is overseen if `everything`, or its team's id is among
+    `team_ids`, or its BCU's among `bcu_ids` (lazy querysets of ids; None where the role oversees none).
+    As `team_id__in=...` subqueries they never repeat rows, unlike oversight_q's joins, and a list page
+    can read them to walk one index range per team or BCU."""
+
+    everything: bool = False
+    team_ids: QuerySet | None = None
+    bcu_ids: QuerySet | None = None
+
+
+def oversight(user: User) -> Oversight:
+    """oversight_q's hierarchy, by id (the team path is the row's own team, the BCU path its own BCU)."""
+    if user.role == Role.ADMIN:
+        return Oversight(everything=True)
+    if user.role == Role.SUPERVISOR:
+        return Oversight(
+            team_ids=Team.supervisors.through.objects.filter(user_id=user.pk).values_list(
+                "team_id", flat=True
+            )
+        )
+    if user.role == Role.INSPECTOR:
+        return Oversight(
+            bcu_ids=BCU.inspectors.through.objects.filter(user_id=user.pk).values_list("bcu_id", flat=True)
+        )
+    return Oversight()
 
 
 def people_user_may_record_absence_for(user: User) -> QuerySet[User]:
