@@ -44,7 +44,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.test_schema import OPERATIONS
-from tests.factories import CrimeFactory
+from tests.factories import CrimeFactory, PersonFactory
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -77,10 +77,17 @@ _references = itertools.count(70000)
 @pytest.fixture
 def world(officer):
     """Data of the test's own: a crime allocated to the officer whose offence was long ago (so that many
-    generated event times fall after it), its victim, and the officer's token."""
+    generated event times fall after it), its victim with the details people often do not give left
+    blank (the values the schema once did not allow), and the officer's token."""
     long_ago = timezone.now() - timedelta(days=365 * 40)
+    victim = PersonFactory(title="", gender="", ethnicity="", disability="", email="", postcode="")
     crime = CrimeFactory(
-        team=officer.team, oic=officer, status="allocated", occurred_at=long_ago, reported_at=long_ago
+        team=officer.team,
+        oic=officer,
+        status="allocated",
+        occurred_at=long_ago,
+        reported_at=long_ago,
+        victims=[victim],
     )
     return {
         "ref": crime.slug,
