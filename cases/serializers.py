@@ -374,7 +374,10 @@ class EventCreateSerializer(serializers.Serializer):
         validators=[api_past_validator],
     )
     details = serializers.DictField(
-        required=False, default=dict, help_text="Detail fields for the code (see code)."
+        required=False,
+        default=dict,
+        help_text="Detail fields for the code (see code): only the code's own names; any other name is "
+        "refused with a 400 that lists the names the code takes.",
     )
     note = serializers.CharField(
         required=False,
