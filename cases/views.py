@@ -225,14 +225,16 @@ def _victim_rows(user, crime, victims, extras=None):
             "cv": cv,
             "person": cv.person,
             "na": getattr(cv, "needs_assessment", None),
-            "plan": getattr(cv, "contact_plan", None),
             "enhanced": enhanced_reasons(eligibility_input_for(cv)),
             "added_reasons": [],
             "other_crimes": repeat.get(cv.person_id, 0),
             "age": cv.age_at_offence,
-            "obligations": [],
-            "contacts": [],
-            "extra_rows": [],  # {"template": ..., ...}: rows other apps add to the victim's details
+            # What the apps above add ({"template": ..., ...}): links beside "Log a contact" and the rest,
+            # rows of the victim's details (before and after the needs assessment), and whole sections.
+            "actions": [],
+            "extra_rows": [],
+            "after_rows": [],
+            "sections": [],
         }
         for contribution in extras or []:
             for key, value in contribution.get(cv.id, {}).items():

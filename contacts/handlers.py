@@ -8,6 +8,7 @@ from cases import signals
 from messaging import hooks as messaging_hooks
 
 from . import selectors, services
+from .models import plan_of
 
 
 def victims_added(e: signals.VictimsAdded) -> None:
@@ -42,14 +43,24 @@ def case_closing(e: signals.CaseClosing) -> list[tuple[str, str]]:
     ]
 
 
+CASE_PAGE_PARTS = {
+    "actions": [{"template": "contacts/case/victim_actions.html"}],
+    "after_rows": [{"template": "contacts/case/plan_row.html"}],
+    "sections": [{"template": "contacts/case/victim_duties.html"}],
+}
+
+
 def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
-    """Each victim's duties (open first, with their red/amber/green), contact log and the eligibility
-    reasons officers added, for the case page."""
+    """contacts' part of each victim on the case page: the actions (log a contact, the contact plan, the
+    care card, messages, an enhanced reason), the contact plan, the duties (open first, with their
+    red/amber/green) and the contact log, and the eligibility reasons officers added."""
     duties = selectors.case_duties(e.crime, e.now, services.working_calendar())
     out = {}
     for cv in e.victims:
         d = duties.get(cv.id)
         out[cv.id] = {
+            **CASE_PAGE_PARTS,
+            "plan": plan_of(cv),
             "obligations": d.obligations if d else [],
             "contacts": d.contacts if d else [],
             "added_reasons": list(cv.added_eligibility.all()),
