@@ -93,8 +93,13 @@ class FileLetterBackend(Backend):
             path = folder / f"{stamp}-{message.reference}.pdf"
             # Write then rename, so whoever prints the queue never picks up half a file.
             partial = path.with_suffix(".part")
-            partial.write_bytes(message.pdf)
-            partial.replace(path)
+            try:
+                partial.write_bytes(message.pdf)
+                partial.replace(path)
+            except OSError:
+                # A full disk leaves half a file: never leave it to fill the queue further.
+                partial.unlink(missing_ok=True)
+                raise
         except OSError as e:
             raise TemporaryFailure(f"Could not write the letter to the print queue: {e}") from e
         return Delivery(status="sent")

@@ -101,6 +101,23 @@ def test_a_letter_sent_again_after_its_worker_died_is_printed_once(settings, tmp
     assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.iterdir()) == ["142.pdf", "42.pdf"]
 
 
+def test_a_full_print_queue_leaves_no_half_letter_behind(settings, tmp_path, monkeypatch):
+    """With the letters' disk full, each attempt left its half-written .part file in the queue (39 in the
+    letters_full fault run), filling it further; the letter waits for its retry and nothing is left."""
+    settings.VC_LETTER_FILE_PATH = str(tmp_path)
+    write_bytes = Path.write_bytes
+
+    def disk_full(self, data):
+        write_bytes(self, data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    letter = channels.Outgoing("letter", "", "An update", "Body", "7", pdf=b"%PDF-1.4 letter 7")
+    with pytest.raises(channels.TemporaryFailure, match="No space left"):
+        channels.FileLetterBackend().send(letter)
+    assert list(tmp_path.iterdir()) == []
+
+
 class BrokerLink:
     """A TCP relay between a worker and Redis that can be cut (connections dropped, new ones refused) and
     restored on the same port: a broker outage without touching the shared Redis server."""
