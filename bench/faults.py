@@ -58,7 +58,8 @@ exited for good when Redis went away (victimcare.celery.Consumer); every caller 
 while the broker was down got the broker's error after its change had committed (delivery_schedule now
 logs one line and leaves the row to the sweep); an email that had gone when PostgreSQL restarted was sent
 again by the sweep (messaging.outbox._recorded retries the write for about a minute); and, by the same
-path, a letter could be written to the print queue twice (FileLetterBackend knows its letters by id).
+path, a letter could be written to the print queue twice (FileLetterBackend knows its letters by id); a
+full letters disk kept every failed attempt's half-written .part file (FileLetterBackend removes it).
 
 What they do not prove: a worker killed in the instant between a provider accepting an email or a text and
 the row being written still sends that one message twice once the sweep retries it (at-least-once; only a
