@@ -258,6 +258,9 @@ class CrimeEventsApi(generics.ListAPIView):
         parameters=[REF_PARAM],
         responses={
             200: EventSerializer(many=True),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="A page size that is not a whole number from 1 to 200."
+            ),
             **ERR_401_403,
             404: OpenApiResponse(
                 DETAIL_ERROR, description="No such crime (or one you may not see), or page."

@@ -24,6 +24,27 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanField(forms.Field):
+    """true or false (also 1/0, yes/no); anything else is an error, not silently "no filter" as
+    django-filter's own boolean does."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        word = str(value).strip().lower()
+        if word in self.TRUE:
+            return True
+        if word in self.FALSE:
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class CrimeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CrimeStatus.choices, help_text="Case status.")
     team = IdFilter(field_name="team_id", help_text="Investigating team id.")
@@ -35,10 +56,10 @@ class CrimeFilter(django_filters.FilterSet):
     offence_group = django_filters.ChoiceFilter(
         field_name="offence__group", choices=OffenceGroup.choices, help_text="Offence group."
     )
-    is_domestic_abuse = django_filters.BooleanFilter(help_text="Domestic abuse flag.")
-    is_hate_crime = django_filters.BooleanFilter(help_text="Hate crime flag.")
-    is_sensitive = django_filters.BooleanFilter(help_text="Sensitive flag.")
-    is_restricted = django_filters.BooleanFilter(help_text="Restricted flag.")
+    is_domestic_abuse = BooleanFilter(help_text="Domestic abuse flag.")
+    is_hate_crime = BooleanFilter(help_text="Hate crime flag.")
+    is_sensitive = BooleanFilter(help_text="Sensitive flag.")
+    is_restricted = BooleanFilter(help_text="Restricted flag.")
     recorded_after = django_filters.IsoDateTimeFilter(
         field_name="recorded_at",
         lookup_expr="gte",
@@ -54,7 +75,7 @@ class CrimeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Search: part of the crime reference, or a victim's name."
     )
-    mine = django_filters.BooleanFilter(
+    mine = BooleanFilter(
         method="filter_mine", help_text="true: only cases where I am the OIC."
     )
 

@@ -79,6 +79,13 @@ def test_list_operations_document_bad_filters_and_pages(schema, path):
         ({"team": "abc"}, 400, "team"),
         ({"status": "nonsense"}, 400, "status"),
         ({"page": "999"}, 404, "detail"),
+        # values that used to be quietly ignored (schemathesis's negative-data check): refused, in words
+        ({"is_hate_crime": "-2652"}, 400, "is_hate_crime"),
+        ({"mine": "perhaps"}, 400, "mine"),
+        ({"page_size": "false"}, 400, "page_size"),
+        ({"page_size": "4250356247592.18"}, 400, "page_size"),
+        ({"page_size": "0"}, 400, "page_size"),
+        ({"page_size": "201"}, 400, "page_size"),
     ],
 )
 def test_a_bad_filter_or_page_is_a_json_answer(api, officer, query, status, key):
@@ -86,6 +93,26 @@ def test_a_bad_filter_or_page_is_a_json_answer(api, officer, query, status, key)
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert key in response.json()
+
+
+def test_good_flags_and_page_sizes_still_work(api, officer):
+    for query in (
+        {"is_hate_crime": "true"},
+        {"is_hate_crime": "0"},
+        {"page_size": "1"},
+        {"page_size": "200"},
+    ):
+        assert api(officer).get("/api/crimes/", query).status_code == 200, query
+    refused = api(officer).get("/api/crimes/", {"page_size": "x"}).json()
+    assert refused["page_size"] == ["Enter a whole number from 1 to 200."]
+    assert api(officer).get("/api/crimes/", {"is_sensitive": "x"}).json()["is_sensitive"] == [
+        "Enter true or false."
+    ]
+
+
+def test_the_page_size_bounds_are_documented(schema):
+    params = {p["name"]: p for p in schema["paths"]["/api/crimes/"]["get"]["parameters"]}
+    assert params["page_size"]["schema"]["minimum"] == 1 and params["page_size"]["schema"]["maximum"] == 200
 
 
 # --- an API address that matches no route is a JSON 404 ------------------------------------------------

@@ -1,6 +1,6 @@
 """Shared API plumbing: permission and pagination."""
 
-from rest_framework import pagination, permissions
+from rest_framework import exceptions, pagination, permissions
 
 from victimcare.accounts.constants import CASE_ROLES
 
@@ -19,3 +19,23 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """A page size that is not a whole number from 1 to 200 is an error (DRF's own quietly uses 50)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p["name"] == self.page_size_query_param:
+                p["schema"] = {**p["schema"], "minimum": 1, "maximum": self.max_page_size}
+            if p["name"] == self.page_query_param:
+                p["schema"] = {**p["schema"], "minimum": 1}
+        return params
