@@ -5,6 +5,7 @@ and _unrestricted_or_named); anything outside it is a 404, so existence never le
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -112,19 +113,48 @@ def case_list(
 class CaseRows:
     """A case list for Paginator (count() and slices) that reads its order from the list indexes: one
     branch per condition of the user's scope (their own cases, each team, each BCU), every branch leaving
-    out the rows of the ones before it, so a UNION ALL repeats no row and PostgreSQL merges the branches'
-    index ranges in order (Merge Append) instead of sorting every visible case. The covering indexes
-    (Crime.Meta) answer the count and the page's ids without reading the table; then the page's crimes
-    are read by id."""
+    out the rows of the ones before it, so a UNION ALL repeats no row. The covering indexes (Crime.Meta)
+    answer the count and the page's ids without reading the table; then the page's crimes are read by id.
+    A page in the older half is read from the other end (oldest first, then reversed), so the last page
+    costs what the first does."""
 
-    def __init__(self, ids: QuerySet) -> None:
-        self._ids = ids
+    def __init__(self, branches: list[QuerySet]) -> None:
+        self._branches = branches  # (id, recorded_at) rows, unordered
+        self._count: int | None = None
+
+    def _union(self, branches: list[QuerySet]) -> QuerySet:
+        return branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
 
     def count(self) -> int:
-        return self._ids.count()
+        if self._count is None:
+            self._count = self._union(self._branches).count()
+        return self._count
 
     def __getitem__(self, page: slice) -> list[Crime]:
-        ids = [row[0] for row in self._ids[page]]
+        start, stop = page.start or 0, page.stop
+        n = self.count()
+        stop = n if stop is None else min(stop, n)
+        if start >= stop:
+            return []
+        backwards = start > n - stop
+        direction, offset = ("ASC", n - stop) if backwards else ("DESC", start)
+        order = [f"{'-' if direction == 'DESC' else ''}{f}" for f in ("recorded_at", "id")]
+        branches = self._branches
+        if len(branches) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL (15) sorts a UNION ALL's rows rather than merging its branches' index order, so each
+            # branch brings only the rows the page could need, in index order (offset + page size at most).
+            branches = [b.order_by(*order)[: offset + stop - start] for b in branches]
+        sql, params = self._union(branches).query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute(
+                # Only Django's own SQL for the union and a fixed direction; every value is a parameter.
+                f"SELECT id FROM ({sql}) AS rows_ "  # noqa: S608
+                f"ORDER BY recorded_at {direction}, id {direction} LIMIT %s OFFSET %s",
+                [*params, stop - start, offset],
+            )
+            ids = [row[0] for row in cur.fetchall()]
+        if backwards:
+            ids.reverse()
         crimes = Crime.objects.select_related(*LIST_RELATED).in_bulk(ids)
         return [crimes[i] for i in ids]
 
@@ -148,8 +178,7 @@ def case_rows(
         for earlier in parts[:i]:
             branch = branch.exclude(earlier)
         branches.append(branch.order_by().values_list("id", "recorded_at"))
-    ids = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    return CaseRows(ids.order_by(*LIST_ORDER))
+    return CaseRows(branches)
 
 
 def victims_visible_to(user: User) -> QuerySet[Person]:
