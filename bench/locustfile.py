@@ -68,9 +68,13 @@ class Browser(FastHttpUser):
         with self.client.get(
             path, name=name, headers={"Cookie": self.cookie}, allow_redirects=False, catch_response=True
         ) as r:
-            text = r.text or ""
+            try:
+                text = r.text or ""
+            except Exception:  # no body: the request timed out or the connection closed
+                text = ""
             if r.status_code != expect:
-                r.failure(f"{r.status_code} (expected {expect}) {r.headers.get('Location', '')}")
+                # status 0: no answer (timed out, or the connection closed); there are no headers then
+                r.failure(f"{r.status_code} (expected {expect}) {(r.headers or {}).get('Location', '')}")
             elif contains and contains not in text:
                 r.failure(f"the page does not say {contains!r}")
             return text if r.status_code == expect else ""
@@ -93,7 +97,11 @@ class Browser(FastHttpUser):
             catch_response=True,
         ) as r:
             if r.status_code != 302:
-                r.failure(f"{r.status_code}, not a redirect: {pages.form_errors(r.text or '')[:300]}")
+                try:
+                    errors = pages.form_errors(r.text or "")[:300]
+                except Exception:  # no body
+                    errors = ""
+                r.failure(f"{r.status_code}, not a redirect: {errors}")
                 return False
         return True
 
@@ -265,10 +273,13 @@ class PortalUser(Browser):
 # --- recording ----------------------------------------------------------------------------------------
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, response=None, exception=None, **kwargs):
-    if WINDOW["start"] is None:
-        return
     status = getattr(response, "status_code", 0) or 0
     SAMPLES.append([name, round(response_time, 2), status, str(exception)[:200] if exception else ""])
+
+
+@events.test_start.add_listener
+def _test_started(**kwargs):
+    WINDOW["start"] = time.time()  # until every user has started (if they never do, all is kept)
 
 
 @events.spawning_complete.add_listener
