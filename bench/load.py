@@ -240,6 +240,13 @@ def run_locust(port: int, logs: Path, config: Path, samples: Path) -> int:
         return subprocess.run(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
 
 
+def server_errors(access_log: Path) -> int:
+    """5xx answers in gunicorn's access log, whether or not the client was still waiting for them (a
+    worker killed at gunicorn's timeout answers 500 to a client that may have given up already)."""
+    with open(access_log, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if re.search(r'" 5\d\d \S+ \d+$', line.strip()))
+
+
 def slowest(access_log: Path, n: int = 5) -> list[tuple[float, str]]:
     rows = []
     line_re = re.compile(r'"(\S+ \S+) [^"]*" (\d{3}) \S+ (\d+)$')
@@ -289,7 +296,7 @@ def report(result: dict) -> None:
     for group in ("staff", "portal"):
         ms = group_ms.get(group, [])
         print(f"load_{group}_p95_ms={percentile(ms, 95):.0f}" if ms else f"load_{group}_p95_ms=none")
-    print(f"load_5xx={server_errors}")
+    print(f"load_5xx_seen_by_clients={server_errors}")
 
 
 def run() -> int:
@@ -360,6 +367,9 @@ def run() -> int:
     if not samples_path.exists():
         raise SystemExit(f"locust wrote no samples (exit code {code}): see {logs}/locust-output.log")
     report(json.loads(samples_path.read_text()))
+    print(f"load_5xx={server_errors(logs / 'gunicorn-access.log')}")
+    access = (logs / "gunicorn-access.log").read_text(encoding="utf-8", errors="replace")
+    print(f"load_server_requests={access.count(chr(10))}")
     for ms, request in slowest(logs / "gunicorn-access.log"):
         print(f"load_slowest_server_ms={ms:.0f} {request}")
     return 0
