@@ -95,7 +95,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Exists, OuterRef  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
-from whitenoise import compress as whitenoise_compress  # noqa: E402
 
 from cases.models import Crime, CrimeVictim  # noqa: E402
 from portal import session as portal_session  # noqa: E402
@@ -342,10 +341,7 @@ def run() -> int:
     config_path.write_text(json.dumps(config))
     steps["sessions"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    # As the production image collects them: it installs no dev extras, so it has no brotli and whitenoise
-    # writes gzip files only. Locust brings brotli into the dev environment (geventhttpclient needs it),
-    # and brotli at whitenoise's quality 11 took 275 s instead of 13 s on this 2-core machine.
-    whitenoise_compress.brotli_installed = False
+    # gzip only, as in production (victimcare.core.static_storage), although locust brings brotli.
     call_command("collectstatic", "--noinput", verbosity=0)
     steps["collectstatic"] = time.perf_counter() - t0
     connection.close()
