@@ -22,7 +22,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.template import Context
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -37,7 +36,6 @@ from messaging.models import Message, MessageTemplate
 from messaging.outbox import message_queue, tell_staff
 from messaging.safety import Recipient, Route, route
 from victimcare.calendar import LONDON
-from victimcare.core.i18n import force_name
 
 # Duties an officer tells the victim about personally: the system writes a draft, never sends it.
 DRAFT_CODES = frozenset(
@@ -141,8 +139,9 @@ def victim_for(cv: CrimeVictim) -> Victim:
 
 # --- templates, loaded once per call ---------------------------------------------------------------
 class TemplateSet:
-    """The newest active version of each needed template, in one query, rendered exactly as
-    templates.render does (same engine, same fixed context)."""
+    """The newest active version of each needed template, in one query, rendered by
+    messaging.templates.render_template like any other (falling back to English where a wording has no
+    Welsh)."""
 
     def __init__(self, codes) -> None:
         self.rows: dict[tuple[str, str], MessageTemplate] = {}
@@ -156,21 +155,7 @@ class TemplateSet:
         tpl = self.rows.get((code, language)) or self.rows.get((code, "en"))
         if tpl is None:
             return None
-        unknown = set(context) - templates.CONTEXT_KEYS
-        if unknown:
-            raise ValueError(f"Unknown message context keys: {', '.join(sorted(unknown))}")
-        values = {
-            "force_name": force_name(language),
-            **{k: "" for k in templates.CONTEXT_KEYS if k != "force_name"},
-            **context,
-        }
-        ctx = Context(values, autoescape=False)
-        engine = templates._ENGINE  # the plain-text engine: the same rendering as templates.render
-        subject = engine.from_string(tpl.subject).render(ctx).strip() if tpl.subject else ""
-        body = engine.from_string(tpl.body).render(ctx).strip()
-        return templates.Rendered(
-            code=tpl.code, language=tpl.language, version=tpl.version, subject=subject, body=body
-        )
+        return templates.render_template(tpl, context)
 
 
 # --- what the event said, in the victim's words ----------------------------------------------------

@@ -45,25 +45,32 @@ class Rendered:
 
 
 def render(code: str, language: str, context: dict[str, str]) -> Rendered:
-    unknown = set(context) - CONTEXT_KEYS
-    if unknown:
-        raise ValueError(f"Unknown message context keys: {', '.join(sorted(unknown))}")
     language = language if language in LANGUAGES else "en"
     tpl = (
         MessageTemplate.objects.filter(code=code, language=language, active=True).order_by("-version").first()
     )
     if tpl is None:
         raise TemplateMissing(f"No active template {code!r} in {language!r}.")
-    with translation.override(language):  # lazy values (what happens next) in the message's language
+    return render_template(tpl, context)
+
+
+def render_template(tpl: MessageTemplate, context: dict[str, str]) -> Rendered:
+    """A standard wording with its personalisation, everything in the wording's own language: lazy values
+    (what happens next, the officer's working pattern) and the force's name included. The one renderer of
+    standard messages (one at a time through render, or a batch's through contacts.auto_messages)."""
+    unknown = set(context) - CONTEXT_KEYS
+    if unknown:
+        raise ValueError(f"Unknown message context keys: {', '.join(sorted(unknown))}")
+    with translation.override(tpl.language):
         values = {
-            "force_name": force_name(language),
+            "force_name": force_name(tpl.language),
             **{k: "" for k in CONTEXT_KEYS if k != "force_name"},
             **{k: str(v) for k, v in context.items()},
         }
     ctx = Context(values, autoescape=False)
     subject = _ENGINE.from_string(tpl.subject).render(ctx).strip() if tpl.subject else ""
     body = _ENGINE.from_string(tpl.body).render(ctx).strip()
-    return Rendered(code=code, language=language, version=tpl.version, subject=subject, body=body)
+    return Rendered(code=tpl.code, language=tpl.language, version=tpl.version, subject=subject, body=body)
 
 
 def context_for(

@@ -66,3 +66,21 @@ def test_welsh_messages_sign_off_with_the_forces_welsh_name_and_welsh_pattern(vi
         assert str(ctx["oic_pattern"]) == "Llun–Gwener"
     with translation.override("en"):
         assert str(ctx["oic_pattern"]) == "Mon–Fri"
+
+
+def test_the_welsh_acknowledgement_says_what_happens_next_in_welsh(officer, settings, tmp_path):
+    """Messages written in a batch (the acknowledgement when a crime is recorded) render like any other:
+    the lazy 'what happens next' in the message's language, not the request's."""
+    from messaging.models import Message
+    from tests.contacts.support import person, record
+
+    settings.VC_LETTER_FILE_PATH = str(tmp_path / "letters")
+    crime = record(officer, people=[person(first_language="Welsh")])
+    ack = Message.objects.get(crime=crime, template_code="ACKNOWLEDGE")
+    assert ack.language == "cy"
+    with translation.override("cy"):
+        welsh = str(crime.next_steps)
+    with translation.override("en"):
+        english = str(crime.next_steps)
+    assert welsh != english
+    assert welsh in ack.body and english not in ack.body
