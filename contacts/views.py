@@ -313,7 +313,14 @@ def inbox(request):
             item.done_at = timezone.now() if action == "done" else None
             item.save(update_fields=["done_at"])
             messages.success(request, "Moved to Done." if action == "done" else "Moved back to To do.")
-        return redirect(reverse("contacts:inbox") + ("?show=done" if action == "undo" else ""))
+        # Back to the view the person was on (To do or Done, the kind filter, the page).
+        back = {k: request.POST.get(k, "") for k in ("show", "kind", "page")}
+        back = {k: v for k, v in back.items() if v and (k != "show" or v == "done")}
+        if back.get("kind") not in Stage.values:
+            back.pop("kind", None)
+        if not (back.get("page") or "").isdigit():
+            back.pop("page", None)
+        return redirect(reverse("contacts:inbox") + (f"?{urlencode(back)}" if back else ""))
     done = request.GET.get("show") == "done"
     stage = request.GET.get("kind", "")
     stage = stage if stage in Stage.values else ""

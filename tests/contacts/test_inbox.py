@@ -143,3 +143,16 @@ def test_one_kind_of_item_at_a_time(overdue, supervisor, make_client):
     only = c.get(INBOX + "?kind=breach").content.decode()
     assert only.count("Mark as done<span") == min(counts["breach"], 50)
     assert c.get(INBOX + "?kind=nonsense").status_code == 200  # ignored, not an error
+
+
+@pytest.mark.django_db
+def test_marking_done_keeps_the_view_the_person_was_on(overdue, supervisor, make_client):
+    c = make_client(supervisor)
+    item = to_do(supervisor)[0]
+    r = c.post(INBOX, {"item": item.pk, "action": "done", "kind": "breach"})
+    assert r["Location"] == INBOX + "?kind=breach"
+    r = c.post(INBOX, {"item": item.pk, "action": "undo", "show": "done", "kind": "breach"})
+    assert r["Location"] == INBOX + "?show=done&kind=breach"
+    r = c.post(INBOX, {"item": item.pk, "action": "done", "kind": "https://evil.example", "page": "x"})
+    assert r["Location"] == INBOX
+    assert 'name="kind" value="breach"' in c.get(INBOX + "?kind=breach").content.decode()
