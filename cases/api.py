@@ -18,6 +18,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from victimcare.accounts import two_factor
+from victimcare.accounts.constants import CASE_ROLES
 from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.accounts.tokens import expires_at, token_for
 from victimcare.audit.models import AccessAction
@@ -117,7 +118,9 @@ class TokenObtainApi(APIView):
                 OpenApiTypes.OBJECT, description="Wrong email address or password, or wrong two-factor code."
             ),
             403: OpenApiResponse(
-                DETAIL_ERROR, description="The account must set up two-factor sign-in in a browser first."
+                DETAIL_ERROR,
+                description="The account's role has no access to the case API, or it must set up "
+                "two-factor sign-in in a browser first.",
             ),
             429: OpenApiResponse(DETAIL_ERROR, description="Too many attempts; wait and try again."),
         },
@@ -138,6 +141,9 @@ class TokenObtainApi(APIView):
             raise exceptions.Throttled(
                 detail="Too many failed attempts. Wait 15 minutes and try again, or ask an administrator."
             ) from None
+        if user.role not in CASE_ROLES:
+            # Analysts and partners have no case data to read: no token they could not use.
+            raise exceptions.PermissionDenied("Your role has no access to the case API.")
         # Two-factor sign-in holds for the API too: a token is never a way round it.
         if two_factor.is_on(user):
             try:
@@ -148,7 +154,12 @@ class TokenObtainApi(APIView):
                 ) from None
             if device is None:
                 raise exceptions.ValidationError(
-                    {"code": ["Enter the code your authenticator app shows now (two-factor sign-in is on)."]}
+                    {
+                        "code": [
+                            "Enter the code your authenticator app shows now (two-factor sign-in is on). "
+                            "After several wrong codes, wait a minute before trying again."
+                        ]
+                    }
                 )
         elif two_factor.required_for(user):
             raise exceptions.PermissionDenied(

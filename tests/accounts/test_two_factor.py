@@ -196,7 +196,15 @@ class TestAnOfficerTurningItOnAndOff:
 
         page = later.get(reverse("two_factor_manage")).content.decode()
         assert "Recovery codes left" in page and "10 of 10" in page
-        later.post(reverse("two_factor_manage"), {"action": "off"})
+        # someone at the unlocked screen cannot turn it off or make codes without a current code
+        refused = later.post(reverse("two_factor_manage"), {"action": "off"}, follow=True).content.decode()
+        assert "Enter the code your authenticator app shows now" in refused
+        later.post(reverse("two_factor_manage"), {"action": "codes", "code": "000000"})
+        assert two_factor.is_on(officer) and two_factor.recovery_codes_left(officer) == 10
+        token = StaticToken.objects.filter(device__user=officer).first()
+        token.device.throttle_reset()  # the wrong code above slowed the device down: as a pause would
+        recovery = token.token
+        later.post(reverse("two_factor_manage"), {"action": "off", "code": recovery})
         assert not two_factor.is_on(officer)
         third = Client()
         password_sign_in(third, officer)
@@ -239,6 +247,16 @@ class TestTheApiToken:
     def test_an_officer_without_two_factor_needs_no_code(self, officer):
         assert self.token(officer).status_code == 200
 
+    def test_roles_without_case_data_get_no_token(self, analyst, partner):
+        for user in (analyst, partner):
+            r = self.token(user)
+            assert r.status_code == 403 and "no access to the case API" in json.loads(r.content)["detail"]
+
+    def test_a_wrong_code_says_to_wait_after_several(self, admin_user):
+        app_for(admin_user)
+        r = self.token(admin_user, code="000001")
+        assert "wait a minute" in json.loads(r.content)["code"][0]
+
 
 @pytest.mark.django_db
 def test_an_administrator_resets_someones_two_factor_from_the_staff_list(client, admin_user, officer):
@@ -272,3 +290,9 @@ def test_the_demo_admin_signs_in_with_the_published_key(capsys):
     assert device.verify_token(printed)
     with pytest.raises(Exception, match="Only demo accounts"):
         call_command("demo_two_factor_code", "someone@police.uk")
+
+
+@pytest.mark.django_db
+def test_the_api_access_page_tells_analysts_they_have_no_api(make_client, analyst):
+    html = make_client(analyst).get(reverse("api_access")).content.decode()
+    assert "Your role has no access to the case API." in html and "/api/token/" not in html

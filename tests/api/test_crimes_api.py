@@ -587,8 +587,12 @@ def test_partner_token_gives_no_case_data(anon, case, partner):
     response = anon.post(
         "/api/token/", {"email": partner.email, "password": "correct-horse-battery"}, format="json"
     )
+    assert response.status_code == 403 and "token" not in response.json()  # no token it could not use
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=partner)  # one made before this rule: still no case data
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get(LIST_URL).status_code == 403
     assert client.get(detail_url(case)).status_code == 403
 

@@ -152,6 +152,18 @@ def two_factor_manage(request):
     required = two_factor.required_for(user)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action in ("codes", "off") and two_factor.is_on(user):
+            # Someone at an unlocked screen must not turn it off or make codes: ask for a current code.
+            try:
+                ok = two_factor.check_code(user, request.POST.get("code", ""), request=request) is not None
+            except two_factor.CodeLocked:
+                messages.error(request, "Too many failed attempts. Wait 15 minutes and try again.")
+                return redirect("two_factor_manage")
+            if not ok:
+                messages.error(
+                    request, "Enter the code your authenticator app shows now (or a recovery code) to do that."
+                )
+                return redirect("two_factor_manage")
         if action == "codes" and two_factor.is_on(user):
             codes = two_factor.new_recovery_codes(user)
             return render(
