@@ -75,9 +75,7 @@ class CrimeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Search: part of the crime reference, or a victim's name."
     )
-    mine = BooleanFilter(
-        method="filter_mine", help_text="true: only cases where I am the OIC."
-    )
+    mine = BooleanFilter(method="filter_mine", help_text="true: only cases where I am the OIC.")
 
     class Meta:
         model = Crime

@@ -161,7 +161,8 @@ def two_factor_manage(request):
                 return redirect("two_factor_manage")
             if not ok:
                 messages.error(
-                    request, "Enter the code your authenticator app shows now (or a recovery code) to do that."
+                    request,
+                    "Enter the code your authenticator app shows now (or a recovery code) to do that.",
                 )
                 return redirect("two_factor_manage")
         if action == "codes" and two_factor.is_on(user):
