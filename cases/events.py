@@ -30,6 +30,15 @@ class DetailField:
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     max_length: int = 200
+    missing: str = ""  # the error when a required detail is not given; worded from the label otherwise
+
+    @property
+    def missing_message(self) -> str:
+        if self.missing:
+            return str(self.missing)
+        label = str(self.label)
+        what = label[:1].lower() + label[1:]
+        return f"Choose the {what}." if self.kind == "choice" else f"Enter the {what}."
 
 
 @dataclass(frozen=True)
@@ -210,6 +219,7 @@ _types = [
                 _("Decided by"),
                 "choice",
                 choices=(("police", _("Police")), ("cps", _("Crown Prosecution Service"))),
+                missing="Choose who decided not to prosecute.",
             ),
             REASON,
         ),
@@ -291,6 +301,7 @@ _types = [
                 _("Must the victim give evidence?"),
                 "choice",
                 choices=(("yes", _("Yes")), ("no", _("No"))),
+                missing="Say whether the victim must give evidence.",
             ),
             DetailField(
                 "special_measures", _("Special measures outcome"), "longtext", required=False, max_length=2000
@@ -344,11 +355,16 @@ def status_after(event_type: EventType, current: str) -> str:
 def details_form_class(event_type: EventType):
     from django import forms
 
-    from victimcare.core.forms import LocalDateTimeField
+    from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
     attrs = {}
     for f in event_type.fields:
-        common = {"label": f.label, "required": f.required, "help_text": f.hint}
+        common = {
+            "label": f.label,
+            "required": f.required,
+            "help_text": f.hint,
+            "error_messages": {"required": f.missing_message},
+        }
         if f.kind == "datetime":
             attrs[f.name] = LocalDateTimeField(**common)
         elif f.kind == "choice":
@@ -361,7 +377,7 @@ def details_form_class(event_type: EventType):
             )
         else:
             attrs[f.name] = forms.CharField(max_length=f.max_length, **common)
-    return type(f"{event_type.code.title()}DetailsForm", (forms.Form,), attrs)
+    return type(f"{event_type.code.title()}DetailsForm", (NamedErrors, forms.Form), attrs)
 
 
 def clean_details(event_type: EventType, data: dict) -> tuple[dict, dict]:

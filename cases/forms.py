@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from victimcare.accounts.models import Team, User
 from victimcare.accounts.services import SignInLocked, sign_in_attempt
-from victimcare.core.forms import LocalDateTimeField
+from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
 from .constants import CrimeStatus, VictimRole, normalise_reference
 from .events import RECORDABLE, details_form_class
@@ -15,7 +15,7 @@ from .models import NeedsAssessment, Offence, Person
 from .services import NEEDS_FIELDS, PERSON_FIELDS
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(NamedErrors, AuthenticationForm):
     """Email sign-in with a lock-out: after 10 attempts for one account or from one address within 15
     minutes, further attempts are refused without checking the password. Each attempt is counted before
     the password is checked, so parallel guesses cannot slip past; a successful sign-in gives it back."""
@@ -26,6 +26,7 @@ class SignInForm(AuthenticationForm):
     password = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+    REQUIRED = {"username": "Enter your email address.", "password": "Enter your password."}
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask an administrator.",
@@ -67,7 +68,7 @@ class OffenceChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_group_display()})"
 
 
-class CrimeForm(forms.Form):
+class CrimeForm(NamedErrors, forms.Form):
     reference = forms.CharField(
         label="Crime reference",
         max_length=20,
@@ -119,8 +120,6 @@ class CrimeForm(forms.Form):
 
     def __init__(self, *args, teams=None, officers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, message in self.REQUIRED.items():
-            self.fields[name].error_messages["required"] = message
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
         self.fields["oic"].queryset = officers if officers is not None else User.objects.none()
 
@@ -128,7 +127,7 @@ class CrimeForm(forms.Form):
         return normalise_reference(self.cleaned_data["reference"])
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(NamedErrors, forms.ModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS
@@ -146,9 +145,6 @@ class PersonForm(forms.ModelForm):
             "Enter a real date of birth, like 1985-03-14."
         )
         self.fields["email"].error_messages["invalid"] = "Enter an email address like name@example.com."
-        for name, message in self.REQUIRED.items():
-            if name in self.fields:
-                self.fields[name].error_messages["required"] = message
 
     REQUIRED = {
         "role": "Choose the person's role on this crime.",
@@ -203,7 +199,9 @@ VictimFormSet = forms.formset_factory(
 )
 
 
-class NeedsAssessmentForm(forms.ModelForm):
+class NeedsAssessmentForm(NamedErrors, forms.ModelForm):
+    REQUIRED = {"referral_consent": "Say whether the victim agrees to be referred to a support service."}
+
     class Meta:
         model = NeedsAssessment
         fields = NEEDS_FIELDS
@@ -211,7 +209,8 @@ class NeedsAssessmentForm(forms.ModelForm):
         labels = {"referral_consent": "Does the victim agree to be referred to a support service?"}
 
 
-class EventForm(forms.Form):
+class EventForm(NamedErrors, forms.Form):
+    REQUIRED = {"code": "Choose what happened.", "occurred_at": "Enter when it happened."}
     code = forms.ChoiceField(choices=[(t.code, t.label) for t in RECORDABLE], label="What happened?")
     occurred_at = LocalDateTimeField(label="When did it happen?", past=True)
     note = forms.CharField(
@@ -223,7 +222,8 @@ def event_details_form(event_type, data=None):
     return details_form_class(event_type)(data=data, prefix="details")
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(NamedErrors, forms.Form):
+    REQUIRED = {"officer": "Choose the officer in case."}
     officer = forms.ModelChoiceField(
         queryset=User.objects.none(), empty_label="Choose an officer", label="Officer in case"
     )

@@ -5,7 +5,7 @@ from messaging.constants import Format
 from victimcare.accounts.constants import AbsenceKind
 from victimcare.accounts.models import User
 from victimcare.core.dates import form_validator
-from victimcare.core.forms import LocalDateTimeField
+from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
 from .constants import ContactOutcome, Frequency
 
@@ -15,7 +15,13 @@ class ObligationChoiceField(forms.ModelMultipleChoiceField):
         return f"{ob.rule.duty} (due {ob.due_at:%-d %b %Y})"
 
 
-class ContactForm(forms.Form):
+class ContactForm(NamedErrors, forms.Form):
+    REQUIRED = {
+        "method": "Choose how you contacted the victim (or tried to).",
+        "outcome": "Choose what happened.",
+        "occurred_at": "Enter when the contact happened.",
+        "summary": "Enter a summary of the contact.",
+    }
     method = forms.ChoiceField(choices=ContactMethod.choices, widget=forms.RadioSelect, label="How?")
     outcome = forms.ChoiceField(
         choices=ContactOutcome.choices, widget=forms.RadioSelect, label="What happened?"
@@ -45,7 +51,13 @@ class ContactForm(forms.Form):
         self.fields["obligations"].queryset = obligations
 
 
-class PlanForm(forms.Form):
+class PlanForm(NamedErrors, forms.Form):
+    REQUIRED = {
+        "wants_updates": "Say whether the victim wants updates.",
+        "frequency": "Choose how often the victim wants updates.",
+        "language": "Enter the language for updates, like English or Welsh.",
+        "format": "Choose the format for written updates.",
+    }
     wants_updates = forms.TypedChoiceField(
         choices=[("yes", "Yes"), ("no", "No, the victim does not want updates")],
         widget=forms.RadioSelect,
@@ -79,11 +91,18 @@ class PlanForm(forms.Form):
         return [m for m in (self.cleaned_data.get(f"method_{i}") for i in (1, 2, 3)) if m]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NamedErrors, forms.Form):
+    REQUIRED = {"reason": "Enter the reason."}
     reason = forms.CharField(max_length=300, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AbsenceForm(forms.Form):
+class AbsenceForm(NamedErrors, forms.Form):
+    REQUIRED = {
+        "user": "Choose whose absence this is.",
+        "kind": "Choose the kind of absence.",
+        "starts_on": "Enter the first day away.",
+        "ends_on": "Enter the last day away.",
+    }
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Who", empty_label="Choose a person")
     kind = forms.ChoiceField(choices=AbsenceKind.choices, label="Kind of absence")
     starts_on = forms.DateField(
@@ -99,7 +118,8 @@ class AbsenceForm(forms.Form):
         self.fields["user"].queryset = people if people is not None else User.objects.none()
 
 
-class ReallocateForm(forms.Form):
+class ReallocateForm(NamedErrors, forms.Form):
+    REQUIRED = {"officer": "Choose the new officer.", "crimes": "Choose at least one case to move."}
     officer = forms.ModelChoiceField(
         queryset=User.objects.none(), empty_label="Choose an officer", label="New officer"
     )
@@ -111,7 +131,7 @@ class ReallocateForm(forms.Form):
         self.fields["crimes"].choices = crime_choices
 
 
-class OfficerMessageForm(forms.Form):
+class OfficerMessageForm(NamedErrors, forms.Form):
     """A message to the victim. The service (contacts.officer_messages) checks it all again on Send."""
 
     subject = forms.CharField(

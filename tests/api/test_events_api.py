@@ -226,7 +226,7 @@ BAD_EVENTS = {
     "missing required detail": (
         {"code": "REOPENED", "occurred_at": ago(minutes=30), "details": {}},
         ["details", "reason"],
-        "required",
+        "Enter the reason.",
     ),
     "details not an object": (
         {"code": "REOPENED", "occurred_at": ago(minutes=30), "details": "because"},

@@ -255,9 +255,15 @@ class TestEvents:
             ([], "OUTCOME", {"outcome": "Guilty"}, "code", "while the case is"),
             ([], "NOSUCH", {}, "code", "Unknown event"),
             ([], "RECORDED", {}, "code", "Unknown event"),
-            ([], "CLOSED", {}, "details.closure_reason", "required"),
+            ([], "CLOSED", {}, "details.closure_reason", "Choose the closure reason."),
             ([], "CLOSED", {"closure_reason": "bogus"}, "details.closure_reason", "valid choice"),
-            ([], "CHARGED", {"charges": "x" * 2001}, "details.charges", "at most 2000"),
+            (
+                [],
+                "CHARGED",
+                {"charges": "x" * 2001},
+                "details.charges",
+                "Charges must be 2,000 characters or fewer.",
+            ),
             ([], "OUTCOME", {}, "code", "while the case is"),
         ],
     )

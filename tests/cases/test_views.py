@@ -95,7 +95,7 @@ class TestRecordCrime:
             ({"victims-0-email": "tomasz@"}, "Enter an email address like"),
             ({"victims-0-mobile_phone": "call me"}, "UK phone number"),
             ({"victims-0-postcode": "NOT A CODE"}, "real UK postcode"),
-            ({"summary": "x" * 4001}, "at most 4000"),
+            ({"summary": "x" * 4001}, "Summary must be 4,000 characters or fewer."),
             ({"oic": "999999"}, "Select a valid choice"),
         ],
     )
@@ -249,7 +249,7 @@ class TestCaseWork:
     def test_closing_needs_a_reason(self, officer_client, case):
         url = reverse("cases:event_new", kwargs={"ref": case.slug})
         r = officer_client.post(url, {"code": "CLOSED", "occurred_at": local(timezone.now())})
-        assert "This field is required" in r.content.decode() and case.events.count() == 0
+        assert "Choose the closure reason." in r.content.decode() and case.events.count() == 0
 
     def test_reallocate(self, officer_client, case, colleague, outsider):
         url = reverse("cases:allocate", kwargs={"ref": case.slug})

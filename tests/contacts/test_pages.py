@@ -181,7 +181,7 @@ class TestContactLog:
         "over,message",
         [
             ({"occurred_at": "2099-01-01T10:00"}, "cannot be in the future"),
-            ({"summary": ""}, "This field is required"),
+            ({"summary": ""}, "Enter a summary of the contact."),
             ({"method": "pigeon"}, "Select a valid choice"),
             ({"obligations": ["999999"]}, "Select a valid choice"),
         ],
@@ -262,7 +262,7 @@ class TestPlansAndWaivers:
     def test_waive_needs_reason(self, crime, officer_client):
         ob = crime.obligations.get(code="ACKNOWLEDGE")
         url = reverse("contacts:waive", kwargs={"ref": crime.slug, "obligation_id": ob.pk})
-        assert "This field is required" in officer_client.post(url, {"reason": ""}).content.decode()
+        assert "Enter the reason." in officer_client.post(url, {"reason": ""}).content.decode()
         ob.refresh_from_db()
         assert ob.state == "open"
         assert officer_client.post(url, {"reason": "Acknowledged at the scene in writing"}).status_code == 302

@@ -22,7 +22,10 @@ class LocalDateTimeField(forms.DateTimeField):
         kwargs.setdefault(
             "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         )
-        kwargs.setdefault("error_messages", {"invalid": "Enter a real date and time, like 2026-11-03 14:30."})
+        kwargs["error_messages"] = {
+            "invalid": "Enter a real date and time, like 2026-11-03 14:30.",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -46,3 +49,24 @@ class LocalDateTimeField(forms.DateTimeField):
         super().validate(value)
         if (problem := date_problem(value, past=self.past)) is not None:
             raise forms.ValidationError(problem, code="out_of_range")
+
+
+class NamedErrors:
+    """Mixed into a form (first among its bases): its errors name what is missing or wrong in words ("Enter
+    a summary of the contact."), never Django's "This field is required." or "Ensure this value has at most
+    4000 characters". REQUIRED maps a field to its "missing" message; a text field's length limit is worded
+    from its label, unless the field says it otherwise."""
+
+    REQUIRED: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if isinstance(field, forms.CharField) and limit and "max_length" not in field.error_messages:
+                label = str(field.label or "").strip()
+                what = "Your answer" if not label or label.endswith("?") else label
+                field.error_messages["max_length"] = f"{what} must be {limit:,} characters or fewer."
