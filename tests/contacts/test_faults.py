@@ -24,7 +24,7 @@ from .support import person, record, victims
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_broker_outage_never_fails_the_change_that_queued_a_message(clock, officer, monkeypatch, caplog):
     """The outbox row commits with its cause; the delivery task is only a head start. With the broker down
     the caller (a web request recording a crime, an officer's reply) used to get the broker's error after
