@@ -110,10 +110,16 @@ def sign_out(request):
 
 
 def quick_exit(request):
-    """Leave at once: end any portal session and go to a neutral site."""
+    """Leave at once: end any portal session and go to a neutral site, leaving as little trace as the
+    browser allows on a shared device: our cookies (the language choice, the form token) are deleted and
+    the browser is asked to clear this site's cookies and storage."""
     if request.portal is not None or request.session.get(session.KEY):
         session.end(request)
-    return HttpResponseRedirect(QUICK_EXIT_URL)
+    response = HttpResponseRedirect(QUICK_EXIT_URL)
+    for name in (settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME):
+        response.delete_cookie(name)
+    response["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -50,3 +50,15 @@ def test_an_empty_contact_names_each_missing_answer_and_a_long_summary_says_its_
         assert message in html
     long = officer_client.post(url, {"summary": "x" * 20000}).content.decode()
     assert "Summary must be 4,000 characters or fewer." in long and "Ensure this value" not in long
+
+
+@pytest.mark.django_db
+def test_a_failed_form_security_check_is_our_page_in_words():
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    for url in ("/accounts/login/", "/portal/"):
+        r = c.post(url, {"username": "a@b.c", "password": "x"})
+        html = r.content.decode()
+        assert r.status_code == 403
+        assert "Your form could not be sent" in html and "CSRF" not in html and "<style" not in html

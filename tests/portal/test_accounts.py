@@ -217,7 +217,6 @@ def test_password_reset_by_safe_channel_without_revealing_accounts(
     from django.core import mail
 
     from messaging.models import Message
-
     from messaging.outbox import message_deliver
 
     sent = Message.objects.get(kind="account", template_code="PORTAL_RESET")
@@ -272,8 +271,13 @@ def test_quick_exit_ends_the_session_and_leaves(officer):
     cv = make_victim(officer)
     give_account(cv)
     c = signed_in_client(cv)
+    c.post("/portal/language/", {"language": "cy", "next": "/portal/case/"})
+    assert c.cookies["django_language"].value == "cy"
     response = c.get("/portal/exit/")
     assert response.status_code == 302 and response["Location"].startswith("https://www.bbc.co.uk/")
+    assert response["Clear-Site-Data"] == '"cookies", "storage"'
+    for name in ("django_language", "csrftoken", "sessionid"):
+        assert response.cookies[name]["max-age"] == 0, name  # deleted
     assert c.get("/portal/case/").status_code == 302
 
 
