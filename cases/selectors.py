@@ -51,8 +51,12 @@ def _unrestricted_or_named(user: User) -> Q:
     return Q(is_restricted=False) | Exists(named)
 
 
-def cases_visible_to(user: User) -> QuerySet[Crime]:
-    parts = _scope(user)
+def cases_visible_to(user: User, *, concrete: bool = False) -> QuerySet[Crime]:
+    """`concrete` reads the overseen team and BCU ids first (one small query) so that the database gets
+    plain id conditions: used where the crimes are a subquery of a large table (duties, inbox items), where
+    PostgreSQL otherwise scans the whole table (5.2 s against 0.12 s for a sergeant's open duties at
+    1,000,000 crimes)."""
+    parts = _scope(user, concrete=concrete)
     if parts is None:
         return Crime.objects.none()
     return Crime.objects.filter(reduce(or_, parts)).filter(_unrestricted_or_named(user))

@@ -38,7 +38,8 @@ def my_work(user: User) -> QuerySet[Obligation]:
 def team_work(
     user: User, *, owner_id: int | None = None, overdue_before: datetime | None = None
 ) -> QuerySet[Obligation]:
-    qs = Obligation.objects.filter(state=ObligationState.OPEN, crime__in=cases_visible_to(user))
+    visible = cases_visible_to(user, concrete=True).values("pk")
+    qs = Obligation.objects.filter(state=ObligationState.OPEN, crime__in=visible)
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
     if overdue_before:
@@ -95,7 +96,7 @@ def meetable(cv: CrimeVictim) -> QuerySet[Obligation]:
 
 def notifications_visible(user: User, qs: QuerySet[StaffNotification]) -> QuerySet[StaffNotification]:
     """Only notifications about cases the user may still see (a restricted case, a team they left)."""
-    visible = cases_visible_to(user)
+    visible = cases_visible_to(user, concrete=True).values("pk")
     return qs.filter(
         Q(obligation__crime__in=visible) | Q(obligation__isnull=True, message__crime__in=visible)
     )
