@@ -6,7 +6,6 @@ database is empty, then prints one `name=value` line per figure. Not part of the
 """
 
 import os
-import statistics
 import sys
 import time
 
@@ -22,14 +21,11 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench import _data  # noqa: E402
 from cases.models import Crime  # noqa: E402
 from victimcare.accounts.models import User  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 
 def measure(client: Client, url: str) -> tuple[list[float], int]:
@@ -66,8 +62,8 @@ def main() -> int:
         client.force_login(user)
         reset_queries()
         samples, queries = measure(client, url)
-        print(f"{name}_p50_ms={statistics.median(samples):.1f}")
-        print(f"{name}_p95_ms={p95(samples):.1f}")
+        print(f"{name}_p50_ms={_data.p50(samples):.1f}")
+        print(f"{name}_p95_ms={_data.p95(samples):.1f}")
         print(f"{name}_queries={queries}")
     # The deadline engine at scale: 1,000,000 obligations (PostgreSQL only; skips with a message otherwise).
     from bench import obligations

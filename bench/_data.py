@@ -25,7 +25,7 @@ def p50(samples: list[float]) -> float:
 
 
 def p95(samples: list[float]) -> float:
-    # The same definition as bench/__main__.py and bench/obligations.py.
+    # The one definition every benchmark uses.
     return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 

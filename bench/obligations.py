@@ -47,7 +47,6 @@ only what fell due since the last one.
 
 import contextlib
 import os
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -66,6 +65,7 @@ from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import _data  # noqa: E402
 from cases.constants import CrimeStatus, VictimRole  # noqa: E402
 from cases.models import Crime, CrimeVictim, Offence, Person  # noqa: E402
 from contacts import scan  # noqa: E402
@@ -98,10 +98,6 @@ CRIME = Crime._meta.db_table
 TEAM_SUPERVISORS = Team.supervisors.through._meta.db_table
 BCU_INSPECTORS = BCU.inspectors.through._meta.db_table
 ABSENCE = Absence._meta.db_table
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
 
 
 def bench_obligations():
@@ -469,7 +465,7 @@ def worklist_p95(user: User) -> str:
         r = client.get(WORKLIST_URL)
         samples.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, (WORKLIST_URL, r.status_code)
-    return f"{p95(samples):.1f}"
+    return f"{_data.p95(samples):.1f}"
 
 
 def compare(now: datetime, *, reminders_sent: bool) -> dict:
