@@ -145,7 +145,7 @@ class AccessRecordAdmin(CaseScopedAdmin):
     """Who looked at what. Registered here, beside the cases it is about, so it obeys the same
     visibility: an access record of a restricted case only for the people named on it."""
 
-    list_display = ("at", "user", "action", "crime", "person", "ip_address", "path")
+    list_display = ("at", "user", "by_label", "action", "crime", "person", "ip_address", "path")
     list_filter = ("action",)
     search_fields = ("user__email", "crime__reference", "path")
     list_select_related = ("user", "crime", "person")

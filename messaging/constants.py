@@ -22,6 +22,7 @@ class Stage(models.TextChoices):
     DELIVERY_FAILED = "delivery_failed", _("A message to the victim could not be delivered")
     VICTIM_MESSAGE = "victim_message", _("The victim sent something through the portal")
     DRAFT_READY = "draft_ready", _("A message needs a personal contact: a draft is ready")
+    DETAILS_REPORTED = "details_reported", _("A support service says the victim's details are wrong")
 
 
 class Channel(models.TextChoices):

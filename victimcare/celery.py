@@ -62,6 +62,11 @@ app.conf.beat_schedule = {
     "vcop-digest": {"task": "contacts.tasks.send_digests", "schedule": crontab(minute="*/5")},
     # Victim messages: retries, and anything a lost task did not deliver.
     "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": settings.VC_OUTBOX_SWEEP_SECONDS},
+    # Referrals: opt-out referrals go once the victim has had a working day to decline; services are
+    # reminded of missed targets; webhooks are delivered and retried.
+    "referrals-send": {"task": "referrals.tasks.send_held", "schedule": 300.0},
+    "referrals-remind": {"task": "referrals.tasks.remind_stale", "schedule": crontab(minute=7)},
+    "referrals-webhooks": {"task": "referrals.tasks.deliver_webhooks", "schedule": 30.0},
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
     "clear-expired-sessions": {
         "task": "victimcare.core.tasks.clear_expired_sessions",

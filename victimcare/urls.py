@@ -25,7 +25,10 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("cases/", include("portal.staff_urls")),
     path("", include("contacts.urls")),
+    path("referrals/", include("referrals.staff_urls")),
+    path("partner/", include("referrals.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
+    path("api/partner/", include("referrals.api_urls")),
     path("api/", include("cases.api_urls")),
     # The schema and docs describe what staff can do: staff only, like the API itself.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),

@@ -12,6 +12,8 @@ class AccessAction(models.TextChoices):
     ACCESS_LOG_VIEWED = "access_log_viewed", "Viewed who looked at a case"
     ADMIN_VIEWED = "admin_viewed", "Admin: viewed a record of the case"
     VICTIM_SEARCHED = "victim_searched", "Searched for a victim by name"
+    PARTNER_REFERRAL_READ = "partner_referral_read", "Support service: read a referral"
+    PARTNER_REFERRALS_LISTED = "partner_referrals_listed", "Support service: listed referrals"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -27,7 +29,12 @@ class AccessRecord(models.Model):
     PostgreSQL a trigger refuses them too (migration 0002)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A person; or, for a support service's API key (which belongs to an organisation, not a person),
+    # no user and the key's name in by_label.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=40, choices=AccessAction.choices)
     crime = models.ForeignKey(
         "cases.Crime", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -50,11 +57,16 @@ class AccessRecord(models.Model):
             # "What did this person look at".
             models.Index(fields=["user", "-at"], name="access_user_at_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(by_label=""),
+                name="access_record_has_actor",
+            )
+        ]
 
     def __str__(self) -> str:
-        return (
-            f"{timezone.localtime(self.at):%-d %b %Y %H:%M}: {self.user}, {self.get_action_display().lower()}"
-        )
+        who = self.user or self.by_label
+        return f"{timezone.localtime(self.at):%-d %b %Y %H:%M}: {who}, {self.get_action_display().lower()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
