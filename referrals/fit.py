@@ -23,6 +23,8 @@ class Facts:
     homicide: bool = False
     road_death: bool = False
     bereaved: bool = False
+    child: bool = False
+    violent: bool = False
 
 
 def fitting_kinds(facts: Facts) -> set[str]:
@@ -37,6 +39,10 @@ def fitting_kinds(facts: Facts) -> set[str]:
         kinds.add("bereavement")
     if facts.road_death:
         kinds.add("road_death")
+    if facts.child:
+        kinds.add("children")
+    if facts.violent or facts.sexual:
+        kinds.add("compensation")  # criminal injuries compensation
     return kinds
 
 
@@ -49,4 +55,6 @@ def facts_for(crime, crime_victim=None) -> Facts:
         homicide=offence.is_homicide,
         road_death=offence.is_road_death,
         bereaved=crime_victim is not None and crime_victim.role == "bereaved",
+        child=crime_victim is not None and (crime_victim.age_at_offence or 99) < 18,
+        violent=offence.is_violence,
     )

@@ -28,6 +28,8 @@ class SupportOrganisation(TimestampedModel):
         HATE_CRIME = "hate_crime", "Hate crime"
         RESTORATIVE_JUSTICE = "restorative_justice", "Restorative justice"
         PROBATION_VCS = "probation_vcs", "Probation Victim Contact Scheme"
+        CHILDREN = "children", "Children and young people"
+        COMPENSATION = "compensation", "Compensation advice"
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -12,12 +12,14 @@ ALWAYS = {"general", "restorative_justice"}
     [
         (Facts(), set()),
         (Facts(domestic_abuse=True), {"domestic_abuse"}),
-        (Facts(sexual=True), {"sexual_violence"}),
+        (Facts(sexual=True), {"sexual_violence", "compensation"}),
         (Facts(hate=True), {"hate_crime"}),
         (Facts(homicide=True, bereaved=True), {"bereavement"}),
         (Facts(road_death=True, bereaved=True), {"road_death"}),
         (Facts(bereaved=True), {"bereavement"}),
-        (Facts(domestic_abuse=True, sexual=True), {"domestic_abuse", "sexual_violence"}),
+        (Facts(domestic_abuse=True, sexual=True), {"domestic_abuse", "sexual_violence", "compensation"}),
+        (Facts(child=True), {"children"}),
+        (Facts(violent=True), {"compensation"}),
     ],
 )
 def test_fitting_kinds(facts, extra):
