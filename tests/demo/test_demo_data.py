@@ -19,7 +19,7 @@ from contacts.models import Contact, ContactPlan, Obligation
 from contacts.services import CASE_CLOSED, KEY_EVENTS_ONLY, NO_UPDATES, working_calendar
 from messaging.constants import Stage
 from messaging.models import StaffNotification
-from referrals.models import SupportOrganisation
+from referrals.models import Referral, SupportOrganisation
 from tests.conftest import FAST_HASHERS
 from victimcare.accounts.constants import OIC_ROLES, Role
 from victimcare.accounts.models import BCU, Absence, Team, User
@@ -346,6 +346,9 @@ def test_obligations_are_consistent(seeded):
                 c = ob.met_by_contact
                 assert c.crime_victim_id == ob.crime_victim_id and c.crime_id == ob.crime_id
                 assert c.outcome in SUCCESSFUL_OUTCOMES and c.occurred_at == ob.met_at
+            elif ob.code in ("SUPPORT_REFERRAL", "VCS_REFERRAL"):
+                # Met by sending a referral, at that moment.
+                assert Referral.objects.filter(crime_victim_id=ob.crime_victim_id, sent_at=ob.met_at).exists()
             else:
                 assert ob.code in ("NEEDS_ASSESSMENT", "CONTACT_PLAN")
         else:
@@ -468,3 +471,29 @@ def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
         k: v for k, v in after.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")
     } == {k: v for k, v in before.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")}
     assert "did nothing" in seed("--if-empty")
+
+
+def test_referrals_agree_with_the_duties_and_the_consent_rules(seeded):
+    from referrals.constants import ConsentBasis, Decision, State
+    from referrals.models import PartnerMember, ReferralTransition, RoutingRule
+
+    assert RoutingRule.objects.count() == 10
+    member = PartnerMember.objects.select_related("organisation", "user").get(user__email="partner@demo.police.uk")
+    assert member.organisation.consent_basis == ConsentBasis.OPT_OUT
+    refs = list(Referral.objects.select_related("organisation"))
+    assert refs and {r.state for r in refs} >= {State.DECLINED, State.CLOSED}
+    for r in refs:
+        # Nothing reaches a service that needs consent without it; a declined referral is never sent.
+        if r.consent_basis == ConsentBasis.EXPLICIT and r.sent_at:
+            assert r.decision == Decision.GIVEN
+        if r.state == State.DECLINED:
+            assert r.sent_at is None and r.decision == Decision.DECLINED
+        if r.sent_at:
+            assert r.ack_due_at > r.sent_at and r.contact_due_at >= r.ack_due_at
+    # Every referral's history starts at "waiting" and ends at its state.
+    for r in refs[:200]:
+        steps = list(ReferralTransition.objects.filter(referral=r).order_by("at", "id"))
+        assert steps[0].from_state == "" and steps[-1].to_state == r.state
+    # A referral duty not required means the victim declined (no referral was sent).
+    for ob in Obligation.objects.filter(code="SUPPORT_REFERRAL", state=ObligationState.NOT_REQUIRED):
+        assert not Referral.objects.filter(crime_victim_id=ob.crime_victim_id, sent_at__isnull=False).exists()

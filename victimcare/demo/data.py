@@ -93,7 +93,155 @@ SUPPORT_ORGS = [
     ("Probation Victim Contact Scheme – Yorkvale", "probation_vcs", [], False),
     ("Common Ground Hate Crime Advocacy", "hate_crime", [], False),
     ("Bridges Restorative Justice", "restorative_justice", [], False),
+    ("Young Victims' Service – Yorkvale", "children", [], False),
+    ("Compensation Advice Line (demo)", "compensation", [], True),
 ]
+# Per organisation: (consent basis, acknowledge within / first contact within (working days), attempts
+# before "could not contact", victim groups, offence groups, services in words). General support is
+# opt-out (referred unless the victim declines), as the Code allows; specialists need consent. The
+# probation scheme is told of every qualifying sentence and asks the victim itself.
+SUPPORT_ORG_TERMS = {
+    "North Riding Victim and Witness Service": (
+        "opt_out",
+        2,
+        5,
+        3,
+        ["all"],
+        [],
+        "Emotional and practical support, help through the justice process.",
+    ),
+    "Central Victim Care Hub": (
+        "opt_out",
+        2,
+        5,
+        3,
+        ["all"],
+        [],
+        "Emotional and practical support, help through the justice process.",
+    ),
+    "South Vale Victim Support": (
+        "opt_out",
+        2,
+        5,
+        3,
+        ["all"],
+        [],
+        "Emotional and practical support, help through the justice process.",
+    ),
+    "Safer Homes IDVA Service": (
+        "explicit",
+        1,
+        2,
+        4,
+        ["domestic_abuse"],
+        [],
+        "Independent domestic violence advisers; safety planning.",
+    ),
+    "Harbour Rape Crisis and ISVA Service": (
+        "explicit",
+        1,
+        3,
+        3,
+        ["sexual_violence"],
+        ["sexual"],
+        "Independent sexual violence advisers; counselling.",
+    ),
+    "National Homicide Family Support (demo)": (
+        "explicit",
+        1,
+        2,
+        5,
+        ["bereaved"],
+        ["violence"],
+        "Caseworkers for families bereaved by murder or manslaughter.",
+    ),
+    "Roadside Bereavement Trust": (
+        "explicit",
+        2,
+        3,
+        4,
+        ["bereaved", "road_crash"],
+        ["vehicle", "violence"],
+        "Support for families bereaved or injured in road crashes.",
+    ),
+    "Probation Victim Contact Scheme – Yorkvale": (
+        "opt_out",
+        5,
+        20,
+        3,
+        ["probation_vcs"],
+        ["violence", "sexual"],
+        "Victim liaison officers: information about the offender's sentence and release.",
+    ),
+    "Common Ground Hate Crime Advocacy": (
+        "explicit",
+        2,
+        5,
+        3,
+        ["hate_crime"],
+        [],
+        "Advocacy and support for victims of hate crime.",
+    ),
+    "Bridges Restorative Justice": (
+        "explicit",
+        5,
+        10,
+        3,
+        ["restorative_justice"],
+        [],
+        "Restorative justice: meeting or writing to the offender.",
+    ),
+    "Young Victims' Service – Yorkvale": (
+        "explicit",
+        2,
+        5,
+        3,
+        ["children"],
+        [],
+        "Support for victims under 18 and their families.",
+    ),
+    "Compensation Advice Line (demo)": (
+        "explicit",
+        5,
+        10,
+        3,
+        ["compensation"],
+        [],
+        "Help claiming criminal injuries compensation.",
+    ),
+}
+# Routing rules (name, trigger, conditions, organisations): general support by area; specialists by the crime
+# and the victim; the probation scheme after a qualifying sentence. Restorative justice and compensation
+# advice are offered by officers case by case, so no rule routes to them.
+ROUTING_RULES = [
+    (
+        "General support: North BCU",
+        "recorded",
+        {"bcus": ["north"]},
+        ["North Riding Victim and Witness Service"],
+    ),
+    ("General support: Central BCU", "recorded", {"bcus": ["central"]}, ["Central Victim Care Hub"]),
+    ("General support: South BCU", "recorded", {"bcus": ["south"]}, ["South Vale Victim Support"]),
+    ("Domestic abuse: IDVA", "recorded", {"flags": ["domestic_abuse"]}, ["Safer Homes IDVA Service"]),
+    ("Sexual offences: ISVA", "recorded", {"flags": ["sexual"]}, ["Harbour Rape Crisis and ISVA Service"]),
+    (
+        "Homicide: bereaved families",
+        "recorded",
+        {"flags": ["homicide"]},
+        ["National Homicide Family Support (demo)"],
+    ),
+    ("Road deaths", "recorded", {"flags": ["road_death"]}, ["Roadside Bereavement Trust"]),
+    ("Hate crime advocacy", "recorded", {"flags": ["hate_crime"]}, ["Common Ground Hate Crime Advocacy"]),
+    ("Children and young people", "recorded", {"max_age": 17}, ["Young Victims' Service – Yorkvale"]),
+    (
+        "Victim Contact Scheme after a qualifying sentence",
+        "qualifying_sentence",
+        {},
+        ["Probation Victim Contact Scheme – Yorkvale"],
+    ),
+]
+# The demo partner's organisation.
+DEMO_PARTNER_ORG = "North Riding Victim and Witness Service"
 
 # --- crimes ----------------------------------------------------------------------------------------
 # Relative frequency by offence code (roughly the shape of police-recorded crime in England and Wales).

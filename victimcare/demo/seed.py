@@ -10,11 +10,13 @@ from contacts import engine
 from contacts.constants import ObligationState
 from contacts.models import Obligation
 from contacts.services import working_calendar
+from referrals.models import Referral
 from victimcare.accounts.models import User
 
 from .crimes import DemoSeeder
 from .data import DEMO_DOMAIN, SEED
 from .portal_victims import portal_demo_missing, seed_portal_demo
+from .referrals import ReferralSeeder, seed_referral_setup
 from .replay import EngineSeeder
 
 
@@ -28,10 +30,22 @@ def engine_data_missing() -> bool:
     return crimes.exists() and not Obligation.objects.filter(crime__in=crimes).exists()
 
 
+def referrals_missing() -> bool:
+    """Demo crimes have duties but no referrals (seeded before referrals existed)."""
+    crimes = demo_crimes()
+    return (
+        Obligation.objects.filter(crime__in=crimes).exists()
+        and not Referral.objects.filter(crime__in=crimes).exists()
+    )
+
+
 def nothing_to_do(*, portal_demo: bool = True) -> bool:
     """For --if-empty: crimes exist and nothing the demo adds to an older database is missing."""
     return (
-        Crime.objects.exists() and not engine_data_missing() and not (portal_demo and portal_demo_missing())
+        Crime.objects.exists()
+        and not engine_data_missing()
+        and not referrals_missing()
+        and not (portal_demo and portal_demo_missing())
     )
 
 
@@ -50,6 +64,11 @@ def seed_demo(
             engine_seeder = EngineSeeder(now=seeder.now, seed=seed, org=org)
             engine_seeder.seed(demo_crimes())
             seeder.counts.update(engine_seeder.counts)
+        seed_referral_setup(seeder.counts)
+        if referrals_missing():
+            referral_seeder = ReferralSeeder(now=seeder.now, seed=seed)
+            referral_seeder.seed(demo_crimes())
+            seeder.counts.update(referral_seeder.counts)
         if portal_demo:
             seeder.counts["demo portal victims"] = seed_portal_demo(org.demo_officer, seeder.now)
     seeder.org = org
