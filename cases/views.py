@@ -65,6 +65,8 @@ class SignInView(LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.role in CASE_ROLES:
         return redirect("contacts:my_work")
+    if request.user.role == Role.PARTNER:
+        return redirect("partner:home")  # the support service's own workspace
     return render(request, "cases/no_cases.html", {})
 
 

@@ -1,0 +1,144 @@
+"""Forms of the partner workspace (/partner/). Each names what is missing in words (NamedErrors); the
+services (referrals.services, referrals.keys) make the final checks and their errors land on these forms.
+
+The one write that has no service of its own yet lives here too: setting an organisation's webhook
+address (`webhook_save`), a two-field update that no other caller needs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+
+from cases.constants import ContactMethod
+from victimcare.core.forms import LocalDateTimeField, NamedErrors
+
+from .constants import WrongDetail
+from .models import SupportOrganisation
+from .services import NOTE_MAX, webhook_secret_new
+
+NOTE_HELP = "Do not include anything the victim has not agreed to share with the police."
+
+
+class MoveForm(NamedErrors, forms.Form):
+    """Acknowledge, accept, record support given or declined, or close: an optional note."""
+
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NOTE_HELP,
+    )
+
+
+class RejectForm(NamedErrors, forms.Form):
+    REQUIRED = {"reason": "Say why the referral is rejected."}
+
+    reason = forms.CharField(
+        label="Why are you rejecting this referral?",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The police officer will read this. "
+        "For example, the victim lives outside the area you serve.",
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+# What a service may have used to try to reach the victim (the portal is the police's own).
+ATTEMPT_METHODS = [(c.value, c.label) for c in ContactMethod if c != ContactMethod.PORTAL]
+
+
+class ContactAttemptForm(NamedErrors, forms.Form):
+    REQUIRED = {
+        "reached": "Say whether you reached the victim.",
+        "at": "Enter when you tried to contact the victim.",
+        "method": "Choose how you tried to contact the victim.",
+    }
+
+    reached = forms.ChoiceField(label="Did you reach the victim?", choices=YES_NO, widget=forms.RadioSelect)
+    at = LocalDateTimeField(label="When did you try?", past=True, help_text="For example, 2026-11-03 14:30.")
+    method = forms.ChoiceField(label="How did you try?", choices=[("", "Choose a method")] + ATTEMPT_METHODS)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NOTE_HELP,
+    )
+
+
+class DetailsReportForm(NamedErrors, forms.Form):
+    REQUIRED = {
+        "fields": "Say which details are wrong.",
+        "note": "Say what is wrong, for example 'the phone number is not in use'.",
+    }
+
+    fields = forms.MultipleChoiceField(
+        label="Which details are wrong?",
+        choices=WrongDetail.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"invalid_choice": "Choose the wrong details from the list."},
+    )
+    note = forms.CharField(
+        label="What is wrong?",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the phone number is not in use. The officer will correct the details.",
+    )
+
+
+class KeyForm(NamedErrors, forms.Form):
+    REQUIRED = {"name": "Give the key a name, for example the system that will use it."}
+
+    name = forms.CharField(
+        label="Name of the key",
+        max_length=100,
+        help_text="For example, the system that will use it: 'Case management system'.",
+    )
+
+
+class WebhookForm(NamedErrors, forms.Form):
+    url = forms.URLField(
+        label="Webhook address",
+        required=False,
+        max_length=400,
+        assume_scheme="https",
+        help_text="An https address we send a message to when one of your referrals changes. "
+        "Leave it empty to stop webhooks.",
+        error_messages={"invalid": "Enter a web address, like https://example.org/hooks/victimcare."},
+    )
+
+    def clean_url(self) -> str:
+        url = (self.cleaned_data.get("url") or "").strip()
+        if not url:
+            return ""
+        parts = urlsplit(url)
+        local = parts.hostname in ("localhost", "127.0.0.1")
+        if parts.scheme != "https" and not (settings.DEBUG and parts.scheme == "http" and local):
+            raise forms.ValidationError(
+                "The webhook address must start with https://, so that messages about victims are encrypted."
+            )
+        if parts.username or parts.password:
+            raise forms.ValidationError("The webhook address must not contain a user name or password.")
+        return url
+
+
+@transaction.atomic
+def webhook_save(*, organisation: SupportOrganisation, url: str, new_secret: bool) -> str:
+    """Set or clear the organisation's webhook address. Returns a new signing secret (to show once) when
+    one was made: asked for, or the first address set; clearing the address forgets the secret."""
+    org = SupportOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    secret = ""
+    if not url:
+        org.webhook_url, org.webhook_secret = "", ""
+    else:
+        org.webhook_url = url
+        if new_secret or not org.webhook_secret:
+            secret = org.webhook_secret = webhook_secret_new()
+    org.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    organisation.webhook_url, organisation.webhook_secret = org.webhook_url, org.webhook_secret
+    return secret
