@@ -1,12 +1,18 @@
 """How referrals reacts to what happens to a case (registered in ReferralsConfig.ready()). Each handler
 runs in the case service's transaction, so referrals commit or roll back with their cause."""
 
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
 from cases import signals
 from cases.models import CrimeVictim
 from contacts.services import qualifying_sentence, victims_in_context, with_rule_context
 
-from . import services
-from .constants import RouteTrigger
+from . import selectors, services
+from .constants import OPEN_STATES, ConsentBasis, Decision, RouteTrigger, State
+from .fit import facts_for
+from .forms import AddReferralForm, DecisionForm, WithdrawForm
+from .templatetags.referral_staff import can_withdraw, late_words, targets
 
 
 def victims_added(e: signals.VictimsAdded) -> None:
@@ -35,8 +41,56 @@ def contact_details_changed(e: signals.ContactDetailsChanged) -> None:
     services.details_changed(person=e.person, fields=e.fields, at=e.at)
 
 
+def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
+    """Referrals' part of each victim on the case page: their referrals (organisation, consent basis,
+    state, the victim's decision, targets, history, contact attempts, wrong-details reports) with the
+    actions staff may take, and a form to refer them to another service in the area. A fixed number of
+    queries whatever the number of victims and referrals."""
+    by_victim = selectors.case_referrals(e.crime)
+    every = [r for refs in by_victim.values() for r in refs]
+    prefetch_related_objects(every, "decision_by", "attempts__by_user", "details_reports__by_user")
+    # One read of the area's services per kind of victim (only a bereaved role changes what fits).
+    services_for: dict = {}
+    asked_default = timezone.localtime(e.now).replace(second=0, microsecond=0)
+    out = {}
+    for cv in e.victims:
+        cv.crime = e.crime
+        facts = facts_for(e.crime, cv)
+        if facts not in services_for:
+            services_for[facts] = list(
+                selectors.support_services_for(bcu_id=e.crime.bcu_id, crime=e.crime, crime_victim=cv)
+            )
+        refs = by_victim.get(cv.id, [])
+        for ref in refs:
+            ref.late = late_words(ref, e.now)
+            ref.targets = targets(ref, e.now)
+            ref.can_decide = ref.state in (State.CREATED, State.DECLINED)
+            ref.can_send = (
+                ref.state == State.CREATED
+                and ref.decision != Decision.DECLINED
+                and (ref.consent_basis == ConsentBasis.OPT_OUT or ref.decision == Decision.GIVEN)
+            )
+            ref.can_withdraw = can_withdraw(ref.state)
+            prefix = f"referral-{ref.pk}"
+            ref.decide_form = (
+                DecisionForm(prefix=prefix, initial={"asked_at": asked_default}) if ref.can_decide else None
+            )
+            ref.withdraw_form = WithdrawForm(prefix=prefix) if ref.can_withdraw else None
+        live = {r.organisation_id for r in refs if r.state in OPEN_STATES}
+        others = [o for o in services_for[facts] if o.pk not in live]
+        out[cv.id] = {
+            "sections": [{"template": "referrals/case/victim_referrals.html"}],
+            "referrals": refs,
+            "referral_add_form": AddReferralForm(prefix=f"add-{cv.id}", organisations=others)
+            if others
+            else None,
+        }
+    return out
+
+
 def register() -> None:
     signals.victims_added.register(victims_added, order=60)
     signals.event_recorded.register(event_recorded, order=60)
     signals.needs_assessed.register(needs_assessed, order=60)
     signals.contact_details_changed.register(contact_details_changed, order=60)
+    signals.case_page_victims.register(case_page_victims, order=60)

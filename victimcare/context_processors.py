@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cases.selectors import team_scope_label
 from contacts.selectors import to_do_count
+from referrals.selectors import can_see_stale_list
 from victimcare.accounts.constants import CASE_ROLES
 from victimcare.core.i18n import force_name
 
@@ -26,5 +27,7 @@ def service(request):
                 ("absences", reverse("contacts:absences"), "Absences"),
                 ("inbox", reverse("contacts:inbox"), "Inbox"),
             ]
+            if can_see_stale_list(user):
+                ctx["nav_items"].append(("stale_referrals", reverse("referrals:stale"), "Stale referrals"))
             ctx["to_do_count"] = to_do_count(user)
     return ctx

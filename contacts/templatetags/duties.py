@@ -20,12 +20,16 @@ def duty_label(code: str) -> str:
 @register.simple_tag
 def duty_action(ob, slug: str) -> dict[str, str]:
     """The one action that meets this duty: a needs assessment and a contact plan are met by doing them,
-    a support referral by recording the victim's decision on it (in the needs assessment, until referrals
-    can be made here); anything else by logging a contact."""
+    a referral duty by making the referral (the victim's referrals on the case page), a correction for a
+    support service by correcting the victim's details; anything else by logging a contact."""
     kw = {"ref": slug, "cv_id": ob.crime_victim_id}
-    if ob.code in (Duty.NEEDS_ASSESSMENT, Duty.SUPPORT_REFERRAL):
-        label = "Complete the needs assessment" if ob.code == Duty.NEEDS_ASSESSMENT else "Record the referral"
-        return {"label": label, "url": reverse("cases:needs_assessment", kwargs=kw)}
+    if ob.code == Duty.NEEDS_ASSESSMENT:
+        return {"label": "Complete the needs assessment", "url": reverse("cases:needs_assessment", kwargs=kw)}
+    if ob.code in (Duty.SUPPORT_REFERRAL, Duty.VCS_REFERRAL):
+        url = reverse("cases:detail", kwargs={"ref": slug}) + f"#referrals-{ob.crime_victim_id}"
+        return {"label": "Make the referral", "url": url}
+    if ob.code == Duty.CORRECT_DETAILS:
+        return {"label": "Correct the details", "url": reverse("cases:victim_edit", kwargs=kw)}
     if ob.code == Duty.CONTACT_PLAN:
         return {"label": "Agree the contact plan", "url": reverse("contacts:plan", kwargs=kw)}
     return {

@@ -18,7 +18,8 @@ def test_each_duty_links_to_what_meets_it(officer, officer_client):
     expected = {
         "NEEDS_ASSESSMENT": reverse("cases:needs_assessment", kwargs=kw),
         "CONTACT_PLAN": reverse("contacts:plan", kwargs=kw),
-        "SUPPORT_REFERRAL": reverse("cases:needs_assessment", kwargs=kw),
+        # The victim's referrals on the case page, where the referral is made.
+        "SUPPORT_REFERRAL": crime.get_absolute_url() + f"#referrals-{cv.id}",
     }
     for page in (reverse("contacts:my_work"), crime.get_absolute_url()):
         html = officer_client.get(page).content.decode()
