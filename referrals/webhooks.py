@@ -1,9 +1,197 @@
 """Delivering webhook rows (the outbox written by referrals.services.webhook_enqueue), signed per the
-Standard Webhooks convention. Filled in by the partner API work."""
+Standard Webhooks convention with the `standardwebhooks` package: headers webhook-id (the row's msg_id,
+the same on every retry, so a receiver can drop duplicates), webhook-timestamp (when this attempt was
+sent: receivers reject anything more than 5 minutes old, which stops replays) and webhook-signature
+(HMAC-SHA256 of "id.timestamp.body" with the organisation's secret).
 
-from datetime import datetime
+One row at a time, never holding a lock over the network: the row is claimed with SKIP LOCKED and its
+next attempt moved CLAIM_FOR ahead, the claim committed, the request sent (5 s timeout), and the result
+recorded in a second short transaction. A worker that dies mid-send leaves the row to be tried again
+once the claim runs out. Failures are retried after 30 s, 2 min, 10 min, 1 h and 6 h, then the row is
+marked failed; the service sees every delivery and its last error in the API.
+
+Addresses: https only, and only to hosts whose addresses are public (no loopback, private, link-local
+or reserved ranges: a webhook must not be a way to reach our internal network); redirects are not
+followed. http://localhost is allowed only when WEBHOOK_ALLOW_LOCAL is on (default: DEBUG), for
+development and tests.
+
+Why `requests`: it is already installed for GOV.UK Notify (messaging.notify); no new dependency.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from .constants import WebhookStatus
+from .models import WebhookDelivery
+
+BACKOFF = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+TIMEOUT = (3.05, 5)  # connect, read (seconds)
+CLAIM_FOR = timedelta(minutes=2)  # longer than any one attempt can take
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+USER_AGENT = "victimcare-webhooks/1.0"
+
+
+def allow_local() -> bool:
+    return bool(getattr(settings, "WEBHOOK_ALLOW_LOCAL", settings.DEBUG))
+
+
+def _address_problem(ip: str, *, local_ok: bool) -> str | None:
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return "The webhook address's host is not valid."
+    if addr.is_loopback and local_ok:
+        return None
+    if not addr.is_global or addr.is_multicast:
+        return "The webhook address must be on the public internet, not a private or internal network."
+    return None
+
+
+def webhook_url_problem(url: str, *, resolve: bool = False) -> str | None:
+    """Why we will not send to this address, in words, or None. With `resolve`, also every address the
+    host name resolves to (at delivery time)."""
+    local_ok = allow_local()
+    try:
+        parts = urlsplit(url or "")
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return "Enter a full web address, starting https://."
+    if parts.scheme not in ("https", "http") or not host:
+        return "Enter a full web address, starting https://."
+    if parts.username or parts.password:
+        return "The webhook address must not contain a user name or password."
+    if parts.scheme == "http" and not (local_ok and host in LOCAL_HOSTS):
+        return "The webhook address must start https:// (so events are encrypted on the way)."
+    if host in LOCAL_HOSTS:
+        return None if local_ok else "The webhook address must be on the public internet."
+    try:
+        ipaddress.ip_address(host)
+        literal = True
+    except ValueError:
+        literal = False
+    if literal:
+        return _address_problem(host, local_ok=local_ok)
+    if resolve:
+        try:
+            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+        except OSError:
+            return f"The webhook host {host} could not be found."
+        for info in infos:
+            if problem := _address_problem(str(info[4][0]), local_ok=local_ok):
+                return problem
+    return None
+
+
+def signed_headers(*, secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
+    """The three Standard Webhooks headers for this body, signed now."""
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id, at, body),
+    }
+
+
+def body_of(row: WebhookDelivery) -> str:
+    return json.dumps(row.payload, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+def _send(row: WebhookDelivery) -> Result:
+    org = row.organisation
+    if not org.webhook_url:
+        return Result(False, error="The organisation has no webhook address any more.")
+    if not org.webhook_secret:
+        return Result(False, error="The organisation has no webhook signing secret.")
+    if problem := webhook_url_problem(org.webhook_url, resolve=True):
+        return Result(False, error=problem)
+    body = body_of(row)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        **signed_headers(secret=org.webhook_secret, msg_id=row.msg_id, body=body, at=timezone.now()),
+    }
+    try:
+        with requests.post(
+            org.webhook_url,
+            data=body.encode(),
+            headers=headers,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+            stream=True,  # the answer's body is not needed; read a little for the error message only
+        ) as response:
+            if 200 <= response.status_code < 300:
+                return Result(True, response.status_code)
+            excerpt = response.raw.read(200, decode_content=True).decode(errors="replace").strip()
+            what = "a redirect (not followed)" if 300 <= response.status_code < 400 else "an error"
+            return Result(
+                False, response.status_code, f"Your server answered {response.status_code}, {what}. {excerpt}"
+            )
+    except requests.Timeout:
+        return Result(False, error=f"No answer within {TIMEOUT[1]} seconds.")
+    except requests.RequestException as exc:
+        return Result(False, error=f"Could not connect: {type(exc).__name__}.")
+
+
+def _claim(now: datetime) -> WebhookDelivery | None:
+    with transaction.atomic():
+        row = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(status=WebhookStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if row is None:
+            return None
+        row.attempts += 1
+        row.next_attempt_at = now + CLAIM_FOR
+        row.save(update_fields=["attempts", "next_attempt_at"])
+    return WebhookDelivery.objects.select_related("organisation").get(pk=row.pk)
+
+
+def _record(row: WebhookDelivery, result: Result, now: datetime) -> None:
+    fields: dict = {"last_status_code": result.status_code, "last_error": result.error[:500]}
+    if result.ok:
+        fields.update(status=WebhookStatus.DELIVERED, delivered_at=timezone.now(), last_error="")
+    elif row.attempts >= MAX_ATTEMPTS:
+        fields.update(status=WebhookStatus.FAILED)
+    else:
+        fields.update(next_attempt_at=now + BACKOFF[row.attempts - 1])
+    # Only our own claim: the row is still pending at the attempt we made.
+    WebhookDelivery.objects.filter(pk=row.pk, status=WebhookStatus.PENDING, attempts=row.attempts).update(
+        **fields
+    )
 
 
 def deliver_one(*, now: datetime) -> bool:
     """Claim one due row, post it, record the result. Returns whether there was one."""
-    return False
+    row = _claim(now)
+    if row is None:
+        return False
+    _record(row, _send(row), now)
+    return True

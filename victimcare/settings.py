@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files (no CDN: the service may run on a closed network).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The partner API (/api/partner/) has a schema and docs of its own (referrals.api).
+    "PREPROCESSING_HOOKS": ["referrals.api.staff_endpoints_only"],
 }
 
 # Content Security Policy (django-csp): our own origin only; scripts only from our static files or with
