@@ -55,6 +55,8 @@ format: install-dev
 ## Benchmarks (PostgreSQL; not part of the test run). Prints name=value lines.
 bench: install-dev
 	$(PY) -m bench
+	@# Referrals: a day's crimes of a large force routed (3,000 crimes), on the same database.
+	$(PY) -m bench.referral_route
 	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
 	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
 	@# they say "skipped".

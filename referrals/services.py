@@ -97,61 +97,72 @@ def referrals_route(
     victims: list[CrimeVictim],
     at: datetime,
     trigger: str = RouteTrigger.RECORDED,
-    rules: list[routing.RuleSpec] | None = None,
-    cal: WorkingDayCalendar | None = None,
-    orgs: dict[int, SupportOrganisation] | None = None,
 ) -> list[Referral]:
-    """Make the referrals routing gives each victim (those not already live). A victim who declined
-    referral in their needs assessment gets them as declined: recorded, never sent."""
+    """Make the referrals routing gives each victim of this crime (those not already live)."""
+    return referrals_route_many(items=[(crime, victims, at)], trigger=trigger)
+
+
+def referrals_route_many(
+    *,
+    items: list[tuple[Crime, list[CrimeVictim], datetime]],
+    trigger: str = RouteTrigger.RECORDED,
+    rules: list[routing.RuleSpec] | None = None,
+) -> list[Referral]:
+    """Route many crimes at once (each with its victims, loaded with_rule_context, and the moment routing
+    happens): the rules, organisations, calendar and existing referrals are read once, and the referrals
+    and their first transitions written in two statements. A victim who declined referral in their needs
+    assessment gets them as declined: recorded, never sent."""
     rules = selectors.routing_rules() if rules is None else rules
-    if not rules:
+    if not rules or not items:
         return []
-    cal = cal or working_calendar()
+    cal = working_calendar()
+    cv_ids = [cv.pk for _, victims, _ in items for cv in victims]
     existing = set(
-        Referral.objects.filter(
-            crime_victim__in=[cv.pk for cv in victims], state__in=OPEN_STATES
-        ).values_list("crime_victim_id", "organisation_id")
+        Referral.objects.filter(crime_victim__in=cv_ids, state__in=OPEN_STATES).values_list(
+            "crime_victim_id", "organisation_id"
+        )
     )
-    routes = {
-        cv.pk: routing.route(selectors.victim_facts(crime, cv), rules, trigger=trigger) for cv in victims
-    }
-    wanted = {r.organisation_id for rs in routes.values() for r in rs}
-    if orgs is None:
-        orgs = SupportOrganisation.objects.in_bulk(wanted)
+    orgs = SupportOrganisation.objects.in_bulk({o for r in rules for o in r.organisation_ids})
     made = []
-    hold_until = due_after_working_days(at, 1, cal)
-    for cv in victims:
-        na = getattr(cv, "needs_assessment", None)
-        consent = na.referral_consent if na else Consent.NOT_ASKED
-        for r in routes[cv.pk]:
-            org = orgs.get(r.organisation_id)
-            if org is None or not org.active or (cv.pk, org.pk) in existing:
-                continue
-            declined = consent == Consent.DECLINED
-            # Opt-out referrals wait a working day so the victim can decline first, then go by themselves;
-            # never automatically for a restricted case (the officer records the victim's decision).
-            auto = org.consent_basis == ConsentBasis.OPT_OUT and not crime.is_restricted
-            made.append(
-                Referral(
-                    crime=crime,
-                    crime_victim=cv,
-                    organisation=org,
-                    routing_rule_id=r.rule_id,
-                    consent_basis=org.consent_basis,
-                    state=State.DECLINED if declined else State.CREATED,
-                    decision=Decision.DECLINED if declined else Decision.NOT_ASKED,
-                    decision_at=na.completed_at if declined else None,
-                    decision_by_id=na.completed_by_id if declined else None,
-                    created_at=at,
-                    changed_at=at,
-                    send_after=hold_until if auto and not declined else None,
+    for crime, victims, at in items:
+        hold_until = due_after_working_days(at, 1, cal)
+        for cv in victims:
+            na = getattr(cv, "needs_assessment", None)
+            declined = (na.referral_consent if na else Consent.NOT_ASKED) == Consent.DECLINED
+            for r in routing.route(selectors.victim_facts(crime, cv), rules, trigger=trigger):
+                org = orgs.get(r.organisation_id)
+                if org is None or not org.active or (cv.pk, org.pk) in existing:
+                    continue
+                existing.add((cv.pk, org.pk))
+                # Opt-out referrals wait a working day so the victim can decline first, then go by
+                # themselves; never automatically for a restricted case (the officer records the answer).
+                auto = org.consent_basis == ConsentBasis.OPT_OUT and not crime.is_restricted
+                made.append(
+                    Referral(
+                        crime=crime,
+                        crime_victim=cv,
+                        organisation=org,
+                        routing_rule_id=r.rule_id,
+                        consent_basis=org.consent_basis,
+                        state=State.DECLINED if declined else State.CREATED,
+                        decision=Decision.DECLINED if declined else Decision.NOT_ASKED,
+                        decision_at=na.completed_at if declined else None,
+                        decision_by_id=na.completed_by_id if declined else None,
+                        created_at=at,
+                        changed_at=at,
+                        send_after=hold_until if auto and not declined else None,
+                    )
                 )
-            )
     Referral.objects.bulk_create(made)
     ReferralTransition.objects.bulk_create(
         [
             ReferralTransition(
-                referral=ref, from_state="", to_state=ref.state, at=at, actor=Actor.SYSTEM, by_label="Routing"
+                referral=ref,
+                from_state="",
+                to_state=ref.state,
+                at=ref.created_at,
+                actor=Actor.SYSTEM,
+                by_label="Routing",
             )
             for ref in made
         ]
