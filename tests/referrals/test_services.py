@@ -376,3 +376,28 @@ class TestCorrections:
             services.details_report(referral=sent, by=PARTNER, fields=fields, note=note)
         assert not DetailsReport.objects.exists()
         assert not Obligation.objects.filter(code=Duty.CORRECT_DETAILS).exists()
+
+
+@pytest.mark.django_db
+class TestCatchUp:
+    def test_route_referrals_catches_up_crimes_recorded_before_the_rules(self, officer, org):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        crime = record(officer)  # no rules yet: nothing routed
+        assert not Referral.objects.exists()
+        with pytest.raises(CommandError, match="no active routing rules"):
+            call_command("route_referrals", "--recorded-since", "2026-10-01")
+        general = SupportOrganisation.objects.create(name="General", kind="general", consent_basis="opt_out")
+        RoutingRule.objects.create(name="Everyone").organisations.set([general])
+        for bad in ("yesterday", "2999-01-01"):
+            with pytest.raises(CommandError):
+                call_command("route_referrals", "--recorded-since", bad)
+        out = StringIO()
+        call_command("route_referrals", "--recorded-since", "2026-10-01", stdout=out)
+        assert "1 crime routed, 1 referral made." in out.getvalue()
+        assert Referral.objects.get().crime_victim.crime_id == crime.pk
+        out = StringIO()
+        call_command("route_referrals", "--recorded-since", "2026-10-01", stdout=out)
+        assert "0 crimes routed, 0 referrals made." in out.getvalue()

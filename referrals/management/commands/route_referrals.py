@@ -55,4 +55,7 @@ class Command(BaseCommand):
                     victims.setdefault(cv.crime_id, []).append(cv)
                 items = [(c, victims_in_context(c, victims.get(c.pk, [])), now) for c in batch]
                 made += len(services.referrals_route_many(items=items, rules=rules))
-        self.stdout.write(f"{len(ids)} crimes routed, {made} referrals made.")
+        n = len(ids)
+        self.stdout.write(
+            f"{n} crime{'s' if n != 1 else ''} routed, {made} referral{'s' if made != 1 else ''} made."
+        )
