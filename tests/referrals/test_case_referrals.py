@@ -15,6 +15,7 @@ from referrals.constants import Decision, State
 from referrals.keys import key_create
 from referrals.models import Referral, ReferralTransition, RoutingRule, SupportOrganisation
 from referrals.services import By
+from tests.browser.conftest import browser, page  # noqa: F401 (the browser fixtures, for the axe test)
 from tests.contacts.support import NOW, person, record, victims
 from tests.factories import UserFactory
 from victimcare.accounts.constants import Role
@@ -184,9 +185,9 @@ def test_agreed_sends_it_and_meets_the_duty_on_time(case, officer, make_client):
     assert ref.sharing_note == "Only call the mobile."
     d = duty(cv)
     assert d.state == ObligationState.MET and d.met_on_time is True
-    page = c.get(r["Location"]).content.decode()
-    assert "The victim agreed. The referral to Northtown Victim Care has been sent." in page
-    assert "Only call the mobile." in page and "Agreed to the referral" in page
+    html = c.get(r["Location"]).content.decode()
+    assert "The victim agreed. The referral to Northtown Victim Care has been sent." in html
+    assert "Only call the mobile." in html and "Agreed to the referral" in html
 
 
 @pytest.mark.django_db
@@ -199,9 +200,9 @@ def test_declined_is_recorded_not_sent_and_closes_the_duty(case, officer, make_c
     assert ref.state == State.DECLINED and ref.sent_at is None and ref.send_after is None
     d = duty(cv)
     assert d.state == ObligationState.NOT_REQUIRED
-    page = c.get(crime.get_absolute_url()).content.decode()
-    assert "declined the referral to Northtown Victim Care. It will not be sent." in page
-    assert "Declined by the victim" in page and "Will be sent automatically" not in page
+    html = c.get(crime.get_absolute_url()).content.decode()
+    assert "declined the referral to Northtown Victim Care. It will not be sent." in html
+    assert "Declined by the victim" in html and "Will be sent automatically" not in html
 
 
 @pytest.mark.django_db
@@ -417,15 +418,15 @@ def test_referral_and_correction_duties_lead_to_where_they_are_met(case, officer
     crime, cv, ref = case
     c = make_client(officer)
     section = f"{crime.get_absolute_url()}#referrals-{cv.id}"
-    for page in (reverse("contacts:my_work"), crime.get_absolute_url()):
-        assert f'href="{section}"' in c.get(page).content.decode(), page
+    for where in (reverse("contacts:my_work"), crime.get_absolute_url()):
+        assert f'href="{section}"' in c.get(where).content.decode(), where
     services.referral_send(referral=ref, by=officer, now=NOW)
     services.details_report(referral=ref, by=By.system(), fields=["phone"], note="Not in use.", now=NOW)
     edit = reverse("cases:victim_edit", kwargs={"ref": crime.slug, "cv_id": cv.id})
     assert duty(cv, Duty.CORRECT_DETAILS).state == ObligationState.OPEN
-    for page in (reverse("contacts:inbox"), reverse("contacts:my_work"), crime.get_absolute_url()):
-        html = c.get(page).content.decode()
-        assert f'href="{edit}"' in html and "Correct the details" in html, page
+    for where in (reverse("contacts:inbox"), reverse("contacts:my_work"), crime.get_absolute_url()):
+        html = c.get(where).content.decode()
+        assert f'href="{edit}"' in html and "Correct the details" in html, where
 
 
 # --- query counts ----------------------------------------------------------------------------------
@@ -472,3 +473,66 @@ def test_case_page_query_count_is_bounded(officer, orgs, clock, make_client, dja
     with django_assert_max_num_queries(60):
         r = c.get(crime.get_absolute_url())
     assert r.status_code == 200
+
+
+# --- in a browser, with axe-core -------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_officer_records_a_decision_in_the_browser_and_every_page_is_axe_clean(page, org):  # noqa: F811
+    from django.utils import timezone
+
+    from tests.browser.conftest import axe_violations
+
+    officer = UserFactory(email="pc.refer@test.police.uk", team=org["team_a1"], role=Role.OFFICER)
+    supervisor = UserFactory(email="ps.refer@test.police.uk", team=org["team_a1"], role=Role.SUPERVISOR)
+    org["team_a1"].supervisors.add(supervisor)
+    general = SupportOrganisation.objects.create(
+        name="Northtown Victim Care", kind="general", consent_basis="opt_out"
+    )
+    idva = SupportOrganisation.objects.create(
+        name="Northtown Domestic Abuse Service", kind="general", consent_basis="explicit"
+    )
+    rule = RoutingRule.objects.create(name="Everyone")
+    rule.organisations.add(general, idva)
+    then = timezone.now() - timedelta(days=10)
+    crime = record(officer, people=[person(first_name="Noor", last_name="Ali")], now=then)
+    cv = victims(crime)[0]
+    sent = Referral.objects.get(crime_victim=cv, organisation=general)
+    services.referral_send(referral=sent, by=officer, now=then)
+    waiting = Referral.objects.get(crime_victim=cv, organisation=idva)
+
+    def sign_in(user):
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill("correct-horse-battery")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    sign_in(officer)
+    page.goto(crime.get_absolute_url())
+    page.get_by_role("heading", name="Referrals to support services").wait_for()
+    for d in page.locator(f"#referrals-{cv.id} ~ section details, #referrals-{cv.id} ~ details").all():
+        d.locator("summary").click()
+    assert axe_violations(page) == [], "case page with the referral forms open"
+
+    section = page.locator(f"#referral-{waiting.pk}")
+    section.get_by_label("They declined the referral").check()
+    section.get_by_label("When were they asked?").fill("2099-01-01T10:00")
+    section.get_by_role("button", name="Save the decision").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert axe_violations(page) == [], "the decision form with an error"
+    page.get_by_label("They declined the referral").check()
+    page.get_by_label("When were they asked?").fill(
+        timezone.localtime(then + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_role("button", name="Save the decision").click()
+    page.get_by_text("It will not be sent.").wait_for()
+    waiting.refresh_from_db()
+    assert waiting.state == State.DECLINED
+
+    sign_in(supervisor)
+    page.get_by_role("link", name="Stale referrals").click()
+    page.get_by_role("heading", name="Stale referrals").wait_for()
+    assert page.locator("tbody tr").count() == 1 and "Noor Ali" in page.locator("tbody").inner_text()
+    assert axe_violations(page) == [], "stale referrals"
