@@ -197,14 +197,20 @@ class TestAnOfficerTurningItOnAndOff:
         page = later.get(reverse("two_factor_manage")).content.decode()
         assert "Recovery codes left" in page and "10 of 10" in page
         # someone at the unlocked screen cannot turn it off or make codes without a current code
-        refused = later.post(reverse("two_factor_manage"), {"action": "off"}, follow=True).content.decode()
-        assert "Enter the code your authenticator app shows now" in refused
-        later.post(reverse("two_factor_manage"), {"action": "codes", "code": "000000"})
+        refused = later.post(reverse("two_factor_manage"), {"action": "off"})
+        assert refused.status_code == 400
+        page = refused.content.decode()
+        assert "Error: Two-factor sign-in" in page and "Enter the code from your authenticator app." in page
+        wrong = later.post(reverse("two_factor_manage"), {"action": "codes", "codes-code": "000000"})
+        assert wrong.status_code == 400 and "That code is not right" in wrong.content.decode()
+        assert (
+            'id="id_codes-code"' in wrong.content.decode() and "govuk-input--error" in wrong.content.decode()
+        )
         assert two_factor.is_on(officer) and two_factor.recovery_codes_left(officer) == 10
         token = StaticToken.objects.filter(device__user=officer).first()
         token.device.throttle_reset()  # the wrong code above slowed the device down: as a pause would
         recovery = token.token
-        later.post(reverse("two_factor_manage"), {"action": "off", "code": recovery})
+        later.post(reverse("two_factor_manage"), {"action": "off", "off-code": recovery})
         assert not two_factor.is_on(officer)
         third = Client()
         password_sign_in(third, officer)
@@ -216,7 +222,8 @@ class TestAnOfficerTurningItOnAndOff:
         signed_in(client, admin_user)
         page = client.get(reverse("two_factor_manage")).content.decode()
         assert "cannot be turned off" in page
-        client.post(reverse("two_factor_manage"), {"action": "off"})
+        code = code_for(admin_user.totpdevice_set.get())
+        client.post(reverse("two_factor_manage"), {"action": "off", "off-code": code})
         assert two_factor.is_on(admin_user)
 
 

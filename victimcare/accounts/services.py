@@ -71,12 +71,24 @@ class SignInLocked(Exception):
     """Too many attempts for this account or from this address: refused without checking anything."""
 
 
+class Attempt:
+    """One counted sign-in attempt. It stays counted if the block raises or calls failed(); otherwise the
+    sign-in succeeded and the attempt is given back."""
+
+    def __init__(self) -> None:
+        self.ok = True
+
+    def failed(self) -> None:
+        self.ok = False
+
+
 @contextmanager
-def sign_in_attempt(*, email: str, request: HttpRequest | None) -> Iterator[None]:
-    """Wrap the password check of any staff sign-in. The attempt is counted *before* the check (so
+def sign_in_attempt(*, email: str, request: HttpRequest | None) -> Iterator[Attempt]:
+    """Wrap the password (or code) check of any staff sign-in. The attempt is counted *before* the check (so
     parallel guesses cannot slip past the limit) and raises SignInLocked when over it; if the block
-    completes (the sign-in succeeded), the attempt is given back. Keyed on the client address rule of
-    victimcare.core.http, so behind the proxy one client cannot lock out everyone."""
+    completes without calling `attempt.failed()` (the sign-in succeeded), the attempt is given back. Keyed
+    on the client address rule of victimcare.core.http, so behind the proxy one client cannot lock out
+    everyone."""
     keys = [
         (SIGN_IN_PER_ACCOUNT, (email or "").strip().lower()),
         (SIGN_IN_PER_ADDRESS, client_network(client_ip(request))),
@@ -84,6 +96,8 @@ def sign_in_attempt(*, email: str, request: HttpRequest | None) -> Iterator[None
     counts = [limit.hit(key) for limit, key in keys]
     if any(limit.over(n) for (limit, _), n in zip(keys, counts, strict=True)):
         raise SignInLocked
-    yield
-    for limit, key in keys:
-        limit.give_back(key)
+    attempt = Attempt()
+    yield attempt
+    if attempt.ok:
+        for limit, key in keys:
+            limit.give_back(key)

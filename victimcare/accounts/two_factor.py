@@ -157,9 +157,9 @@ def check_code(user: User, code: str, *, request: HttpRequest | None) -> TOTPDev
     None. Counted under the staff lock-out (one for every way in), and each device also slows down after
     wrong codes (django-otp's throttling). Raises CodeLocked when over the lock-out."""
     code = clean_code(code)
+    device = None
     try:
-        with sign_in_attempt(email=user.email, request=request):
-            device = None
+        with sign_in_attempt(email=user.email, request=request) as attempt:
             if code:
                 app = app_device(user)
                 if app is not None and code.isdigit() and app.verify_token(code):
@@ -170,16 +170,10 @@ def check_code(user: User, code: str, *, request: HttpRequest | None) -> TOTPDev
                             device = static
                             break
             if device is None:
-                raise _Wrong
-            return device
-    except _Wrong:
-        return None
+                attempt.failed()  # a wrong code stays counted
     except SignInLocked:
         raise CodeLocked from None
-
-
-class _Wrong(Exception):
-    pass
+    return device
 
 
 def verify_session(request: HttpRequest, code: str) -> bool:

@@ -37,32 +37,41 @@ def api_access(request):
 
 
 # --- two-factor sign-in (victimcare.accounts.two_factor) -------------------------------------------
+def code_field(*, label: str, help_text: str, required: str, max_length: int, numeric: bool, width: int):
+    """The one-time-code box both forms use: autocomplete for the code, no spellcheck."""
+    attrs = {"autocomplete": "one-time-code", "spellcheck": "false", "class": f"govuk-input--width-{width}"}
+    if numeric:
+        attrs["inputmode"] = "numeric"
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={"required": required},
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = code_field(
         label="Code",
         max_length=40,
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
-        error_messages={"required": "Enter the code from your authenticator app."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
-        ),
+        required="Enter the code from your authenticator app.",
+        numeric=False,
+        width=10,
     )
 
 
 class SetupCodeForm(CodeForm):
-    code = forms.CharField(
+    """At set-up only the app's 6 digits make sense (there are no recovery codes yet)."""
+
+    code = code_field(
         label="Code from the app",
         max_length=12,
         help_text="The 6 digits the app shows for Victim care.",
-        error_messages={"required": "Enter the 6-digit code the app shows."},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "class": "govuk-input--width-5",
-            }
-        ),
+        required="Enter the 6-digit code the app shows.",
+        numeric=True,
+        width=5,
     )
 
 
@@ -150,41 +159,52 @@ def two_factor_manage(request):
     does not require it."""
     user = request.user
     required = two_factor.required_for(user)
+    on = two_factor.is_on(user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_by_action = {
+        name: CodeForm(request.POST if action == name else None, prefix=name, label_suffix="")
+        for name in ("codes", "off")
+    }
+    for form in forms_by_action.values():
+        form.fields["code"].label = "Code from your authenticator app"
+        form.fields["code"].help_text = "The 6 digits your app shows now, or one of your recovery codes."
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action in ("codes", "off") and two_factor.is_on(user):
-            # Someone at an unlocked screen must not turn it off or make codes: ask for a current code.
+        form = forms_by_action.get(action)
+        if form is None or not on or (action == "off" and required):
+            messages.error(request, "That cannot be done here.")
+            return redirect("two_factor_manage")
+        # Someone at an unlocked screen must not turn it off or make codes: ask for a current code.
+        if form.is_valid():
             try:
-                ok = two_factor.check_code(user, request.POST.get("code", ""), request=request) is not None
+                if two_factor.check_code(user, form.cleaned_data["code"], request=request) is None:
+                    form.add_error(
+                        "code",
+                        "That code is not right. Enter the code your app shows now, or a recovery code.",
+                    )
             except two_factor.CodeLocked:
-                messages.error(request, "Too many failed attempts. Wait 15 minutes and try again.")
-                return redirect("two_factor_manage")
-            if not ok:
-                messages.error(
+                form.add_error("code", "Too many failed attempts. Wait 15 minutes and try again.")
+        if form.is_valid():
+            if action == "codes":
+                codes = two_factor.new_recovery_codes(user)
+                return render(
                     request,
-                    "Enter the code your authenticator app shows now (or a recovery code) to do that.",
+                    "accounts/two_factor_codes.html",
+                    {"codes": codes, "next": resolve_url("two_factor_manage"), "first_time": False},
                 )
-                return redirect("two_factor_manage")
-        if action == "codes" and two_factor.is_on(user):
-            codes = two_factor.new_recovery_codes(user)
-            return render(
-                request,
-                "accounts/two_factor_codes.html",
-                {"codes": codes, "next": resolve_url("two_factor_manage"), "first_time": False},
-            )
-        if action == "off" and two_factor.is_on(user) and not required:
             two_factor.reset(user)
             two_factor.forget_verification(request)
             messages.success(request, "Two-factor sign-in is off. You sign in with your password alone.")
             return redirect("two_factor_manage")
-        messages.error(request, "That cannot be done here.")
-        return redirect("two_factor_manage")
     return render(
         request,
         "accounts/two_factor_manage.html",
         {
-            "on": two_factor.is_on(user),
+            "on": on,
             "required": required,
             "codes_left": two_factor.recovery_codes_left(user),
+            "codes_form": forms_by_action["codes"],
+            "off_form": forms_by_action["off"],
+            "failed": next((f for f in forms_by_action.values() if f.errors), None),
         },
+        status=400 if action and forms_by_action.get(action) and forms_by_action[action].errors else 200,
     )
