@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,16 +118,22 @@ TAB_HINTS = {
 }
 
 
-def _tab_filter(qs, tab: str, now: datetime):
+def _tab_q(tab: str, now: datetime) -> Q:
     if tab == "new":
-        return qs.filter(state__in=AWAITING_ACK).order_by("sent_at", "id")
+        return Q(state__in=AWAITING_ACK)
     if tab == "updated":
-        return qs.filter(details_updated_at__isnull=False, state__in=OPEN_STATES).order_by(
-            "-details_updated_at", "-id"
-        )
+        return Q(details_updated_at__isnull=False, state__in=OPEN_STATES)
     if tab == "stale":
-        return qs.filter(selectors.stale_q(now)).order_by("sent_at", "id")
-    return qs.order_by("-changed_at", "-id")
+        return selectors.stale_q(now)
+    return Q()
+
+
+TAB_ORDER = {
+    "new": ("sent_at", "id"),
+    "updated": ("-details_updated_at", "-id"),
+    "stale": ("sent_at", "id"),
+    "all": ("-changed_at", "-id"),
+}
 
 
 @partner_required
@@ -136,9 +143,16 @@ def referral_list(request, org):
     if tab not in dict(TABS):
         tab = "new"
     base = selectors.partner_referrals(org)
-    counts = {key: _tab_filter(base, key, now).order_by().count() for key, _ in TABS}
-    qs = _tab_filter(base, tab, now).select_related("crime__offence", "crime_victim__person")
-    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    # Every tab's count in one query; the current tab's is the paginator's, so it is not counted twice.
+    counts = base.order_by().aggregate(**{key: Count("pk", filter=_tab_q(key, now)) for key, _ in TABS})
+    qs = (
+        base.filter(_tab_q(tab, now))
+        .select_related("crime__offence", "crime_victim__person")
+        .order_by(*TAB_ORDER[tab])
+    )
+    paginator = Paginator(qs, PAGE)
+    paginator.count = counts[tab]
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(ref, _targets(ref, now)) for ref in page.object_list]
     if rows:
         # The list names victims: a look at personal data, recorded per victim as staff worklists do.
@@ -222,6 +236,7 @@ class Shared:
 
 def _shared(ref: Referral) -> Shared:
     cv = ref.crime_victim
+    cv.crime = ref.crime  # already loaded with its offence: the enhanced reasons read it
     p = cv.person
     na = getattr(cv, "needs_assessment", None)
     phones = [x for x in (p.mobile_phone, p.other_phone) if x] if p.safe_phone else []

@@ -261,8 +261,8 @@ class TestList:
         for _ in range(3):
             sent_referral(officer)
         c = make_client(member)
-        # session, user, membership, four tab counts, page count, page, access records
-        with django_assert_max_num_queries(14):
+        # session, user, membership, the tabs' counts (one query), the page, the access records
+        with django_assert_max_num_queries(6):
             c.get(reverse("partner:home") + "?show=all")
 
 
