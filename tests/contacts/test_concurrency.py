@@ -19,6 +19,7 @@ from contacts.models import Obligation
 from messaging.constants import Stage
 from messaging.models import StaffNotification
 from tests.factories import CrimeFactory, UserFactory
+from tests.workers import start_worker, stop_worker
 from victimcare.accounts.constants import Role
 
 from .support import NOW, bulk_obligations
@@ -245,30 +246,15 @@ def test_real_celery_worker_runs_the_scan_and_the_digest(world, redis_url):
     queue = f"contacts-pytest-{os.getpid()}"
     # scan_tick fans scan_stage (and send_digests fans send_digest) out on the default queue, so the
     # worker listens there too.
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "victimcare",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname={queue}@%h",
-            f"--queues={queue},celery",
-        ],
-        cwd=ROOT,
+    worker = start_worker(
         env=child_env(
             REDIS_URL=redis_url,
             CELERY_BROKER_URL=redis_url,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        queues=f"{queue},celery",
+        hostname=f"{queue}@%h",
+        heartbeat=False,
         text=True,
     )
     try:
@@ -291,9 +277,4 @@ def test_real_celery_worker_runs_the_scan_and_the_digest(world, redis_url):
         )
         assert_exactly_once(world, {NOW})
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        stop_worker(worker)

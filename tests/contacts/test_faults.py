@@ -2,8 +2,6 @@
 
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +16,7 @@ from kombu.exceptions import OperationalError
 
 from messaging import channels, outbox, tasks
 from messaging.models import Message
+from tests.workers import start_worker, stop_worker
 
 from .support import person, record, victims
 
@@ -197,24 +196,14 @@ def test_the_worker_survives_a_broker_outage_and_reconnects(redis_url, tmp_path)
     queue = f"pytest-outage-{os.getpid()}"
     hostname = f"{queue}@localhost"
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - the worker writes to it
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "victimcare",
-            "worker",
-            "--pool=prefork",
-            "-c",
-            "1",
-            "--loglevel=INFO",
-        ]
-        + ["--without-gossip", "--without-mingle", "--hostname", hostname, "--queues", queue],
-        cwd=ROOT,
+    worker = start_worker(
         env={**os.environ, "CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": ""},
+        queues=queue,
+        hostname=hostname,
+        pool="prefork",
+        concurrency=1,
+        loglevel="INFO",
         stdout=log,
-        stderr=subprocess.STDOUT,
     )
     app = Celery(broker=broker)
 
@@ -244,11 +233,7 @@ def test_the_worker_survives_a_broker_outage_and_reconnects(redis_url, tmp_path)
         assert worker.poll() is None
     finally:
         app.close()
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_worker(worker)
         log.seek(0)
         output = log.read()
         log.close()

@@ -1,13 +1,13 @@
 """A real Celery worker, on the real Redis broker, against the real PostgreSQL test database."""
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,26 +23,7 @@ def test_real_worker_processes_a_task(redis_url):
     s = connection.settings_dict
     db_url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "victimcare",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname=pytest@%h",
-            "--queues=pytest-worker",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(env=env, queues="pytest-worker", hostname="pytest@%h")
     try:
         from celery import Celery
 
@@ -54,8 +35,4 @@ def test_real_worker_processes_a_task(redis_url):
             time.sleep(0.5)
         assert Heartbeat.objects.filter(name="pytest-worker").exists(), "the worker did not run the task"
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_worker(worker)

@@ -478,7 +478,7 @@ def test_referrals_agree_with_the_duties_and_the_consent_rules(seeded):
     from referrals.models import PartnerMember, ReferralTransition, RoutingRule
 
     assert RoutingRule.objects.count() == 10
-    member = PartnerMember.objects.select_related("organisation", "user").get(user__email="partner@demo.police.uk")
+    member = PartnerMember.objects.select_related("organisation").get(user__email="partner@demo.police.uk")
     assert member.organisation.consent_basis == ConsentBasis.OPT_OUT
     refs = list(Referral.objects.select_related("organisation"))
     assert refs and {r.state for r in refs} >= {State.DECLINED, State.CLOSED}
