@@ -230,7 +230,6 @@ class Shared:
     formats: list[str]
     practical_needs: str
     emotional_needs: str
-    wants_support: bool | None
     enhanced: list[str]
 
 
@@ -261,7 +260,6 @@ def _shared(ref: Referral) -> Shared:
         formats=p.format_needs,
         practical_needs=na.practical_needs if na else "",
         emotional_needs=na.emotional_needs if na else "",
-        wants_support=na.wants_support if na else None,
         enhanced=[label for _, label in enhanced_reasons(eligibility_input_for(cv))],
     )
 
