@@ -23,9 +23,7 @@ class DecisionForm(NamedErrors, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    asked_at = LocalDateTimeField(
-        label="When were they asked?", past=True, help_text="For example, 2026-11-03 14:30"
-    )
+    asked_at = LocalDateTimeField(label="When were they asked?", past=True)
     sharing_note = forms.CharField(
         label="Who may be told what",
         required=False,

@@ -166,8 +166,9 @@ class TestCasePage:
                 crime=crime, code="ARREST", by=officer, occurred_at=timezone.now() - timedelta(hours=i)
             )
         # session, user, crime, victims (+plans), eligibility reasons, events, audit insert, closure days,
-        # obligations, contacts, repeat counts, unread count: constant whatever the number of victims/events.
-        with django_assert_max_num_queries(14):
+        # obligations, contacts, repeat counts, unread count, portal accounts, referrals and the area's
+        # support services: constant whatever the number of victims/events.
+        with django_assert_max_num_queries(16):
             assert officer_client.get(crime.get_absolute_url()).status_code == 200
 
     def test_access_log_for_inspector(self, make_client, inspector, officer, case):

@@ -429,6 +429,21 @@ def test_referral_and_correction_duties_lead_to_where_they_are_met(case, officer
         assert f'href="{edit}"' in html and "Correct the details" in html, where
 
 
+@pytest.mark.django_db
+def test_the_correction_shows_as_corrected_and_meets_the_duty(case, officer, make_client, clock):
+    from cases.services import victim_update
+
+    crime, cv, ref = case
+    services.referral_send(referral=ref, by=officer, now=NOW)
+    services.details_report(referral=ref, by=By.system(), fields=["phone"], note="Not in use.", now=NOW)
+    clock.move_to(NOW + timedelta(hours=2), tick=False)
+    victim_update(person=cv.person, by=officer, data={"mobile_phone": "07700 900 456"}, crime=crime)
+    assert duty(cv, Duty.CORRECT_DETAILS).state == ObligationState.MET
+    html = make_client(officer).get(crime.get_absolute_url()).content.decode()
+    assert "Corrected" in html and "To correct" not in html
+    assert "The service was sent the victim" in html and "new details on 2 November 2026, 12:00" in html
+
+
 # --- query counts ----------------------------------------------------------------------------------
 def _busy_case(officer, orgs, n_victims):
     crime = record(officer, people=[person() for _ in range(n_victims)], now=NOW)
@@ -536,3 +551,15 @@ def test_officer_records_a_decision_in_the_browser_and_every_page_is_axe_clean(p
     page.get_by_role("heading", name="Stale referrals").wait_for()
     assert page.locator("tbody tr").count() == 1 and "Noor Ali" in page.locator("tbody").inner_text()
     assert axe_violations(page) == [], "stale referrals"
+
+
+def test_each_referral_duty_and_the_correction_duty_name_their_action():
+    from types import SimpleNamespace
+
+    from contacts.templatetags.duties import duty_action
+
+    for code in (Duty.SUPPORT_REFERRAL, Duty.VCS_REFERRAL):
+        action = duty_action(SimpleNamespace(code=code, crime_victim_id=7, pk=1), "VC-12345-26")
+        assert action == {"label": "Make the referral", "url": "/cases/VC-12345-26/#referrals-7"}
+    action = duty_action(SimpleNamespace(code=Duty.CORRECT_DETAILS, crime_victim_id=7, pk=1), "VC-12345-26")
+    assert action == {"label": "Correct the details", "url": "/cases/VC-12345-26/victims/7/edit/"}
