@@ -526,3 +526,33 @@ def test_partner_docs_for_key_staff_and_members_only(api, make_client, officer):
     assert make_client(officer).get(f"{API}schema/").status_code == 200
     assert Client().get(f"{API}docs/").status_code in (401, 403)
     assert Client().get(f"{API}schema/").status_code in (401, 403)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_racing_with_one_key_write_once(org, officer, service):
+    """Against PostgreSQL: the second request waits on the key's unique index, then replays the first's
+    answer; the referral moves once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for concurrent transactions (set DATABASE_URL)")
+    ref = sent_referral(officer)
+    raw = keys.key_create(organisation=service, name="Race", by=None)[1]
+
+    def go(_):
+        try:
+            r = post(
+                client_for(raw), f"{API}referrals/{ref.pk}/acknowledge/", {}, **{"Idempotency-Key": "race"}
+            )
+            return r.status_code, r.json()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(go, range(4)))
+    assert {s for s, _ in answers} == {200}
+    assert len({json.dumps(b, sort_keys=True) for _, b in answers}) == 1
+    assert ReferralTransition.objects.filter(referral=ref, to_state=State.RECEIVED).count() == 1

@@ -213,3 +213,41 @@ def test_internal_address_is_never_posted_to(service, receiver, settings, monkey
     webhooks.deliver_one(now=timezone.now())
     row.refresh_from_db()
     assert receiver.requests == [] and row.last_error
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_deliver_each_row_once(settings):
+    """Against PostgreSQL: SKIP LOCKED claims, so workers running at once never post a row twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for SKIP LOCKED between connections (set DATABASE_URL)")
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    r = Receiver()
+    try:
+        org = SupportOrganisation.objects.create(
+            name="Race Victim Care", kind="general", webhook_url=r.url, webhook_secret=webhook_secret_new()
+        )
+        for i in range(30):
+            enqueue(org, msg_id=f"msg_race_{i}")
+        now = timezone.now()
+
+        def worker(_):
+            try:
+                n = 0
+                while webhooks.deliver_one(now=now):
+                    n += 1
+                return n
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(3) as pool:
+            counts = list(pool.map(worker, range(3)))
+        ids = [h["webhook-id"] for h, _ in r.requests]
+        assert sum(counts) == 30 and len(ids) == 30 and len(set(ids)) == 30
+        assert WebhookDelivery.objects.filter(status=WebhookStatus.DELIVERED).count() == 30
+    finally:
+        r.close()
