@@ -58,9 +58,18 @@ class ContactAttemptForm(NamedErrors, forms.Form):
         "method": "Choose how you tried to contact the victim.",
     }
 
-    reached = forms.ChoiceField(label="Did you reach the victim?", choices=YES_NO, widget=forms.RadioSelect)
+    reached = forms.ChoiceField(
+        label="Did you reach the victim?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Say whether you reached the victim."},
+    )
     at = LocalDateTimeField(label="When did you try?", past=True, help_text="For example, 2026-11-03 14:30.")
-    method = forms.ChoiceField(label="How did you try?", choices=[("", "Choose a method")] + ATTEMPT_METHODS)
+    method = forms.ChoiceField(
+        label="How did you try?",
+        choices=[("", "Choose a method")] + ATTEMPT_METHODS,
+        error_messages={"invalid_choice": "Choose how you tried to contact the victim from the list."},
+    )
     note = forms.CharField(
         label="Note",
         required=False,

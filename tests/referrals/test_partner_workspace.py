@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases import services as case_services
 from contacts.constants import Duty
 from contacts.models import Obligation
-from referrals import keys, services
+from referrals import keys, partner_forms, services
 from referrals.constants import State, WebhookStatus
 from referrals.models import (
     ContactAttempt,
@@ -425,8 +425,10 @@ class TestActions:
         assert "cannot be in the future" in html(r)
         r = c.post(url, {"reached": "no", "at": "31/02/2026 10:00", "method": "phone"})
         assert "Enter a real date and time" in html(r)
-        r = c.post(url, {"reached": "no", "at": "2026-01-01T10:00", "method": "carrier pigeon"})
-        assert "govuk-error-summary" in html(r)
+        r = c.post(url, {"reached": "maybe", "at": "2026-01-01T10:00", "method": "carrier pigeon"})
+        assert "Say whether you reached the victim." in html(r)
+        assert "Choose how you tried to contact the victim from the list." in html(r)
+        assert "Select a valid choice" not in html(r)
         assert not ContactAttempt.objects.exists()
 
         now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -557,3 +559,25 @@ class TestWebhook:
         assert "New referral" in page and ref.reference in page
         assert "Failed after every retry" in page and "HTTP status 500" in page
         assert "referral.created" not in page and "failed<" not in page
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        partner_forms.MoveForm,
+        partner_forms.RejectForm,
+        partner_forms.ContactAttemptForm,
+        partner_forms.DetailsReportForm,
+        partner_forms.KeyForm,
+        partner_forms.WebhookForm,
+    ],
+    ids=lambda c: c.__name__,
+)
+def test_every_form_names_what_is_missing_in_words(cls):
+    from django import forms
+
+    form = cls(data={})
+    form.is_valid()
+    for messages_ in form.errors.values():
+        for m in messages_:
+            assert m != forms.Field.default_error_messages["required"], (cls.__name__, m)
