@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.audit.models import AccessAction, AccessRecord
 from victimcare.audit.services import access_record
+from victimcare.core.forms import posted
 
 from . import selectors, services, signals
 from .eligibility import eligibility_input_for, enhanced_reasons
@@ -310,7 +311,7 @@ def event_new(request, ref: str):
 def case_allocate(request, ref: str):
     crime = selectors.case_get(user=request.user, ref=ref)
     officers = selectors.officers_assignable(crime=crime)
-    form = AllocateForm(request.POST or None, officers=officers)
+    form = AllocateForm(posted(request), officers=officers)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_allocate(
@@ -352,7 +353,7 @@ def victim_detail(request, ref: str, cv_id: int):
 @require_http_methods(["GET", "POST"])
 def victim_edit(request, ref: str, cv_id: int):
     crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
-    form = PersonForm(request.POST or None, instance=cv.person)
+    form = PersonForm(posted(request), instance=cv.person)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data.get(k) for k in services.PERSON_FIELDS}
         try:
@@ -371,7 +372,7 @@ def victim_edit(request, ref: str, cv_id: int):
 @require_http_methods(["GET", "POST"])
 def victim_add(request, ref: str):
     crime = selectors.case_get(user=request.user, ref=ref)
-    form = VictimForm(request.POST or None)
+    form = VictimForm(posted(request))
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -398,7 +399,7 @@ def victim_add(request, ref: str):
 def needs_assessment(request, ref: str, cv_id: int):
     crime, cv = selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     instance = getattr(cv, "needs_assessment", None) if hasattr(cv, "needs_assessment") else None
-    form = NeedsAssessmentForm(request.POST or None, instance=instance)
+    form = NeedsAssessmentForm(posted(request), instance=instance)
     if request.method == "GET":
         access_record(request=request, rows=[(AccessAction.VICTIM_VIEWED, crime.id, cv.person_id)])
     if request.method == "POST" and form.is_valid():

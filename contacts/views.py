@@ -31,6 +31,7 @@ from victimcare.accounts.services import absence_record
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 from victimcare.core.dates import display_datetime
+from victimcare.core.forms import posted
 
 from . import selectors, services
 from .forms import AbsenceForm, ContactForm, OfficerMessageForm, PlanForm, ReallocateForm, ReasonForm
@@ -119,7 +120,7 @@ def contact_new(request, ref, cv_id):
         "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
         "obligations": [chosen] if chosen else [o.pk for o in meetable],
     }
-    form = ContactForm(request.POST or None, obligations=meetable, initial=initial)
+    form = ContactForm(posted(request), obligations=meetable, initial=initial)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -176,7 +177,7 @@ def plan_edit(request, ref, cv_id):
             "safe_times": person.preferred_contact_times,
             "method_1": person.preferred_contact_method,
         }
-    form = PlanForm(request.POST or None, initial=initial)
+    form = PlanForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {
             **{
@@ -211,7 +212,7 @@ def obligation_waive(request, ref, obligation_id):
     ob = get_object_or_404(
         Obligation.objects.select_related("rule", "crime_victim__person"), pk=obligation_id, crime=crime
     )
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.obligation_waive(obligation=ob, by=request.user, reason=form.cleaned_data["reason"])
@@ -228,7 +229,7 @@ def obligation_waive(request, ref, obligation_id):
 @require_http_methods(["GET", "POST"])
 def eligibility_add(request, ref, cv_id):
     crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.eligibility_add(crime_victim=cv, by=request.user, reason=form.cleaned_data["reason"])
@@ -359,7 +360,7 @@ def inbox(request):
 @require_http_methods(["GET", "POST"])
 def absences(request):
     people = people_user_may_record_absence_for(request.user)
-    form = AbsenceForm(request.POST or None, people=people, initial={"user": request.user.pk})
+    form = AbsenceForm(posted(request), people=people, initial={"user": request.user.pk})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -399,7 +400,7 @@ def cover(request):
         )["obligations"].append(ob)
     officers = case_selectors.officers_in(case_selectors.teams_recordable_by(request.user))
     form = ReallocateForm(
-        request.POST or None,
+        posted(request),
         officers=officers,
         crime_choices=[(str(k), v["crime"].reference) for k, v in crimes.items()],
     )
@@ -469,7 +470,7 @@ def victim_messages(request, ref, cv_id):
         draft = None
     victim = victim_for(cv)
     initial = {"subject": draft.subject, "body": draft.body} if draft is not None else {}
-    form = OfficerMessageForm(request.POST or None, initial=initial)
+    form = OfficerMessageForm(posted(request), initial=initial)
     action = request.POST.get("action", "preview")
     outline = None
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import apply_service_errors
 from referrals.selectors import support_services_for
+from victimcare.core.forms import posted
 from victimcare.core.http import client_ip
 
 from . import selectors, services, session
@@ -68,7 +69,7 @@ def _set_language(response, language: str) -> None:
 def sign_in(request):
     if request.portal is not None and request.method == "GET":
         return redirect("portal:case")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(posted(request))
     locked = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +151,7 @@ def _token_page(request, token: str, purpose: str):
         request.session[key] = token
         return redirect(request.path.replace(token, TOKEN_IN_SESSION))
     form_class = ActivateForm if purpose == TokenPurpose.ACTIVATE else ResetForm
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if purpose == TokenPurpose.ACTIVATE:
@@ -195,7 +196,7 @@ def _service_errors(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def reset_request(request):
-    form = ResetRequestForm(request.POST or None)
+    form = ResetRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.reset_request(
             reference=form.cleaned_data["reference"], date_of_birth=form.dob, ip=client_ip(request) or ""
@@ -245,7 +246,7 @@ def case(request):
 
 
 def _action(request, form_class, template: str, do, done_message: str, **ctx):
-    form = form_class(request.POST or None)
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             do(form.cleaned_data)

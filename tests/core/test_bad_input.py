@@ -91,3 +91,24 @@ def test_a_stored_extreme_date_cannot_break_the_case_page_or_the_api(officer_cli
 def test_api_date_filters_refuse_impossible_values(officer_client, value):
     r = officer_client.get("/api/crimes/", {"recorded_before": value})
     assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_form_sent_empty_says_what_is_missing_and_changes_nothing(officer_client, officer):
+    """A POST with no fields at all is validated like any other (it was left unbound: no errors shown)."""
+    from contacts.models import Contact
+    from victimcare.accounts.models import Absence
+
+    crime = record(officer)
+    cv = crime.victims.get()
+    before = (Contact.objects.count(), Absence.objects.count(), crime.victims.count())
+    for url in (
+        reverse("cases:victim_add", kwargs={"ref": crime.slug}),
+        reverse("cases:victim_edit", kwargs={"ref": crime.slug, "cv_id": cv.pk}),
+        reverse("contacts:absences"),
+    ):
+        r = officer_client.post(url, {})
+        assert r.status_code in (200, 400), url
+        page = r.content.decode()
+        assert "There is a problem" in page and "govuk-error-message" in page, url
+    assert (Contact.objects.count(), Absence.objects.count(), crime.victims.count()) == before

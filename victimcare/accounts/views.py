@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from victimcare.core.forms import posted
+
 from . import two_factor
 from .tokens import expires_at, revoke
 
@@ -91,7 +93,7 @@ def two_factor_verify(request):
     """The second step of signing in, for anyone with two-factor on."""
     if two_factor.pending(request) != "verify":
         return redirect(_next_url(request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if two_factor.verify_session(request, form.cleaned_data["code"]):
@@ -125,7 +127,7 @@ def two_factor_setup(request):
     if step == "verify":
         return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
     device = two_factor.setup_device(request.user)
-    form = SetupCodeForm(request.POST or None)
+    form = SetupCodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_setup(request, device, form.cleaned_data["code"])
         if codes is not None:

@@ -70,3 +70,10 @@ class NamedErrors:
                 label = str(field.label or "").strip()
                 what = "Your answer" if not label or label.endswith("?") else label
                 field.error_messages["max_length"] = f"{what} must be {limit:,} characters or fewer."
+
+
+def posted(request):
+    """What to bind a form to: the POST data on a POST (even an empty one, so that it is validated and
+    every missing answer is reported), nothing on a GET. `request.POST or None` would leave a form sent
+    with no fields at all unbound: no errors shown, nothing done."""
+    return request.POST if request.method == "POST" else None
