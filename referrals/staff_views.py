@@ -41,9 +41,8 @@ def _back(crime, cv_id: int):
     return redirect(f"{crime.get_absolute_url()}#referrals-{cv_id}")
 
 
-def _again(request, crime, referral, form, *, action: str, title: str):
+def _again(request, crime, cv, referral, form, *, action: str, title: str):
     """The action's form again, with the problems in a GOV.UK error summary."""
-    cv = referral.crime_victim if referral is not None else form.crime_victim
     return render(
         request,
         "referrals/case/action.html",
@@ -83,7 +82,15 @@ def decide(request, ref: str, pk: int):
             else:
                 messages.success(request, f"The victim declined the referral to {org}. It will not be sent.")
             return _back(crime, referral.crime_victim_id)
-    return _again(request, crime, referral, form, action="decide", title="Record the victim's decision")
+    return _again(
+        request,
+        crime,
+        referral.crime_victim,
+        referral,
+        form,
+        action="decide",
+        title="Record the victim's decision",
+    )
 
 
 @case_worker_required
@@ -117,7 +124,15 @@ def withdraw(request, ref: str, pk: int):
         else:
             messages.success(request, f"The referral to {referral.organisation.name} has been withdrawn.")
             return _back(crime, referral.crime_victim_id)
-    return _again(request, crime, referral, form, action="withdraw", title="Withdraw the referral")
+    return _again(
+        request,
+        crime,
+        referral.crime_victim,
+        referral,
+        form,
+        action="withdraw",
+        title="Withdraw the referral",
+    )
 
 
 @case_worker_required
@@ -126,7 +141,6 @@ def add(request, ref: str, cv_id: int):
     crime, cv = case_selectors.crime_victim_get(user=request.user, ref=ref, cv_id=cv_id)
     orgs = list(selectors.support_services_for(bcu_id=crime.bcu_id, crime=crime, crime_victim=cv))
     form = AddReferralForm(request.POST, prefix=f"add-{cv.id}", organisations=orgs)
-    form.crime_victim = cv
     if form.is_valid():
         org = form.cleaned_data["organisation"]
         try:
@@ -140,7 +154,7 @@ def add(request, ref: str, cv_id: int):
                 "Record the victim's decision or send it now.",
             )
             return _back(crime, cv.id)
-    return _again(request, crime, None, form, action="add", title="Refer the victim to a support service")
+    return _again(request, crime, cv, None, form, action="add", title="Refer the victim to a support service")
 
 
 @case_worker_required
