@@ -110,6 +110,7 @@ def test_referral_round_trip(page, browser, live_server):
     sp.get_by_role("link", name=f"{ref.reference} for Grace Adeyemi").click()
     sp.get_by_role("heading", name="Grace Adeyemi", exact=True).wait_for()
     assert "07700 900 111" in sp.content() and "A lock for the back door" in sp.content()
+    assert "updated this victim's details" not in sp.content()  # new to the service, not an update
     assert_accessible(sp, "partner: referral")
     sp.get_by_role("button", name="Accept referral").click()
     sp.get_by_text("Referral accepted.").wait_for()

@@ -343,6 +343,22 @@ class TestDetail:
         assert "Corrected" in page and "Waiting for the police" not in page
 
 
+@pytest.mark.django_db
+def test_a_referral_sent_by_the_needs_assessment_is_not_shown_as_updated(
+    make_client, officer, member, service
+):
+    crime = record(officer, people=[person(last_name="Fresh")])
+    cv = crime.victims.get()
+    case_services.needs_assessment_save(crime_victim=cv, by=officer, data={"referral_consent": "given"})
+    ref = Referral.objects.get(crime=crime)
+    assert ref.state == State.SENT
+    c = make_client(member)
+    assert "updated this victim's details" not in html(
+        c.get(reverse("partner:referral", kwargs={"pk": ref.pk}))
+    )
+    assert "Updated (0)" in html(c.get(reverse("partner:home")))
+
+
 # --- actions --------------------------------------------------------------------------------------------
 def move_url(ref, action):
     return reverse("partner:move", kwargs={"pk": ref.pk, "action": action})
