@@ -556,3 +556,22 @@ def test_two_requests_racing_with_one_key_write_once(org, officer, service):
     assert {s for s, _ in answers} == {200}
     assert len({json.dumps(b, sort_keys=True) for _, b in answers}) == 1
     assert ReferralTransition.objects.filter(referral=ref, to_state=State.RECEIVED).count() == 1
+
+
+def test_list_and_read_take_a_fixed_number_of_queries(api, officer, service, django_assert_max_num_queries):
+    refs = [sent_referral(officer) for _ in range(5)]
+    post(api, f"{API}referrals/{refs[0].pk}/details-reports/", {"fields": ["phone"], "note": "Dead line"})
+    post(
+        api,
+        f"{API}referrals/{refs[0].pk}/contact-attempts/",
+        {"reached": False, "at": timezone.now().isoformat()},
+    )
+    api.get(f"{API}referrals/")  # the key's last use is recorded at most once a minute
+    # The key, the page, the access record.
+    with django_assert_max_num_queries(4):
+        assert len(api.get(f"{API}referrals/").json()["results"]) == 5
+    # The key, the referral (with its crime, offence, officer, victim, person, needs assessment), added
+    # reasons, history, attempts, open reports, the access record.
+    with django_assert_max_num_queries(8):
+        body = api.get(f"{API}referrals/{refs[0].pk}/").json()
+    assert len(body["contact_attempts"]) == 1 and len(body["open_details_reports"]) == 1
