@@ -22,6 +22,7 @@ class DecisionForm(NamedErrors, forms.Form):
             (Decision.DECLINED.value, "They declined the referral"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose whether the victim agreed to the referral or declined it."},
     )
     asked_at = LocalDateTimeField(label="When were they asked?", past=True)
     sharing_note = forms.CharField(

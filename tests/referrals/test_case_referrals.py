@@ -210,7 +210,7 @@ def test_declined_is_recorded_not_sent_and_closes_the_duty(case, officer, make_c
     "over, problem",
     [
         ({"decision": ""}, "Choose whether the victim agreed to the referral or declined it."),
-        ({"decision": "maybe"}, "Select a valid choice"),
+        ({"decision": "maybe"}, "Choose whether the victim agreed to the referral or declined it."),
         ({"asked_at": ""}, "Enter when the victim was asked."),
         ({"asked_at": "2026-11-09T09:30"}, "The time the victim was asked cannot be in the future."),
         ({"asked_at": "yesterday"}, "Enter a real date and time"),
@@ -223,7 +223,7 @@ def test_bad_decisions_change_nothing(case, officer, make_client, over, problem)
     r = make_client(officer).post(url("decide", crime, pk=ref.pk), decision_data(ref, **over))
     html = r.content.decode()
     assert r.status_code == 200 and "There is a problem" in html and problem in html
-    assert "Nothing has been changed" in html
+    assert "Nothing has been changed" in html and "Select a valid choice" not in html
     assert snapshot(ref) == before
 
 
@@ -563,3 +563,17 @@ def test_each_referral_duty_and_the_correction_duty_name_their_action():
         assert action == {"label": "Make the referral", "url": "/cases/VC-12345-26/#referrals-7"}
     action = duty_action(SimpleNamespace(code=Duty.CORRECT_DETAILS, crime_victim_id=7, pk=1), "VC-12345-26")
     assert action == {"label": "Correct the details", "url": "/cases/VC-12345-26/victims/7/edit/"}
+
+
+def test_every_referral_form_says_what_is_missing_in_words():
+    from django import forms
+
+    from referrals.forms import AddReferralForm, DecisionForm, WithdrawForm
+
+    default = forms.Field.default_error_messages["required"]
+    for form in (DecisionForm(), WithdrawForm(), AddReferralForm(organisations=[])):
+        for name, field in form.fields.items():
+            assert not field.required or field.error_messages["required"] != default, name
+            assert "invalid_choice" not in field.error_messages or "Select a valid" not in str(
+                field.error_messages["invalid_choice"]
+            ), name
