@@ -84,3 +84,16 @@ def test_the_welsh_acknowledgement_says_what_happens_next_in_welsh(officer, sett
         english = str(crime.next_steps)
     assert welsh != english
     assert welsh in ack.body and english not in ack.body
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "other"),
+    [("en", "Page not found", "Go to sign in"), ("cy", "Heb ddod o hyd i'r dudalen", "Mewngofnodi")],
+)
+def test_a_missing_portal_page_is_the_portals_own_in_the_victims_language(client, language, heading, other):
+    client.cookies["django_language"] = language
+    r = client.get("/portal/no-such-page/")
+    page = r.content.decode()
+    assert r.status_code == 404 and heading in page and other in page
+    assert "Ask your supervisor" not in page and "Sign out" not in page  # not the staff page
+    assert "Exit this page" in page or "Gadael y dudalen" in page
