@@ -31,6 +31,7 @@ from victimcare.accounts.constants import Role
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 from victimcare.core.dates import display_datetime
+from victimcare.core.forms import posted
 
 from . import keys, selectors, services
 from .constants import (
@@ -374,7 +375,7 @@ def referral_move(request, org, pk, action):
         messages.error(request, "That cannot be done to this referral now.")
         return redirect(_back_to(ref))
     form_class = RejectForm if action == "reject" else MoveForm
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(posted(request))
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data.get("reason" if action == "reject" else "note", "")
         try:
@@ -409,7 +410,7 @@ def referral_move(request, org, pk, action):
 def attempt_new(request, org, pk):
     ref = _referral_or_404(org, pk)
     initial = {"at": timezone.localtime().replace(second=0, microsecond=0)}
-    form = ContactAttemptForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ContactAttemptForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -450,7 +451,7 @@ def attempt_new(request, org, pk):
 @require_http_methods(["GET", "POST"])
 def details_report(request, org, pk):
     ref = _referral_or_404(org, pk)
-    form = DetailsReportForm(request.POST if request.method == "POST" else None)
+    form = DetailsReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -490,7 +491,7 @@ def details_report(request, org, pk):
 @partner_required
 @require_http_methods(["GET", "POST"])
 def key_list(request, org):
-    form = KeyForm(request.POST if request.method == "POST" else None)
+    form = KeyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             row, raw = keys.key_create(organisation=org, name=form.cleaned_data["name"], by=request.user)
@@ -571,7 +572,7 @@ def _delivery_row(d: WebhookDelivery) -> dict:
 @partner_required
 @require_http_methods(["GET", "POST"])
 def webhook(request, org):
-    form = WebhookForm(request.POST if request.method == "POST" else None, initial={"url": org.webhook_url})
+    form = WebhookForm(posted(request), initial={"url": org.webhook_url})
     if request.method == "POST" and form.is_valid():
         url = form.cleaned_data["url"]
         secret = webhook_save(organisation=org, url=url, new_secret="new_secret" in request.POST)
