@@ -88,7 +88,7 @@ def test_the_welsh_acknowledgement_says_what_happens_next_in_welsh(officer, sett
 
 @pytest.mark.parametrize(
     ("language", "heading", "other"),
-    [("en", "Page not found", "Go to sign in"), ("cy", "Heb ddod o hyd i'r dudalen", "Mewngofnodi")],
+    [("en", "Page not found", "Go to sign in"), ("cy", "Heb ddod o hyd i'r dudalen", "Mynd i fewngofnodi")],
 )
 def test_a_missing_portal_page_is_the_portals_own_in_the_victims_language(client, language, heading, other):
     client.cookies["django_language"] = language
