@@ -8,7 +8,9 @@ One row at a time, never holding a lock over the network: the row is claimed wit
 next attempt moved CLAIM_FOR ahead, the claim committed, the request sent (5 s timeout), and the result
 recorded in a second short transaction. A worker that dies mid-send leaves the row to be tried again
 once the claim runs out. Failures are retried after 30 s, 2 min, 10 min, 1 h and 6 h, then the row is
-marked failed; the service sees every delivery and its last error in the API.
+marked failed; the service sees every delivery and its last error in the API. When a service's server
+gives no answer at all, its other due rows count that as their attempt too (one dead server must not
+hold the batch for 5 s a row).
 
 Addresses: https only, and only to hosts whose addresses are public (no loopback, private, link-local
 or reserved ranges: a webhook must not be a way to reach our internal network); redirects are not
@@ -188,10 +190,41 @@ def _record(row: WebhookDelivery, result: Result, now: datetime) -> None:
     )
 
 
+def _same_fate(row: WebhookDelivery, result: Result, now: datetime) -> int:
+    """The service's server could not be reached at all (no answer, refused, timed out): its other due
+    rows count this as their attempt too, so one unreachable server cannot hold a batch for 5 s a row.
+    Each is claimed as deliver_one claims (SKIP LOCKED), so rows another worker has are left alone."""
+    n = 0
+    with transaction.atomic():
+        others = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True, no_key=True)
+            .filter(
+                organisation_id=row.organisation_id, status=WebhookStatus.PENDING, next_attempt_at__lte=now
+            )
+            .exclude(pk=row.pk)
+            .order_by("next_attempt_at", "id")[:500]
+        )
+        for other in others:
+            other.attempts += 1
+            other.last_status_code, other.last_error = None, result.error[:500]
+            if other.attempts >= MAX_ATTEMPTS:
+                other.status = WebhookStatus.FAILED
+            else:
+                other.next_attempt_at = now + BACKOFF[other.attempts - 1]
+            other.save(
+                update_fields=["attempts", "last_status_code", "last_error", "status", "next_attempt_at"]
+            )
+            n += 1
+    return n
+
+
 def deliver_one(*, now: datetime) -> bool:
     """Claim one due row, post it, record the result. Returns whether there was one."""
     row = _claim(now)
     if row is None:
         return False
-    _record(row, _send(row), now)
+    result = _send(row)
+    _record(row, result, now)
+    if not result.ok and result.status_code is None and row.organisation.webhook_url:
+        _same_fate(row, result, now)
     return True

@@ -251,3 +251,26 @@ def test_two_workers_deliver_each_row_once(settings):
         assert WebhookDelivery.objects.filter(status=WebhookStatus.DELIVERED).count() == 30
     finally:
         r.close()
+
+
+def test_an_unreachable_server_costs_one_timeout_not_one_per_row(service, receiver):
+    receiver.close()
+    rows = [enqueue(service, msg_id=f"msg_dead_{i}") for i in range(5)]
+    now = timezone.now()
+    assert webhooks.deliver_one(now=now) is True
+    assert webhooks.deliver_one(now=now) is False  # every row has had its attempt
+    for row in rows:
+        row.refresh_from_db()
+        assert (row.attempts, row.status) == (1, WebhookStatus.PENDING)
+        assert row.next_attempt_at == now + webhooks.BACKOFF[0] and row.last_error.startswith(
+            "Could not connect"
+        )
+
+
+def test_an_error_answer_is_not_held_against_other_rows(service, receiver):
+    receiver.status = 500
+    enqueue(service, msg_id="msg_a")
+    second = enqueue(service, msg_id="msg_b")
+    webhooks.deliver_one(now=timezone.now())
+    second.refresh_from_db()
+    assert second.attempts == 0  # the server answers: each row gets its own try
