@@ -575,3 +575,14 @@ def test_list_and_read_take_a_fixed_number_of_queries(api, officer, service, dja
     with django_assert_max_num_queries(8):
         body = api.get(f"{API}referrals/{refs[0].pk}/").json()
     assert len(body["contact_attempts"]) == 1 and len(body["open_details_reports"]) == 1
+
+
+def test_partner_docs_for_a_signed_in_member_of_a_service(make_client, partner, service):
+    from referrals.models import PartnerMember
+
+    assert make_client(partner).get(f"{API}schema/").status_code == 403  # not linked to a service yet
+    PartnerMember.objects.create(user=partner, organisation=service)
+    assert make_client(partner).get(f"{API}schema/").status_code == 200
+    assert make_client(partner).get(f"{API}docs/").status_code == 200
+    # Signed in to the workspace is not a key: the API itself still needs one.
+    assert make_client(partner).get(f"{API}referrals/").status_code == 401
