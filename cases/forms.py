@@ -16,8 +16,8 @@ from .services import NEEDS_FIELDS, PERSON_FIELDS
 
 
 class SignInForm(NamedErrors, AuthenticationForm):
-    """Email sign-in with a lock-out: after 10 attempts for one account or from one address within 15
-    minutes, further attempts are refused without checking the password. Each attempt is counted before
+    """Email sign-in with a lock-out: after too many failed attempts for one account or from one address
+    within 15 minutes (accounts.services.sign_in_attempt), further attempts are refused without checking the password. Each attempt is counted before
     the password is checked, so parallel guesses cannot slip past; a successful sign-in gives it back."""
 
     username = forms.EmailField(

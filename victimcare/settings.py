@@ -281,6 +281,10 @@ PORTAL_RESET_MINUTES = env.int("PORTAL_RESET_MINUTES", default=60)
 # Force setting: offer the portal to every victim who has an email address marked safe, without the
 # officer ticking "offer the portal" on the record-crime form.
 PORTAL_OPT_IN_ALL_SAFE_EMAIL = env.bool("PORTAL_OPT_IN_ALL_SAFE_EMAIL", default=False)
+# Staff sign-in (web, admin, API token, two-factor codes): failures per account, and per address (higher:
+# a station's staff share one address behind its gateway), within 15 minutes, lock out.
+STAFF_SIGN_IN_ACCOUNT_LIMIT = env.int("STAFF_SIGN_IN_ACCOUNT_LIMIT", default=10)
+STAFF_SIGN_IN_ADDRESS_LIMIT = env.int("STAFF_SIGN_IN_ADDRESS_LIMIT", default=50)
 # Sign-in: this many failures for one crime reference, or from one address, within the window locks out.
 PORTAL_SIGN_IN_LIMIT = env.int("PORTAL_SIGN_IN_LIMIT", default=5)
 PORTAL_SIGN_IN_WINDOW_SECONDS = env.int("PORTAL_SIGN_IN_WINDOW_SECONDS", default=15 * 60)

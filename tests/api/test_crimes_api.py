@@ -604,7 +604,7 @@ def test_bad_token_is_refused(case):
 
 
 def test_token_endpoint_is_throttled_per_address(anon, officer):
-    # The staff lock-out covers the token endpoint too (ten attempts per account and per address,
+    # The staff lock-out covers the token endpoint too (ten attempts per account,
     # counted before the password is checked). A made-up X-Forwarded-For on each attempt does not reset
     # the count (no trusted proxy here).
     statuses = [

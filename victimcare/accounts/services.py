@@ -62,9 +62,12 @@ def absence_record(
 
 
 # --- the staff lock-out: one for every way in (web sign-in, the admin's sign-in, the API's token) -------
-# Ten attempts per account and per address in 15 minutes; a successful sign-in gives its attempt back.
-SIGN_IN_PER_ACCOUNT = Limit("staff-sign-in-account", 10, 15 * 60)
-SIGN_IN_PER_ADDRESS = Limit("staff-sign-in-address", 10, 15 * 60)
+# Failed attempts per account (default 10) and per address (default 50) in 15 minutes; a successful sign-in
+# gives its attempt back. The address limit is higher because a police station's staff share one address
+# behind its gateway: ten typos there must not lock every officer out, while one address guessing at many
+# accounts (password spraying) still is.
+SIGN_IN_PER_ACCOUNT = Limit("staff-sign-in-account", "STAFF_SIGN_IN_ACCOUNT_LIMIT", 15 * 60)
+SIGN_IN_PER_ADDRESS = Limit("staff-sign-in-address", "STAFF_SIGN_IN_ADDRESS_LIMIT", 15 * 60)
 
 
 class SignInLocked(Exception):
