@@ -49,7 +49,7 @@ from .authentication import (
     PartnerKeyAuthentication,
     PartnerKeyThrottle,
 )
-from .constants import WITH_PARTNER, WrongDetail
+from .constants import WITH_PARTNER
 from .idempotency import etag, idempotent, require_version
 from .models import Referral, ReferralTransition, WebhookDelivery
 from .serializers import (
@@ -66,10 +66,11 @@ from .serializers import (
     ReferralListQuerySerializer,
     RejectSerializer,
     WebhookDeliverySerializer,
+    attempt_created,
     list_item,
     partner_detail,
+    report_created,
 )
-from .serializers import _choice as choice
 
 PREFIX = "/api/partner/"
 MAX_BODY = 16 * 1024
@@ -504,15 +505,8 @@ class ContactAttemptCreateApi(PartnerApi):
                     method=data.get("method", ""),
                     note=data.get("note", ""),
                 )
-            out = {
-                "at": attempt.at,
-                "reached": attempt.reached,
-                "method": attempt.method,
-                "note": attempt.note,
-                "referral": list_item(attempt.referral),
-            }
             return Response(
-                ContactAttemptCreatedSerializer(out).data,
+                ContactAttemptCreatedSerializer(attempt_created(attempt)).data,
                 status=status.HTTP_201_CREATED,
                 headers=etag(attempt.referral.version),
             )
@@ -549,15 +543,8 @@ class DetailsReportCreateApi(PartnerApi):
                 report = services.details_report(
                     referral=ref, by=self.by(), fields=data["fields"], note=data["note"]
                 )
-            out = {
-                "id": report.pk,
-                "fields": [choice(WrongDetail, f) for f in report.fields],
-                "note": report.note,
-                "reported_at": report.reported_at,
-                "referral": list_item(report.referral),
-            }
             return Response(
-                DetailsReportCreatedSerializer(out).data,
+                DetailsReportCreatedSerializer(report_created(report)).data,
                 status=status.HTTP_201_CREATED,
                 headers=etag(report.referral.version),
             )
@@ -581,18 +568,3 @@ class PartnerDocsApi(SpectacularSwaggerSplitView):
     permission_classes = [MayReadPartnerDocs]
     url_name = "partner_api:schema"
     title = "Victim care partner API"
-
-
-__all__ = [
-    "ContactAttemptCreateApi",
-    "DetailsReportCreateApi",
-    "ReferralAcceptApi",
-    "ReferralAcknowledgeApi",
-    "ReferralCloseApi",
-    "ReferralDetailApi",
-    "ReferralListApi",
-    "ReferralRejectApi",
-    "ReferralSupportDeclinedApi",
-    "ReferralSupportGivenApi",
-    "WebhookDeliveryListApi",
-]

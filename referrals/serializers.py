@@ -21,7 +21,7 @@ from .models import Referral, WebhookDelivery
 from .services import NOTE_MAX
 
 
-def _choice(choices, code: str) -> dict | None:
+def code_label(choices, code: str) -> dict | None:
     if not code:
         return None
     try:
@@ -57,7 +57,7 @@ def safe_contact(person) -> dict:
             if address_ok and person.address_line_1
             else None
         ),
-        "preferred_method": _choice(ContactMethod, person.preferred_contact_method),
+        "preferred_method": code_label(ContactMethod, person.preferred_contact_method),
         "preferred_times": person.preferred_contact_times,
     }
 
@@ -99,7 +99,7 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
             "title": person.title,
             "first_name": person.first_name,
             "last_name": person.last_name,
-            "role": _choice(VictimRole, cv.role),
+            "role": code_label(VictimRole, cv.role),
             "contact": safe_contact(person),
             "first_language": person.first_language,
             "interpreter_needed": person.interpreter_needed,
@@ -107,13 +107,13 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
             "needs": _needs(cv),
             "enhanced": {"entitled": bool(reasons), "reasons": reasons},
         },
-        "offence_group": _choice(OffenceGroup, crime.offence.group),
+        "offence_group": code_label(OffenceGroup, crime.offence.group),
         "officer": _officer(crime),
         "history": [
             {
-                "state": _choice(State, t.to_state),
+                "state": code_label(State, t.to_state),
                 "at": t.at,
-                "actor": _choice(Actor, t.actor),
+                "actor": code_label(Actor, t.actor),
                 "note": t.note if t.actor != Actor.FORCE else "",
             }
             for t in transitions
@@ -125,7 +125,7 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
         "open_details_reports": [
             {
                 "id": r.pk,
-                "fields": [_choice(WrongDetail, f) for f in r.fields],
+                "fields": [code_label(WrongDetail, f) for f in r.fields],
                 "note": r.note,
                 "reported_at": r.reported_at,
             }
@@ -134,11 +134,31 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
     }
 
 
+def attempt_created(attempt) -> dict:
+    return {
+        "at": attempt.at,
+        "reached": attempt.reached,
+        "method": attempt.method,
+        "note": attempt.note,
+        "referral": list_item(attempt.referral),
+    }
+
+
+def report_created(report) -> dict:
+    return {
+        "id": report.pk,
+        "fields": [code_label(WrongDetail, f) for f in report.fields],
+        "note": report.note,
+        "reported_at": report.reported_at,
+        "referral": list_item(report.referral),
+    }
+
+
 def list_item(ref: Referral) -> dict:
     return {
         "id": ref.pk,
         "reference": ref.reference,
-        "state": _choice(State, ref.state),
+        "state": code_label(State, ref.state),
         "version": ref.version,
         "changed_at": ref.changed_at,
         "updated": ref.details_updated_at is not None,
