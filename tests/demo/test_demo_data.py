@@ -497,3 +497,13 @@ def test_referrals_agree_with_the_duties_and_the_consent_rules(seeded):
     # A referral duty not required means the victim declined (no referral was sent).
     for ob in Obligation.objects.filter(code="SUPPORT_REFERRAL", state=ObligationState.NOT_REQUIRED):
         assert not Referral.objects.filter(crime_victim_id=ob.crime_victim_id, sent_at__isnull=False).exists()
+
+
+def test_the_demo_partner_key_reads_its_organisations_referrals(seeded, client):
+    from referrals.keys import key_check
+    from victimcare.demo.data import DEMO_PARTNER_KEY, DEMO_PARTNER_ORG
+
+    key = key_check(DEMO_PARTNER_KEY)
+    assert key is not None and key.organisation.name == DEMO_PARTNER_ORG
+    r = client.get("/api/partner/referrals/", HTTP_AUTHORIZATION=f"Bearer {DEMO_PARTNER_KEY}")
+    assert r.status_code == 200 and r.json()["results"]

@@ -240,8 +240,10 @@ ROUTING_RULES = [
         ["Probation Victim Contact Scheme – Yorkvale"],
     ),
 ]
-# The demo partner's organisation.
+# The demo partner's organisation, and its API key: public, like the demo passwords (demo data only), so
+# the README's curl command works as written. Real keys are made in the workspace and shown once.
 DEMO_PARTNER_ORG = "North Riding Victim and Witness Service"
+DEMO_PARTNER_KEY = "vcp_demo0001_north-riding-demo-key-not-secret"
 
 # --- crimes ----------------------------------------------------------------------------------------
 # Relative frequency by offence code (roughly the shape of police-recorded crime in England and Wales).

@@ -10,11 +10,13 @@ when its hold passes."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from cases.models import Crime, CrimeVictim
 from contacts.constants import Duty, ObligationState
@@ -22,8 +24,10 @@ from contacts.models import Obligation
 from contacts.services import working_calendar
 from referrals import routing
 from referrals.constants import Actor, ConsentBasis, Decision, RouteTrigger, State
+from referrals.keys import KEY_PREFIX, PREFIX_CHARS
 from referrals.models import (
     ContactAttempt,
+    PartnerKey,
     PartnerMember,
     Referral,
     ReferralTransition,
@@ -34,7 +38,7 @@ from referrals.selectors import routing_rules, victim_facts
 from victimcare.accounts.models import BCU, User
 from victimcare.calendar import due_after_working_days
 
-from .data import BATCH, DEMO_PARTNER, DEMO_PARTNER_ORG, ROUTING_RULES, SUPPORT_ORG_TERMS
+from .data import BATCH, DEMO_PARTNER, DEMO_PARTNER_KEY, DEMO_PARTNER_ORG, ROUTING_RULES, SUPPORT_ORG_TERMS
 
 REJECT_REASONS = [
     "Outside our area: the victim lives outside the area we serve.",
@@ -72,6 +76,18 @@ def seed_referral_setup(counts: Counter) -> None:
             user=partner, defaults={"organisation": orgs[DEMO_PARTNER_ORG]}
         )
         counts["partner members"] += made
+        prefix = DEMO_PARTNER_KEY[len(KEY_PREFIX) : len(KEY_PREFIX) + PREFIX_CHARS]
+        _, made = PartnerKey.objects.get_or_create(
+            prefix=prefix,
+            defaults={
+                "organisation": orgs[DEMO_PARTNER_ORG],
+                "name": "Demo key (public: demo data only)",
+                "digest": hashlib.sha256(DEMO_PARTNER_KEY.encode()).hexdigest(),
+                "created_at": timezone.now(),
+                "created_by": partner,
+            },
+        )
+        counts["partner API keys"] += made
 
 
 class ReferralSeeder:
