@@ -9,6 +9,7 @@ the crime's summary, notes, or anyone else on the crime.
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
@@ -38,7 +39,7 @@ def safe_contact(person) -> dict:
     phone_ok = person.safe_phone or person.safe_voicemail
     address_ok = person.safe_letter or person.safe_visit
     safe = [
-        {"code": code, "label": str(person._meta.get_field(f"safe_{code}").verbose_name)}
+        {"code": code, "label": capfirst(str(person._meta.get_field(f"safe_{code}").verbose_name))}
         for code in ("phone", "voicemail", "sms", "email", "letter", "visit")
         if getattr(person, f"safe_{code}")
     ]
@@ -400,7 +401,7 @@ DETAIL_EXAMPLE = OpenApiExample(
             "last_name": "Khan",
             "role": {"code": "victim", "label": "Victim"},
             "contact": {
-                "safe_channels": [{"code": "phone", "label": "phone calls are safe"}],
+                "safe_channels": [{"code": "phone", "label": "Phone calls are safe"}],
                 "mobile_phone": "07700 900 982",
                 "other_phone": "",
                 "email": "",
