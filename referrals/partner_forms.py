@@ -10,14 +10,12 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
 
 from cases.constants import ContactMethod
 from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
 from .constants import WrongDetail
-from .models import SupportOrganisation
-from .services import NOTE_MAX, webhook_secret_new
+from .services import NOTE_MAX
 
 NOTE_HELP = "Do not include anything the victim has not agreed to share with the police."
 
@@ -134,20 +132,3 @@ class WebhookForm(NamedErrors, forms.Form):
         if parts.username or parts.password:
             raise forms.ValidationError("The webhook address must not contain a user name or password.")
         return url
-
-
-@transaction.atomic
-def webhook_save(*, organisation: SupportOrganisation, url: str, new_secret: bool) -> str:
-    """Set or clear the organisation's webhook address. Returns a new signing secret (to show once) when
-    one was made: asked for, or the first address set; clearing the address forgets the secret."""
-    org = SupportOrganisation.objects.select_for_update().get(pk=organisation.pk)
-    secret = ""
-    if not url:
-        org.webhook_url, org.webhook_secret = "", ""
-    else:
-        org.webhook_url = url
-        if new_secret or not org.webhook_secret:
-            secret = org.webhook_secret = webhook_secret_new()
-    org.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
-    organisation.webhook_url, organisation.webhook_secret = org.webhook_url, org.webhook_secret
-    return secret

@@ -52,7 +52,6 @@ from .partner_forms import (
     MoveForm,
     RejectForm,
     WebhookForm,
-    webhook_save,
 )
 
 PAGE = 25
@@ -575,7 +574,7 @@ def webhook(request, org):
     form = WebhookForm(posted(request), initial={"url": org.webhook_url})
     if request.method == "POST" and form.is_valid():
         url = form.cleaned_data["url"]
-        secret = webhook_save(organisation=org, url=url, new_secret="new_secret" in request.POST)
+        secret = services.webhook_save(organisation=org, url=url, new_secret="new_secret" in request.POST)
         if secret:
             request.session[SECRET_SESSION] = secret
         messages.success(

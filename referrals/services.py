@@ -640,9 +640,10 @@ def crime_victim_changed(*, crime_victim: CrimeVictim, at: datetime) -> int:
     refs = list(
         Referral.objects.select_for_update()
         .select_related("organisation")
-        .filter(crime_victim=crime_victim, state__in=OPEN_STATES)
+        .filter(crime_victim=crime_victim, state__in=OPEN_STATES, sent_at__lt=at)
         .exclude(state=State.CREATED)
     )
+    # (sent_at before `at`: a referral the same answer sent already has the new details.)
     return _mark_updated(refs, at, resolve=False)
 
 
@@ -692,6 +693,23 @@ def webhook_enqueue(ref: Referral, event: str, *, at: datetime) -> WebhookDelive
         created_at=at,
         next_attempt_at=at,
     )
+
+
+@transaction.atomic
+def webhook_save(*, organisation: SupportOrganisation, url: str, new_secret: bool) -> str:
+    """Set or clear the organisation's webhook address. Returns a new signing secret (to show once) when
+    one was made: asked for, or the first address set; clearing the address forgets the secret."""
+    org = SupportOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    secret = ""
+    if not url:
+        org.webhook_url, org.webhook_secret = "", ""
+    else:
+        org.webhook_url = url
+        if new_secret or not org.webhook_secret:
+            secret = org.webhook_secret = webhook_secret_new()
+    org.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    organisation.webhook_url, organisation.webhook_secret = org.webhook_url, org.webhook_secret
+    return secret
 
 
 def webhook_secret_new() -> str:

@@ -401,3 +401,15 @@ class TestCatchUp:
         out = StringIO()
         call_command("route_referrals", "--recorded-since", "2026-10-01", stdout=out)
         assert "0 crimes routed, 0 referrals made." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_referral_sent_by_the_needs_assessment_is_not_also_updated_by_it(officer, routing):
+    crime = record(officer)
+    assess(crime, officer, "given", T0 + timedelta(hours=2))
+    general = Referral.objects.get(crime=crime, organisation=routing["general"])
+    assert general.state == State.SENT and general.details_updated_at is None
+    # A later change to the needs does update it.
+    assess(crime, officer, "given", T0 + timedelta(hours=5))
+    general.refresh_from_db()
+    assert general.details_updated_at == T0 + timedelta(hours=5)
