@@ -648,31 +648,69 @@ def crime_victim_changed(*, crime_victim: CrimeVictim, at: datetime) -> int:
 
 
 # --- reminders to services ------------------------------------------------------------------------------
+STALE_TARGETS = (
+    # (reminded field, due field, states still owing it, webhook event, in words)
+    ("ack_reminded_at", "ack_due_at", (State.SENT,), "referral.acknowledgement_overdue", "not acknowledged"),
+    (
+        "contact_reminded_at",
+        "contact_due_at",
+        (State.SENT, State.RECEIVED, State.ACCEPTED),
+        "referral.contact_overdue",
+        "victim not contacted yet",
+    ),
+)
+
+
 def remind_stale(*, now: datetime) -> int:
-    """Each referral past a service target gets one reminder per target (a webhook event, and the
-    workspace shows it as overdue). Claimed by a conditional update, so two schedulers remind once."""
-    n = 0
-    for field, due_field, states, event in (
-        ("ack_reminded_at", "ack_due_at", [State.SENT], "referral.acknowledgement_overdue"),
-        (
-            "contact_reminded_at",
-            "contact_due_at",
-            [State.SENT, State.RECEIVED, State.ACCEPTED],
-            "referral.contact_overdue",
-        ),
-    ):
-        ids = list(
-            Referral.objects.filter(
-                state__in=states, **{f"{due_field}__lt": now, f"{field}__isnull": True}
-            ).values_list("pk", flat=True)[:500]
+    """Each referral past a service target gets one reminder per target: a webhook event, and one email to
+    the service listing its overdue referrals by reference (never a victim's name: email is not secure).
+    Per organisation in one transaction that claims its rows (SKIP LOCKED): if the email cannot be sent
+    nothing is marked and the next run tries again; two schedulers remind once. Returns how many."""
+    org_ids = set()
+    for field, due_field, states, _, _ in STALE_TARGETS:
+        org_ids |= set(
+            Referral.objects.filter(state__in=states, **{f"{due_field}__lt": now, f"{field}__isnull": True})
+            .order_by()
+            .values_list("organisation_id", flat=True)
+            .distinct()
         )
-        for pk in ids:
-            with transaction.atomic():
-                if Referral.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
-                    ref = Referral.objects.select_related("organisation").get(pk=pk)
-                    webhook_enqueue(ref, event, at=now)
-                    n += 1
-    return n
+    return sum(_remind_organisation(org_id, now) for org_id in sorted(org_ids))
+
+
+def _remind_organisation(org_id: int, now: datetime) -> int:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        org = SupportOrganisation.objects.get(pk=org_id)
+        lines, n = [], 0
+        for field, due_field, states, event, words in STALE_TARGETS:
+            qs = Referral.objects.filter(
+                organisation_id=org_id,
+                state__in=states,
+                **{f"{due_field}__lt": now, f"{field}__isnull": True},
+            )
+            if transaction.get_connection().features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True)
+            refs = list(qs.select_related("organisation").order_by(due_field, "id")[:500])
+            Referral.objects.filter(pk__in=[r.pk for r in refs]).update(**{field: now})
+            for ref in refs:
+                webhook_enqueue(ref, event, at=now)
+                due = timezone.localtime(getattr(ref, due_field))
+                lines.append(f"- {ref.reference}: {words} (due {due:%-d %b %Y})")
+            n += len(refs)
+        if lines and org.email:
+            send_mail(
+                subject=f"Victim care: {n} referral{'s' if n != 1 else ''} past your service level",
+                message=(
+                    f"These referrals to {org.name} are past the times agreed with the police:\n\n"
+                    + "\n".join(lines)
+                    + f"\n\nSee them in your workspace: {settings.SITE_URL}/partner/?show=stale\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[org.email],
+            )
+        return n
 
 
 # --- webhooks (the outbox; referrals.webhooks delivers) ---------------------------------------------

@@ -318,16 +318,23 @@ class TestLifecycle:
         assert sent.state == State.WITHDRAWN
         assert WebhookDelivery.objects.filter(referral=sent, event="referral.updated").exists()
 
-    def test_stale_referrals_are_reminded_once(self, sent):
+    def test_stale_referrals_are_reminded_once(self, sent, mailoutbox):
+        sent.organisation.email = "referrals@support.example.org"
+        sent.organisation.save()
         late = sent.ack_due_at + timedelta(hours=1)
         assert services.remind_stale(now=late) == 1
         assert services.remind_stale(now=late) == 0
+        [mail] = mailoutbox
+        assert mail.to == ["referrals@support.example.org"] and sent.reference in mail.body
+        assert "not acknowledged" in mail.body and "/partner/?show=stale" in mail.body
+        assert sent.crime_victim.person.last_name not in mail.body  # references only, never names
         assert (
             WebhookDelivery.objects.filter(referral=sent, event="referral.acknowledgement_overdue").count()
             == 1
         )
         later = sent.contact_due_at + timedelta(hours=1)
         assert services.remind_stale(now=later) == 1
+        assert len(mailoutbox) == 2
         assert WebhookDelivery.objects.filter(referral=sent, event="referral.contact_overdue").count() == 1
 
 
