@@ -49,3 +49,10 @@ def test_only_the_outbox_writes_message_status():
     writers = {path for path, tree in _sources() if _writes(tree, "status", "MessageStatus")}
     # officer_messages builds the unsaved preview of what the outbox will write (never saved there).
     assert writers == {"messaging/outbox.py", "contacts/officer_messages.py"}
+
+
+def test_only_the_referral_services_write_referral_state():
+    writers = {path for path, tree in _sources() if _writes(tree, "state", "State")}
+    # The demo writes each referral's past in bulk, as the crime seeder writes crimes (tests/demo checks
+    # that it agrees with the lifecycle and the duties); everything live goes through referrals.services.
+    assert writers == {"referrals/services.py", "victimcare/demo/referrals.py"}
