@@ -162,7 +162,8 @@ def list_item(ref: Referral) -> dict:
         "state": code_label(State, ref.state),
         "version": ref.version,
         "changed_at": ref.changed_at,
-        "updated": ref.details_updated_at is not None,
+        # The workspace's rule (partner_views.updated_since_sent): changed after the service got the referral.
+        "updated": bool(ref.details_updated_at and ref.sent_at and ref.details_updated_at > ref.sent_at),
         "details_updated_at": ref.details_updated_at,
         "sent_at": ref.sent_at,
         "ack_due_at": ref.ack_due_at,
@@ -188,7 +189,9 @@ class ReferralListItemSerializer(serializers.Serializer):
         help_text="Goes up with every change you should see. Send it back as If-Match to write safely."
     )
     changed_at = serializers.DateTimeField(help_text="Last change: the list's order and cursor.")
-    updated = serializers.BooleanField(help_text="The victim's details changed since the referral was sent.")
+    updated = serializers.BooleanField(
+        help_text="The victim's details changed after the referral was sent (read it for the new ones)."
+    )
     details_updated_at = serializers.DateTimeField(allow_null=True)
     sent_at = serializers.DateTimeField(allow_null=True)
     ack_due_at = serializers.DateTimeField(allow_null=True, help_text="Acknowledge by (service level).")
