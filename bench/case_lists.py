@@ -12,7 +12,8 @@ timed GETs each (default 60, after a few warm-up ones):
 
 - my cases (an officer, ~1,000 cases), first page and the last page;
 - team cases as that officer and as their sergeant (~10,000 cases), first page and the last page;
-- BCU cases as the inspector (~100,000 cases), first page and the last page;
+- BCU cases as the inspector (~100,000 cases), first page and the last page it offers (its count stops
+  at CASE_LIST_COUNT_LIMIT, 10,000: "more than 10,000 cases");
 - search as the inspector and as the officer: a victim's surname, a victim's full name, a whole crime
   reference and the number part of one (the searches take their words from the data, so they find cases).
 
@@ -75,7 +76,9 @@ def staff() -> tuple[User, User, User]:
 
 
 def last_page(user: User, scope: str) -> int:
-    n = selectors.case_list(user=user, scope=scope).count()
+    """The last page the list offers: the true last page, or where its count stops (CASE_LIST_COUNT_LIMIT:
+    a BCU's list says "more than 10,000 cases" and pages through the newest 10,000)."""
+    n = selectors.case_rows(user=user, scope=scope).count()
     return max(1, -(-n // PAGE_SIZE))
 
 

@@ -5,6 +5,7 @@ and _unrestricted_or_named); anything outside it is a 404, so existence never le
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -122,16 +123,27 @@ class CaseRows:
     A page in the older half is read from the other end (oldest first, then reversed), so the last page
     costs what the first does."""
 
-    def __init__(self, branches: list[QuerySet]) -> None:
+    def __init__(self, branches: list[QuerySet], *, count_limit: int | None = None) -> None:
         self._branches = branches  # (id, recorded_at) rows, unordered
         self._count: int | None = None
+        self._limit = count_limit
+        # More rows than the count limit: the count stops there (a BCU's 100,000 cases cost 100 ms to count
+        # exactly, and nobody pages through them: they search or filter). The list says "more than".
+        self.more = False
 
     def _union(self, branches: list[QuerySet]) -> QuerySet:
         return branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._union(self._branches).count()
+            rows = self._union(self._branches)
+            if self._limit is None:
+                self._count = rows.count()
+            else:
+                # COUNT over a LIMITed subquery: the index scan stops at limit + 1 rows.
+                self._count = rows.order_by()[: self._limit + 1].count()
+                if self._count > self._limit:
+                    self._count, self.more = self._limit, True
         return self._count
 
     def __getitem__(self, page: slice) -> list[Crime]:
@@ -140,7 +152,8 @@ class CaseRows:
         stop = n if stop is None else min(stop, n)
         if start >= stop:
             return []
-        backwards = start > n - stop
+        # Reading from the oldest end needs the true count, so not when the count stopped at its limit.
+        backwards = start > n - stop and not self.more
         direction, offset = ("ASC", n - stop) if backwards else ("DESC", start)
         order = [f"{'-' if direction == 'DESC' else ''}{f}" for f in ("recorded_at", "id")]
         branches = self._branches
@@ -182,7 +195,7 @@ def case_rows(
         for earlier in parts[:i]:
             branch = branch.exclude(earlier)
         branches.append(branch.order_by().values_list("id", "recorded_at"))
-    return CaseRows(branches)
+    return CaseRows(branches, count_limit=settings.CASE_LIST_COUNT_LIMIT)
 
 
 def victims_visible_to(user: User) -> QuerySet[Person]:

@@ -281,6 +281,8 @@ PORTAL_RESET_MINUTES = env.int("PORTAL_RESET_MINUTES", default=60)
 # Force setting: offer the portal to every victim who has an email address marked safe, without the
 # officer ticking "offer the portal" on the record-crime form.
 PORTAL_OPT_IN_ALL_SAFE_EMAIL = env.bool("PORTAL_OPT_IN_ALL_SAFE_EMAIL", default=False)
+# The case lists count at most this many cases ("more than 10,000 cases": search or filter to narrow).
+CASE_LIST_COUNT_LIMIT = env.int("CASE_LIST_COUNT_LIMIT", default=10_000)
 # Staff sign-in (web, admin, API token, two-factor codes): failures per account, and per address (higher:
 # a station's staff share one address behind its gateway), within 15 minutes, lock out.
 STAFF_SIGN_IN_ACCOUNT_LIMIT = env.int("STAFF_SIGN_IN_ACCOUNT_LIMIT", default=10)

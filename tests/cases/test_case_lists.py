@@ -204,3 +204,25 @@ def test_postgres_searches_through_the_trigram_indexes(officer):
             cur.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cur.fetchall())
         assert index in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_list_longer_than_the_count_limit_says_more_than_and_pages_newest_first(
+    cases, inspector, settings, client, monkeypatch
+):
+    from cases import views
+    from tests.conftest import signed_in
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    want = listed(inspector, "team")
+    settings.CASE_LIST_COUNT_LIMIT = 5
+    rows = selectors.case_rows(user=inspector, scope="team")
+    assert rows.count() == 5 and rows.more
+    # The pages that can be reached are the newest, in order (never read from the oldest end).
+    assert listed(inspector, "team", per_page=2) == want[:5]
+    signed_in(client, inspector)
+    page = client.get(reverse("cases:team") + "?page=3").content.decode()
+    assert "More than 5 cases" in page and "Page 3 of more than 3" in page
+    settings.CASE_LIST_COUNT_LIMIT = 100
+    rows = selectors.case_rows(user=inspector, scope="team")
+    assert rows.count() == len(want) and not rows.more
