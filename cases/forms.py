@@ -17,8 +17,9 @@ from .services import NEEDS_FIELDS, PERSON_FIELDS
 
 class SignInForm(NamedErrors, AuthenticationForm):
     """Email sign-in with a lock-out: after too many failed attempts for one account or from one address
-    within 15 minutes (accounts.services.sign_in_attempt), further attempts are refused without checking the password. Each attempt is counted before
-    the password is checked, so parallel guesses cannot slip past; a successful sign-in gives it back."""
+    within 15 minutes (accounts.services.sign_in_attempt), further attempts are refused without checking
+    the password. Each attempt is counted before the password is checked, so parallel guesses cannot slip
+    past; a successful sign-in gives it back."""
 
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
