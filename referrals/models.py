@@ -220,6 +220,12 @@ class Referral(models.Model):
     def reference(self) -> str:
         return f"R{self.pk:06d}"
 
+    @property
+    def details_updated(self) -> bool:
+        """The victim's details changed after the service got the referral (selectors.UPDATED_SINCE_SENT is
+        the same rule as a query). A change at the moment of sending is not news to the service."""
+        return bool(self.details_updated_at and self.sent_at and self.details_updated_at > self.sent_at)
+
 
 class ReferralTransition(models.Model):
     """Append-only: every change of a referral's state, when and by whom."""

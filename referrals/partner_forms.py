@@ -6,16 +6,14 @@ address (`webhook_save`), a two-field update that no other caller needs."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import forms
-from django.conf import settings
 
 from cases.constants import ContactMethod
 from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
 from .constants import WrongDetail
 from .services import NOTE_MAX
+from .webhooks import webhook_url_problem
 
 NOTE_HELP = "Do not include anything the victim has not agreed to share with the police."
 
@@ -121,14 +119,6 @@ class WebhookForm(NamedErrors, forms.Form):
 
     def clean_url(self) -> str:
         url = (self.cleaned_data.get("url") or "").strip()
-        if not url:
-            return ""
-        parts = urlsplit(url)
-        local = parts.hostname in ("localhost", "127.0.0.1")
-        if parts.scheme != "https" and not (settings.DEBUG and parts.scheme == "http" and local):
-            raise forms.ValidationError(
-                "The webhook address must start with https://, so that messages about victims are encrypted."
-            )
-        if parts.username or parts.password:
-            raise forms.ValidationError("The webhook address must not contain a user name or password.")
+        if url and (problem := webhook_url_problem(url)):
+            raise forms.ValidationError(problem)
         return url

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -118,20 +118,11 @@ TAB_HINTS = {
 }
 
 
-# Changed after the service got it. (Saving the needs assessment that sends a referral also marks it
-# updated, at the same instant: that is not news to the service.)
-UPDATED_SINCE_SENT = Q(details_updated_at__gt=F("sent_at"))
-
-
-def updated_since_sent(ref: Referral) -> bool:
-    return bool(ref.details_updated_at and ref.sent_at and ref.details_updated_at > ref.sent_at)
-
-
 def _tab_q(tab: str, now: datetime) -> Q:
     if tab == "new":
         return Q(state__in=AWAITING_ACK)
     if tab == "updated":
-        return UPDATED_SINCE_SENT & Q(state__in=OPEN_STATES)
+        return selectors.UPDATED_SINCE_SENT & Q(state__in=OPEN_STATES)
     if tab == "stale":
         return selectors.stale_q(now)
     return Q()
@@ -162,7 +153,7 @@ def referral_list(request, org):
     paginator = Paginator(qs, PAGE)
     paginator.count = counts[tab]
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(ref, _targets(ref, now), updated_since_sent(ref)) for ref in page.object_list]
+    rows = [(ref, _targets(ref, now), ref.details_updated) for ref in page.object_list]
     if rows:
         # The list names victims: a look at personal data, recorded per victim as staff worklists do.
         access_record(
@@ -354,7 +345,7 @@ def referral_detail(request, org, pk):
             "can_attempt": can_record_attempt(ref.state),
             "can_report": can_report_details(ref.state),
             "state_label": State(ref.state).label,
-            "updated": updated_since_sent(ref),
+            "updated": ref.details_updated,
         },
     )
 

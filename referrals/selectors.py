@@ -108,6 +108,10 @@ def case_referrals(crime: Crime) -> dict[int, list[Referral]]:
     return out
 
 
+# Changed after the service got it (Referral.details_updated is the same rule on one row).
+UPDATED_SINCE_SENT = Q(details_updated_at__gt=F("sent_at"))
+
+
 def stale_q(now: datetime) -> Q:
     """Past a service target: not acknowledged in time, or the victim not contacted in time."""
     return (Q(state__in=AWAITING_ACK) & Q(ack_due_at__lt=now)) | (

@@ -162,8 +162,7 @@ def list_item(ref: Referral) -> dict:
         "state": code_label(State, ref.state),
         "version": ref.version,
         "changed_at": ref.changed_at,
-        # The workspace's rule (partner_views.updated_since_sent): changed after the service got the referral.
-        "updated": bool(ref.details_updated_at and ref.sent_at and ref.details_updated_at > ref.sent_at),
+        "updated": ref.details_updated,  # changed after the service got the referral
         "details_updated_at": ref.details_updated_at,
         "sent_at": ref.sent_at,
         "ack_due_at": ref.ack_due_at,

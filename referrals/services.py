@@ -737,6 +737,12 @@ def webhook_enqueue(ref: Referral, event: str, *, at: datetime) -> WebhookDelive
 def webhook_save(*, organisation: SupportOrganisation, url: str, new_secret: bool) -> str:
     """Set or clear the organisation's webhook address. Returns a new signing secret (to show once) when
     one was made: asked for, or the first address set; clearing the address forgets the secret."""
+    from .webhooks import webhook_url_problem
+
+    if url and (problem := webhook_url_problem(url)):
+        errors = Errors()
+        errors.add("url", problem)
+        errors.raise_if_any()
     org = SupportOrganisation.objects.select_for_update().get(pk=organisation.pk)
     secret = ""
     if not url:

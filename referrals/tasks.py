@@ -33,3 +33,18 @@ def deliver_webhooks() -> int:
     while n < BATCH and webhooks.deliver_one(now=now):
         n += 1
     return n
+
+
+# A retry with the same Idempotency-Key comes within minutes or hours; a week is ample.
+IDEMPOTENCY_DAYS = 7
+
+
+@shared_task(acks_late=True)
+def forget_idempotency_keys() -> int:
+    """Delete remembered partner writes older than a week, so the table stays small."""
+    from datetime import timedelta
+
+    from .models import IdempotentRequest
+
+    cutoff = timezone.now() - timedelta(days=IDEMPOTENCY_DAYS)
+    return IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()[0]

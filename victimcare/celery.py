@@ -67,6 +67,10 @@ app.conf.beat_schedule = {
     "referrals-send": {"task": "referrals.tasks.send_held", "schedule": 300.0},
     "referrals-remind": {"task": "referrals.tasks.remind_stale", "schedule": crontab(minute=7)},
     "referrals-webhooks": {"task": "referrals.tasks.deliver_webhooks", "schedule": 30.0},
+    "referrals-forget-idempotency-keys": {
+        "task": "referrals.tasks.forget_idempotency_keys",
+        "schedule": crontab(minute=41, hour=3),
+    },
     # Rebuilds nothing, deletes nothing: sweeps expired sessions so the table stays small.
     "clear-expired-sessions": {
         "task": "victimcare.core.tasks.clear_expired_sessions",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases import services as case_services
 from contacts.constants import Duty, ObligationState
@@ -420,3 +421,22 @@ def test_a_referral_sent_by_the_needs_assessment_is_not_also_updated_by_it(offic
     assess(crime, officer, "given", T0 + timedelta(hours=5))
     general.refresh_from_db()
     assert general.details_updated_at == T0 + timedelta(hours=5)
+
+
+@pytest.mark.django_db
+def test_idempotency_keys_are_forgotten_after_a_week(routing):
+    from referrals.models import IdempotentRequest
+    from referrals.tasks import forget_idempotency_keys
+
+    now = timezone.now()
+    for key, age in (("old", 8), ("recent", 6)):
+        IdempotentRequest.objects.create(
+            organisation=routing["general"],
+            key=key,
+            fingerprint="x",
+            status=200,
+            response={},
+            created_at=now - timedelta(days=age),
+        )
+    assert forget_idempotency_keys() == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["recent"]
