@@ -57,16 +57,16 @@ bench: install-dev
 	$(PY) -m bench
 	@# Referrals: a day's crimes of a large force routed (3,000 crimes), on the same database.
 	$(PY) -m bench.referral_route
-	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
-	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
-	@# they say "skipped".
-	@# Then the load test on that database: gunicorn + locust, 200 staff and 500 portal users for 10 minutes
-	@# (bench/load.py; LOAD_SECONDS=0 skips it, LOAD_STAFF/LOAD_PORTAL/LOAD_SECONDS make it smaller).
 	@# The partner API's referral list for one organisation with 200,000 referrals (its own database,
 	@# vc_bench_referrals; PostgreSQL only).
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
 		DATABASE_URL="$${DATABASE_URL%/*}/vc_bench_referrals" $(PY) -m bench.partner_list; \
 	fi
+	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
+	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
+	@# they say "skipped".
+	@# Then the load test on that database: gunicorn + locust, 200 staff and 500 portal users for 10 minutes
+	@# (bench/load.py; LOAD_SECONDS=0 skips it, LOAD_STAFF/LOAD_PORTAL/LOAD_SECONDS make it smaller).
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
 		url="$${BENCH_PORTAL_DATABASE_URL:-$${DATABASE_URL%/*}/vc_bench_portal}"; \
 		DATABASE_URL="$$url" $(PY) -m bench.portal && DATABASE_URL="$$url" $(PY) -m bench.case_lists \
