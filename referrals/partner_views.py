@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.constants import ContactMethod
-from cases.eligibility import eligibility_input_for, enhanced_reasons
 from cases.forms import apply_service_errors
 from victimcare.accounts.constants import Role
 from victimcare.audit.models import AccessAction
@@ -53,6 +52,7 @@ from .partner_forms import (
     RejectForm,
     WebhookForm,
 )
+from .serializers import enhanced_words, partner_history, safe_contact
 
 PAGE = 25
 T = "referrals/partner/"
@@ -213,10 +213,12 @@ def can_report_details(state: str) -> bool:
 
 @dataclass(frozen=True)
 class Shared:
-    """What the service is shown of the victim: only safe ways of contact, never internal notes."""
+    """What the service is shown of the victim, drawn from the same rule as the API's
+    (serializers.safe_contact, enhanced_words): only safe ways of contact, never internal notes."""
 
     name: str
     phones: list[str]
+    calls_safe: bool
     voicemail_safe: bool
     texts_safe: bool
     email: str
@@ -238,29 +240,27 @@ def _shared(ref: Referral) -> Shared:
     cv.crime = ref.crime  # already loaded with its offence: the enhanced reasons read it
     p = cv.person
     na = getattr(cv, "needs_assessment", None)
-    phones = [x for x in (p.mobile_phone, p.other_phone) if x] if p.safe_phone else []
-    preferred = p.preferred_contact_method
+    contact = safe_contact(p)
+    address = contact["address"] or {}
+    added = cv.added_eligibility.values_list("reason", flat=True)
     return Shared(
         name=f"{p.title} {p.full_name}".strip() if p.title else p.full_name,
-        phones=phones,
-        voicemail_safe=p.safe_phone and p.safe_voicemail,
-        texts_safe=p.safe_sms and bool(p.mobile_phone),
-        email=p.email if p.safe_email else "",
-        address=p.address_lines if (p.safe_letter or p.safe_visit) else [],
+        phones=[x for x in (contact["mobile_phone"], contact["other_phone"]) if x],
+        calls_safe=p.safe_phone or p.safe_voicemail,
+        voicemail_safe=p.safe_voicemail,
+        texts_safe=p.safe_sms and bool(contact["mobile_phone"]),
+        email=contact["email"],
+        address=[x for x in address.values() if x],
         visits_safe=p.safe_visit,
-        safe_labels=[str(x) for x in p.safe_channel_labels],
-        preferred_method=(
-            str(ContactMethod(preferred).label)
-            if preferred in ContactMethod.values and p.channel_safe(preferred)
-            else ""
-        ),
-        preferred_times=p.preferred_contact_times,
+        safe_labels=[c["label"] for c in contact["safe_channels"]],
+        preferred_method=contact["preferred_method"]["label"] if contact["preferred_method"] else "",
+        preferred_times=contact["preferred_times"],
         language=p.first_language,
         interpreter=p.interpreter_needed,
         formats=p.format_needs,
         practical_needs=na.practical_needs if na else "",
         emotional_needs=na.emotional_needs if na else "",
-        enhanced=[label for _, label in enhanced_reasons(eligibility_input_for(cv))],
+        enhanced=enhanced_words(cv, list(added)),
     )
 
 
@@ -279,7 +279,7 @@ def _history(ref: Referral) -> list[dict]:
             "who": _who(t.by_user, t.by_label, t.actor),
             "note": t.note,
         }
-        for t in ref.transitions.select_related("by_user")
+        for t in partner_history(ref.transitions.select_related("by_user"))
     ]
 
 

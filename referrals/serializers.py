@@ -58,9 +58,25 @@ def safe_contact(person) -> dict:
             if address_ok and person.address_line_1
             else None
         ),
-        "preferred_method": code_label(ContactMethod, person.preferred_contact_method),
+        # Never suggest a way the officer has not marked safe, even if the victim once preferred it.
+        "preferred_method": (
+            code_label(ContactMethod, person.preferred_contact_method)
+            if person.channel_safe(person.preferred_contact_method)
+            else None
+        ),
         "preferred_times": person.preferred_contact_times,
     }
+
+
+def enhanced_words(cv, added_reasons: list[str]) -> list[str]:
+    """Why the victim is entitled to enhanced services, in words: the derived reasons and the officer's."""
+    return [text for _, text in enhanced_reasons(eligibility_input_for(cv))] + list(added_reasons)
+
+
+def partner_history(transitions) -> list:
+    """The referral's history as its service sees it: from sending on (never the force's steps before it,
+    such as a decline the victim later took back)."""
+    return [t for t in transitions if t.to_state in WITH_PARTNER]
 
 
 def _needs(cv) -> dict | None:
@@ -89,7 +105,7 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
     crime, cv = ref.crime, ref.crime_victim
     cv.crime = crime
     person = cv.person
-    reasons = [text for _, text in enhanced_reasons(eligibility_input_for(cv))] + added_reasons
+    reasons = enhanced_words(cv, added_reasons)
     return {
         **list_item(ref),
         "crime_reference": crime.reference,
@@ -115,10 +131,9 @@ def partner_detail(ref: Referral, *, added_reasons: list[str], transitions, atte
                 "state": code_label(State, t.to_state),
                 "at": t.at,
                 "actor": code_label(Actor, t.actor),
-                "note": t.note if t.actor != Actor.FORCE else "",
+                "note": t.note,
             }
-            for t in transitions
-            if t.to_state in WITH_PARTNER
+            for t in partner_history(transitions)
         ],
         "contact_attempts": [
             {"at": a.at, "reached": a.reached, "method": a.method, "note": a.note} for a in attempts
@@ -216,7 +231,7 @@ class SafeContactSerializer(serializers.Serializer):
     other_phone = serializers.CharField(allow_blank=True, help_text="Empty unless calls are safe.")
     email = serializers.CharField(allow_blank=True, help_text="Empty unless email is safe.")
     address = AddressSerializer(allow_null=True, help_text="Null unless letters or visits are safe.")
-    preferred_method = CodeLabel(allow_null=True)
+    preferred_method = CodeLabel(allow_null=True, help_text="Null unless the preferred way is marked safe.")
     preferred_times = serializers.CharField(allow_blank=True)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases import services as case_services
 from contacts.constants import Duty
 from contacts.models import Obligation
-from referrals import keys, partner_forms, services
+from referrals import keys, partner_forms, selectors, services
 from referrals.constants import State, WebhookStatus
 from referrals.models import (
     ContactAttempt,
@@ -597,3 +597,48 @@ def test_every_form_names_what_is_missing_in_words(cls):
     for messages_ in form.errors.values():
         for m in messages_:
             assert m != forms.Field.default_error_messages["required"], (cls.__name__, m)
+
+
+def test_workspace_and_api_share_one_rule_for_what_a_service_sees(make_client, officer, member, service):
+    """Texts safe but calls not: both give the mobile (to text), neither suggests an unsafe preferred way,
+    both name the officer's own enhanced reason, and neither shows the force's steps before sending."""
+    from contacts.services import eligibility_add
+    from referrals.serializers import partner_detail
+
+    crime = record(
+        officer,
+        people=[
+            person(
+                last_name="Texter",
+                mobile_phone="07700 900 555",
+                safe_phone=False,
+                safe_voicemail=False,
+                safe_sms=True,
+                preferred_contact_method="phone",
+            )
+        ],
+    )
+    ref = Referral.objects.get(crime=crime)
+    services.referral_decide(
+        referral=ref, by=officer, decision="declined", asked_at=timezone.now() - timedelta(minutes=1)
+    )
+    services.referral_decide(referral=ref, by=officer, decision="given", asked_at=timezone.now())
+    eligibility_add(crime_victim=ref.crime_victim, by=officer, reason="Lives with the suspect's family")
+    page = html(make_client(member).get(reverse("partner:referral", kwargs={"pk": ref.pk})))
+    assert "07700 900 555" in page and "Do not call: text messages only." in page
+    assert "Lives with the suspect" in page
+    assert "Declined by the victim" not in page and "Waiting to be sent" not in page
+    assert "Phone call" not in page  # the preferred way is not safe
+
+    ref = selectors.partner_referral_get(service, ref.pk)
+    data = partner_detail(
+        ref,
+        added_reasons=["Lives with the suspect's family"],
+        transitions=ref.transitions.all(),
+        attempts=[],
+        reports=[],
+    )
+    assert data["victim"]["contact"]["mobile_phone"] == "07700 900 555"
+    assert data["victim"]["contact"]["preferred_method"] is None
+    assert "Lives with the suspect's family" in data["victim"]["enhanced"]["reasons"]
+    assert [h["state"]["code"] for h in data["history"]] == ["sent"]
