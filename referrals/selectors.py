@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from cases.eligibility import eligibility_input_for, enhanced_reasons
 from cases.models import Crime, CrimeVictim
@@ -21,7 +21,7 @@ from victimcare.accounts.models import User
 from . import routing
 from .constants import AWAITING_ACK, AWAITING_CONTACT, WITH_PARTNER, State
 from .fit import facts_for, fitting_kinds
-from .models import PartnerMember, Referral, RoutingRule, SupportOrganisation
+from .models import PartnerMember, Referral, ReferralTransition, RoutingRule, SupportOrganisation
 
 
 def support_services_for(*, bcu_id: int, crime=None, crime_victim=None) -> QuerySet[SupportOrganisation]:
@@ -177,6 +177,9 @@ class OrgFigures:
 
 def organisation_figures(org: SupportOrganisation, since: datetime, until: datetime) -> OrgFigures:
     """Per organisation, for referrals sent in [since, until): for the dashboards."""
+    # Support given at some point (the referral may be closed since), as a subquery: a join on the history
+    # would count each referral once per transition in every other figure.
+    gave = Exists(ReferralTransition.objects.filter(referral=OuterRef("pk"), to_state=State.SUPPORT_GIVEN))
     qs = Referral.objects.filter(organisation=org, sent_at__gte=since, sent_at__lt=until)
     agg = qs.aggregate(
         sent=Count("pk"),
@@ -184,7 +187,7 @@ def organisation_figures(org: SupportOrganisation, since: datetime, until: datet
         contacted=Count("pk", filter=Q(contacted_at__isnull=False, contacted_at__lte=F("contact_due_at"))),
         accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
         rejected=Count("pk", filter=Q(state=State.REJECTED)),
-        given=Count("pk", filter=Q(transitions__to_state=State.SUPPORT_GIVEN), distinct=True),
+        given=Count("pk", filter=Q(gave)),
     )
     return OrgFigures(
         sent=agg["sent"],

@@ -440,3 +440,25 @@ def test_idempotency_keys_are_forgotten_after_a_week(routing):
         )
     assert forget_idempotency_keys() == 1
     assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["recent"]
+
+
+def test_organisation_figures_count_each_referral_once(officer, routing):
+    """Figures per service for the dashboards: each referral counted once, however many transitions it
+    has (a join on the history used to multiply every count by the referral's number of steps)."""
+    from referrals.selectors import OrgFigures, organisation_figures
+
+    at = T0 + timedelta(hours=1)
+    done = Referral.objects.get(crime=record(officer), organisation=routing["general"])
+    services.referral_send(referral=done, by=officer, now=T0)
+    services.referral_partner_move(referral=done, action="accept", by=PARTNER, now=at)
+    services.contact_attempt_record(referral=done, by=PARTNER, reached=True, at=at, now=at)
+    services.referral_partner_move(referral=done, action="support_given", by=PARTNER, now=at)
+    services.referral_partner_move(referral=done, action="close", by=PARTNER, now=at)
+    waiting = Referral.objects.get(
+        crime=record(officer, reference="VC/33333/26"), organisation=routing["general"]
+    )
+    services.referral_send(referral=waiting, by=officer, now=T0)
+    figures = organisation_figures(routing["general"], T0 - timedelta(days=1), T0 + timedelta(days=30))
+    assert figures == OrgFigures(
+        sent=2, acknowledged_on_time=1, contacted_on_time=1, accepted=1, rejected=0, support_given=1
+    )
