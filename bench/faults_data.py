@@ -130,6 +130,8 @@ def build(t0: datetime, window: float, *, big_scan: bool = False) -> World:
         return Obligation(
             crime_id=cv.crime_id,
             crime_victim=cv,
+            team_id=cv.crime.team_id,
+            bcu_id=cv.crime.bcu_id,
             rule=rule,
             code=rule.code,
             trigger=rule.triggers[0],

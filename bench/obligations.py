@@ -226,7 +226,7 @@ def _insert_obligations(now: datetime, crime_ids: list[int]) -> None:
             f"""
             CREATE TEMP TABLE bench_v ON COMMIT DROP AS
             SELECT (row_number() OVER (ORDER BY c.id) - 1)::int AS idx, c.id AS crime_id, cv.id AS cv_id,
-                   c.oic_id
+                   c.oic_id, c.team_id, c.bcu_id
             FROM {CRIME} c JOIN {CrimeVictim._meta.db_table} cv ON cv.crime_id = c.id
             WHERE c.id = ANY(%s)
             """,
@@ -249,8 +249,8 @@ def _insert_obligations(now: datetime, crime_ids: list[int]) -> None:
         cur.execute(
             f"""
             INSERT INTO {OBLIGATION} (
-                crime_id, crime_victim_id, rule_id, code, trigger, trigger_event_id, triggered_at,
-                due_at, enhanced, owner_id, state, met_at, met_on_time, met_by_contact_id, closed_reason,
+                crime_id, crime_victim_id, team_id, bcu_id, rule_id, code, trigger, trigger_event_id,
+                triggered_at, due_at, enhanced, owner_id, state, met_at, met_on_time, met_by_contact_id, closed_reason,
                 closed_by_id, remind_at, reminded_at, breached_at, escalate_at, escalated_at, created_at
             )
             WITH base AS (
@@ -259,7 +259,7 @@ def _insert_obligations(now: datetime, crime_ids: list[int]) -> None:
                        (((g::bigint * 40503 + 17) %% 99991) / 99991.0)::float AS f2
                 FROM generate_series(0, %(total)s - 1) g
             ), b AS (
-                SELECT base.*, v.crime_id, v.cv_id, v.oic_id,
+                SELECT base.*, v.crime_id, v.cv_id, v.oic_id, v.team_id, v.bcu_id,
                        base.k < %(open_per)s AS is_open,
                        base.k = 0 OR (base.k >= %(open_per)s AND base.k < %(open_per)s + 10) AS is_pu,
                        base.k < %(open_per)s AND base.f2 < %(overdue)s AS overdue
@@ -291,7 +291,7 @@ def _insert_obligations(now: datetime, crime_ids: list[int]) -> None:
                                  + d.f2 * 1.15 * d.limit_days * interval '1 day' END AS met
                 FROM d
             )
-            SELECT crime_id, cv_id, rule_id, code, trig, NULL, triggered, due,
+            SELECT crime_id, cv_id, team_id, bcu_id, rule_id, code, trig, NULL, triggered, due,
                    g %% 9 = 0, oic_id,
                    CASE WHEN is_open THEN 'open' WHEN met IS NULL THEN 'not_required' ELSE 'met' END,
                    met, CASE WHEN met IS NULL THEN NULL ELSE met <= due END, NULL,

@@ -601,9 +601,9 @@ def _rules_table(cur, rules: dict[str, Rule]) -> None:
 # late), some not required, the rest open; 4% of those past their deadline still open (breached, escalated).
 OBLIGATIONS_SQL = f"""
     INSERT INTO {OBLIGATION} (
-        crime_id, crime_victim_id, rule_id, code, trigger, trigger_event_id, triggered_at, due_at, enhanced,
-        owner_id, state, met_at, met_on_time, met_by_contact_id, closed_reason, closed_by_id, remind_at,
-        reminded_at, breached_at, escalate_at, escalated_at, created_at
+        crime_id, crime_victim_id, team_id, bcu_id, rule_id, code, trigger, trigger_event_id, triggered_at,
+        due_at, enhanced, owner_id, state, met_at, met_on_time, met_by_contact_id, closed_reason,
+        closed_by_id, remind_at, reminded_at, breached_at, escalate_at, escalated_at, created_at
     )
     WITH src AS (
         SELECT e.crime_id, e.id AS event_id, m.trig, e.occurred_at AS t, m.rule_code AS code, false AS history
@@ -620,7 +620,8 @@ OBLIGATIONS_SQL = f"""
         CROSS JOIN LATERAL generate_series(0, least(3, a.periods)) k
         WHERE c.id > %(c0)s AND c.status <> 'recorded'
     ), x AS (
-        SELECT src.*, cv.id AS cv_id, c.oic_id, c.status, r.id AS rule_id, r.remind, r.esc,
+        SELECT src.*, cv.id AS cv_id, c.oic_id, c.team_id, c.bcu_id, c.status, r.id AS rule_id, r.remind,
+               r.esc,
                c.is_domestic_abuse OR c.is_hate_crime OR c.is_sensitive AS enhanced,
                pg_temp.u(cv.id * 1000003 + coalesce(src.event_id, 0) + r.id * 7
                          + extract(epoch FROM src.t)::bigint %% 100003, 61) AS u1,
@@ -649,7 +650,8 @@ OBLIGATIONS_SQL = f"""
         SELECT s.*, CASE WHEN state = 'met' THEN least(%(now)s, t + (due - t) * (0.05 + u2)) END AS met_at
         FROM s
     )
-    SELECT crime_id, cv_id, rule_id, code, trig, event_id, t, due, enhanced, oic_id, state, met_at,
+    SELECT crime_id, cv_id, team_id, bcu_id, rule_id, code, trig, event_id, t, due, enhanced, oic_id, state,
+           met_at,
            CASE WHEN met_at IS NOT NULL THEN met_at <= due END, NULL,
            CASE WHEN state = 'not_required' THEN 'The victim asked for no updates.' ELSE '' END, NULL,
            remind_at, CASE WHEN state = 'open' AND remind_at <= %(now)s THEN remind_at END,

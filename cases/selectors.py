@@ -2,6 +2,7 @@
 through cases_visible_to() (the case list pages through case_rows, built from the same two rules: _scope
 and _unrestricted_or_named); anything outside it is a 404, so existence never leaks."""
 
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -18,16 +19,65 @@ from .constants import normalise_reference
 from .models import Crime, CrimeVictim, Person
 
 
+@dataclass(frozen=True)
+class ScopeIds:
+    """The scope rule as ids, read now: everything (administrators), or the person's own cases plus whole
+    teams and BCUs. For tables that carry a crime's officer in case, team and BCU themselves (open duties),
+    so that they are filtered by those columns without joining crimes; see hidden_restricted."""
+
+    everything: bool = False
+    user_id: int | None = None
+    team_ids: tuple[int, ...] = ()
+    bcu_ids: tuple[int, ...] = ()
+
+
+def scope_ids(user: User) -> ScopeIds | None:
+    """None: nothing at all (not a case worker)."""
+    if not user.is_authenticated or not user.is_active or user.role not in CASE_ROLES:
+        # Analysts see aggregates only; partners see referrals only. Neither sees a case.
+        return None
+    over = oversight(user)
+    if over.everything:
+        return ScopeIds(everything=True)
+    # Officers and supervisors work their own team's cases.
+    own = [user.team_id] if user.team_id and user.role in OIC_ROLES else []
+    teams = own + [t for t in (over.team_ids or []) if t not in own]
+    return ScopeIds(user_id=user.pk, team_ids=tuple(teams), bcu_ids=tuple(over.bcu_ids or []))
+
+
+def scope_q(ids: ScopeIds, *, oic: str = "oic", team: str = "team_id", bcu: str = "bcu_id") -> list[Q]:
+    """ScopeIds as conditions on any table with those columns, one per index range."""
+    if ids.everything:
+        return [Q()]
+    return (
+        [Q(**{oic: ids.user_id})]
+        + [Q(**{team: t}) for t in ids.team_ids]
+        + [Q(**{bcu: b}) for b in ids.bcu_ids]
+    )
+
+
+def hidden_restricted(user: User, ids: ScopeIds) -> list[int]:
+    """Restricted cases within the scope that the person is not named on (usually none): to leave out of
+    anything filtered by scope_q rather than by cases_visible_to."""
+    return list(
+        Crime.objects.filter(reduce(or_, scope_q(ids)), is_restricted=True)
+        .exclude(named_users=user)
+        .values_list("pk", flat=True)
+    )
+
+
 def _scope(user: User, *, concrete: bool = False) -> list[Q] | None:
     """Rows the user may see before the restricted-case rule, as conditions any one of which admits a row:
     their own cases, their team's (officers and supervisors), the teams and BCUs they oversee
     (accounts.selectors.oversight). None means nothing at all; [Q()] everything. Overseen teams and BCUs
     are id subqueries, not joins, so no row repeats. `concrete` reads those ids now (one small query)
     and gives one condition per team or BCU, each one range of an index (for case_rows)."""
+    if concrete:
+        ids = scope_ids(user)
+        return None if ids is None else scope_q(ids)
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role not in CASE_ROLES:
-        # Analysts see aggregates only; partners see referrals only. Neither sees a case.
         return None
     over = oversight(user)
     if over.everything:
@@ -35,9 +85,6 @@ def _scope(user: User, *, concrete: bool = False) -> list[Q] | None:
     # Officers and supervisors work their own team's cases.
     own = [user.team_id] if user.team_id and user.role in OIC_ROLES else []
     parts = [Q(oic=user)]
-    if concrete:
-        teams = own + [t for t in (over.team_ids or []) if t not in own]
-        return parts + [Q(team_id=t) for t in teams] + [Q(bcu_id=b) for b in (over.bcu_ids or [])]
     parts += [Q(team_id=t) for t in own]
     if over.team_ids is not None:
         parts.append(Q(team_id__in=over.team_ids))

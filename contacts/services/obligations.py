@@ -100,6 +100,8 @@ def obligations_create(
                 Obligation(
                     crime=crime,
                     crime_victim=cv,
+                    team_id=crime.team_id,
+                    bcu_id=crime.bcu_id,
                     rule=rule,
                     code=rule.code,
                     trigger=trigger,

@@ -163,6 +163,8 @@ def bulk_obligations(
         Obligation(
             crime=crime,
             crime_victim=cv,
+            team_id=crime.team_id,
+            bcu_id=crime.bcu_id,
             rule=rule,
             code=code,
             trigger=rule.triggers[0],
