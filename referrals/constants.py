@@ -69,7 +69,7 @@ class Actor(models.TextChoices):
 
 
 # The lifecycle: for each state, the states that may follow and who may make that move. Anything else
-# is refused (referrals.services.referral_move).
+# is refused (referrals.services._move, the one writer of Referral.state).
 F, P, S = Actor.FORCE, Actor.PARTNER, Actor.SYSTEM
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     State.CREATED: {
@@ -143,6 +143,10 @@ WITH_PARTNER = frozenset(
         State.WITHDRAWN,
     }
 )
+# With the service and not finished: it may report the victim's details wrong.
+REPORTABLE_STATES = OPEN_STATES - {State.CREATED}
+# Contact attempts: from sending (an attempt implies receipt and acceptance) until the victim is reached.
+ATTEMPT_STATES = frozenset({State.SENT, State.RECEIVED, State.ACCEPTED, State.UNABLE_TO_CONTACT})
 # Waiting for the service to say it has the referral.
 AWAITING_ACK = frozenset({State.SENT})
 # Waiting for the service's first contact with the victim.

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases import signals
 from cases.models import CrimeVictim
+from contacts.constants import Trigger
 from contacts.services import qualifying_sentence, victims_in_context, with_rule_context
 
 from . import selectors, services
@@ -23,7 +24,7 @@ def victims_added(e: signals.VictimsAdded) -> None:
 
 
 def event_recorded(e: signals.EventRecorded) -> None:
-    if e.event.code == "OUTCOME" and qualifying_sentence(e.crime, e.event.details):
+    if e.event.code == Trigger.OUTCOME and qualifying_sentence(e.crime, e.event.details):
         victims = victims_in_context(e.crime, None)
         services.referrals_route(
             crime=e.crime, victims=victims, at=e.event.occurred_at, trigger=RouteTrigger.QUALIFYING_SENTENCE

@@ -10,6 +10,7 @@ from cases.models import text_limit
 from victimcare.core.models import TimestampedModel
 
 from .constants import (
+    OPEN_STATES,
     ConsentBasis,
     Decision,
     RouteTrigger,
@@ -182,20 +183,7 @@ class Referral(models.Model):
             # One live referral per victim and organisation, whatever routing runs twice.
             models.UniqueConstraint(
                 fields=["crime_victim", "organisation"],
-                condition=Q(
-                    state__in=sorted(
-                        [
-                            "created",
-                            "sent",
-                            "received",
-                            "accepted",
-                            "contacted",
-                            "unable_to_contact",
-                            "support_given",
-                            "support_declined",
-                        ]
-                    )
-                ),
+                condition=Q(state__in=sorted(str(s) for s in OPEN_STATES)),
                 name="referral_one_open_per_org",
             ),
         ]

@@ -34,9 +34,11 @@ from victimcare.core.forms import posted
 
 from . import keys, selectors, services
 from .constants import (
+    ATTEMPT_STATES,
     AWAITING_ACK,
     AWAITING_CONTACT,
     OPEN_STATES,
+    REPORTABLE_STATES,
     TRANSITIONS,
     Actor,
     State,
@@ -194,7 +196,6 @@ MOVES = {
     ),
     "close": ("Close", "Close the referral", "Referral closed."),
 }
-ATTEMPT_STATES = frozenset({State.SENT, State.RECEIVED, State.ACCEPTED, State.UNABLE_TO_CONTACT})
 
 
 def offered_moves(state: str) -> list[str]:
@@ -208,7 +209,7 @@ def can_record_attempt(state: str) -> bool:
 
 
 def can_report_details(state: str) -> bool:
-    return state in OPEN_STATES and state != State.CREATED
+    return state in REPORTABLE_STATES
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ from victimcare.core.errors import Errors
 
 from . import routing, selectors
 from .constants import (
+    ATTEMPT_STATES,
     OPEN_STATES,
+    REPORTABLE_STATES,
     TRANSITIONS,
     Actor,
     ConsentBasis,
@@ -170,6 +172,7 @@ def referrals_route_many(
     return made
 
 
+@transaction.atomic
 def referral_add(
     *, crime_victim: CrimeVictim, organisation: SupportOrganisation, by: User, at: datetime | None = None
 ) -> Referral:
@@ -286,7 +289,7 @@ def referral_decide(
     return ref
 
 
-def _close_duty_if_all_declined(ref: Referral) -> None:
+def _close_duty_if_all_declined(ref: Referral, *, reason: str = REFERRAL_DECLINED) -> None:
     code = _duty_code(ref.organisation)
     others = Referral.objects.filter(crime_victim_id=ref.crime_victim_id, state__in=OPEN_STATES).exclude(
         pk=ref.pk
@@ -296,7 +299,7 @@ def _close_duty_if_all_declined(ref: Referral) -> None:
     if not others.exists():
         close_not_required(
             Obligation.objects.filter(crime_victim_id=ref.crime_victim_id, code=code),
-            reason=REFERRAL_DECLINED,
+            reason=reason,
         )
 
 
@@ -381,7 +384,9 @@ def referral_withdraw(*, referral: Referral, by: User, reason: str, now: datetim
     ref.reason, ref.closed_at, ref.send_after = reason, now, None
     ref.save()
     if ref.sent_at is None:
-        _close_duty_if_all_declined(ref)
+        why = f"The referral was withdrawn before it was sent: {reason}"
+        # The duty's reason holds 300 characters; the withdrawal's may be longer.
+        _close_duty_if_all_declined(ref, reason=why if len(why) <= 300 else why[:299] + "…")
     return ref
 
 
@@ -479,10 +484,10 @@ def contact_attempt_record(
     if len(method or "") > 20:
         errors.add("method", "The method must be 20 characters or fewer.")
     ref = _locked(referral)
-    if ref.state not in (State.SENT, State.RECEIVED, State.ACCEPTED, State.UNABLE_TO_CONTACT):
+    if ref.state not in ATTEMPT_STATES:
         errors.add(
             "reached",
-            "Contact attempts are recorded once the referral is accepted, until the victim is reached.",
+            "Contact attempts are recorded from when the referral is sent until the victim is reached.",
         )
     elif ref.sent_at and at < ref.sent_at - timedelta(minutes=5):
         errors.add("at", "The attempt cannot be before the referral was sent.")
@@ -541,7 +546,7 @@ def details_report(
         errors, "note", note, required="Say what is wrong, for example 'the phone number is not in use'."
     )
     ref = _locked(referral)
-    if ref.state not in OPEN_STATES or ref.state == State.CREATED:
+    if ref.state not in REPORTABLE_STATES:
         errors.add("fields", "Details can be reported wrong only on a referral the service is working on.")
     errors.raise_if_any()
     crime = Crime.objects.select_related("offence", "team").get(pk=ref.crime_id)

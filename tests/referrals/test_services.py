@@ -462,3 +462,14 @@ def test_organisation_figures_count_each_referral_once(officer, routing):
     assert figures == OrgFigures(
         sent=2, acknowledged_on_time=1, contacted_on_time=1, accepted=1, rejected=0, support_given=1
     )
+
+
+def test_withdrawing_before_sending_closes_the_duty_with_the_withdrawal_reason(officer, routing):
+    """Not 'the victim declined' when the police withdrew it for a reason of their own."""
+    crime = record(officer)
+    general = Referral.objects.get(crime=crime, organisation=routing["general"])
+    services.referral_withdraw(referral=general, by=officer, reason="Already supported by a local charity.")
+    d = duty(crime)
+    assert d.state == ObligationState.NOT_REQUIRED
+    assert "withdrawn" in d.closed_reason and "local charity" in d.closed_reason
+    assert "declined" not in d.closed_reason
