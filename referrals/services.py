@@ -622,21 +622,55 @@ def details_changed(*, person: Person, fields: frozenset[str], at: datetime) -> 
         .filter(crime_victim__person=person, state__in=OPEN_STATES)
         .exclude(state=State.CREATED)
     )
-    return _mark_updated(refs, at, resolve=True)
+    return _mark_updated(refs, at, changed=fields)
 
 
-def _mark_updated(refs: list[Referral], at: datetime, *, resolve: bool) -> int:
+# Which of the victim's details answer a report of each kind; "something else" is answered by any.
+CORRECTED_BY = {
+    WrongDetail.PHONE: {"mobile_phone", "other_phone", "safe_phone", "safe_voicemail", "safe_sms"},
+    WrongDetail.EMAIL: {"email", "safe_email"},
+    WrongDetail.ADDRESS: {
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "safe_letter",
+        "safe_visit",
+    },
+    WrongDetail.NAME: {"title", "first_name", "last_name"},
+    WrongDetail.LANGUAGE: {
+        "first_language",
+        "interpreter_needed",
+        "needs_large_print",
+        "needs_easy_read",
+        "needs_braille",
+    },
+}
+
+
+def _answers(report: DetailsReport, changed: frozenset[str]) -> bool:
+    """Whether this change is the officer's answer to the report (a change to a detail it named)."""
+    return any(f not in CORRECTED_BY or CORRECTED_BY[f] & changed for f in report.fields)
+
+
+def _mark_updated(refs: list[Referral], at: datetime, *, changed: frozenset[str] | None = None) -> int:
+    """Mark the referrals updated. With the person's `changed` fields, also resolve the reports of wrong
+    details that the change answers; a victim's correction duty is met once none of theirs is open."""
     for ref in refs:
         ref.details_updated_at = at
         ref.version += 1
         ref.changed_at = at
         ref.save(update_fields=["details_updated_at", "version", "changed_at"])
         webhook_enqueue(ref, "referral.updated", at=at)
-    if resolve and refs:
+    if changed is not None and refs:
         open_reports = DetailsReport.objects.filter(referral__in=refs, resolved_at__isnull=True)
-        for cv_id in set(open_reports.values_list("referral__crime_victim_id", flat=True)):
-            duty_done(crime_victim=CrimeVictim(pk=cv_id), code=Duty.CORRECT_DETAILS, at=at)
-        open_reports.update(resolved_at=at)
+        fixed = [r for r in open_reports.select_related("referral") if _answers(r, changed)]
+        DetailsReport.objects.filter(pk__in=[r.pk for r in fixed]).update(resolved_at=at)
+        for cv_id in {r.referral.crime_victim_id for r in fixed}:
+            if not DetailsReport.objects.filter(
+                referral__crime_victim_id=cv_id, resolved_at__isnull=True
+            ).exists():
+                duty_done(crime_victim=CrimeVictim(pk=cv_id), code=Duty.CORRECT_DETAILS, at=at)
     return len(refs)
 
 
@@ -649,7 +683,7 @@ def crime_victim_changed(*, crime_victim: CrimeVictim, at: datetime) -> int:
         .exclude(state=State.CREATED)
     )
     # (sent_at before `at`: a referral the same answer sent already has the new details.)
-    return _mark_updated(refs, at, resolve=False)
+    return _mark_updated(refs, at)
 
 
 # --- reminders to services ------------------------------------------------------------------------------

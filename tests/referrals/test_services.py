@@ -473,3 +473,18 @@ def test_withdrawing_before_sending_closes_the_duty_with_the_withdrawal_reason(o
     assert d.state == ObligationState.NOT_REQUIRED
     assert "withdrawn" in d.closed_reason and "local charity" in d.closed_reason
     assert "declined" not in d.closed_reason
+
+
+def test_a_correction_resolves_only_the_report_it_answers(sent, officer):
+    """A wrong phone number reported: the officer changing the email address does not mark it corrected
+    nor meet the duty; correcting the phone number does."""
+    report = services.details_report(referral=sent, by=PARTNER, fields=["phone"], note="Not in use.")
+    person = sent.crime_victim.person
+    case_services.victim_update(person=person, by=officer, data={"email": "new@example.com"})
+    report.refresh_from_db()
+    assert report.resolved_at is None
+    assert Obligation.objects.get(pk=report.obligation_id).state == ObligationState.OPEN
+    case_services.victim_update(person=person, by=officer, data={"mobile_phone": "07700 900 999"})
+    report.refresh_from_db()
+    assert report.resolved_at is not None
+    assert Obligation.objects.get(pk=report.obligation_id).state == ObligationState.MET
