@@ -173,6 +173,9 @@ class LimitedJSONParser(parsers.JSONParser):
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise exceptions.ParseError(f"The body is not valid JSON: {exc}") from None
+        except RecursionError:
+            # 16 KB of '[' nests deeper than the decoder's recursion limit: a 400, not a server error.
+            raise exceptions.ParseError("The body is not valid JSON: it is nested too deeply.") from None
 
 
 class ChangedCursor(pagination.BasePagination):

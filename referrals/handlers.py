@@ -10,7 +10,7 @@ from contacts.constants import Trigger
 from contacts.services import qualifying_sentence, victims_in_context, with_rule_context
 
 from . import selectors, services
-from .constants import OPEN_STATES, ConsentBasis, Decision, RouteTrigger, State
+from .constants import OPEN_STATES, Decision, RouteTrigger, State
 from .fit import facts_for
 from .forms import AddReferralForm, DecisionForm, WithdrawForm
 from .templatetags.referral_staff import can_withdraw, late_words, targets
@@ -63,13 +63,14 @@ def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
             )
         refs = by_victim.get(cv.id, [])
         for ref in refs:
+            ref.crime = e.crime  # read by the sending rule (restricted?), without a query per referral
             ref.late = late_words(ref, e.now)
             ref.targets = targets(ref, e.now)
             ref.can_decide = ref.state in (State.CREATED, State.DECLINED)
             ref.can_send = (
                 ref.state == State.CREATED
                 and ref.decision != Decision.DECLINED
-                and (ref.consent_basis == ConsentBasis.OPT_OUT or ref.decision == Decision.GIVEN)
+                and (ref.decision == Decision.GIVEN or not services.needs_victims_agreement(ref))
             )
             ref.can_withdraw = can_withdraw(ref.state)
             prefix = f"referral-{ref.pk}"

@@ -115,6 +115,11 @@ def require_version(request, referral: Referral) -> None:
         return
     current = Referral.objects.select_for_update().filter(pk=referral.pk).values_list("version", flat=True)
     now = current.first()
+    if want < 0:
+        raise PreconditionFailed(
+            f'If-Match must be the referral\'s version as its ETag gives it, e.g. "{now}". '
+            "Nothing was changed."
+        )
     if now != want:
         raise PreconditionFailed(
             f"The referral has changed since you read it: it is at version {now}, not {want}. "

@@ -141,8 +141,9 @@ def organisation_of(user: User) -> SupportOrganisation | None:
 
 
 def partner_referrals(org: SupportOrganisation) -> QuerySet[Referral]:
-    """Everything a service may see: its own referrals, once sent."""
-    return Referral.objects.filter(organisation=org, state__in=WITH_PARTNER)
+    """Everything a service may see: its own referrals, once sent. The state alone does not say so: a
+    referral the police withdrew before sending it is 'withdrawn' too, and the service never had it."""
+    return Referral.objects.filter(organisation=org, state__in=WITH_PARTNER, sent_at__isnull=False)
 
 
 def partner_referral_get(org: SupportOrganisation, pk) -> Referral | None:

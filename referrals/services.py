@@ -228,7 +228,8 @@ def _move(ref: Referral, to: str, by: By, at: datetime, note: str = "", *, notif
         by_label=by.label,
         note=note,
     )
-    if notify and to in (State.SENT, State.WITHDRAWN):
+    # A referral withdrawn before it was sent was never the service's: it hears nothing of it.
+    if notify and (to == State.SENT or (to == State.WITHDRAWN and ref.sent_at)):
         webhook_enqueue(ref, "referral.created" if to == State.SENT else "referral.updated", at=at)
     return ref
 
@@ -321,10 +322,22 @@ def _reopen_duty(ref: Referral, at: datetime) -> None:
     Obligation.objects.bulk_create([o for o in made if o.code == code])
 
 
+def needs_victims_agreement(ref: Referral) -> bool:
+    """Sent only once the victim has agreed: a specialist service (explicit consent), and any service on a
+    restricted case, whose victim's details go nowhere without their own say (never by opt-out)."""
+    return ref.consent_basis == ConsentBasis.EXPLICIT or ref.crime.is_restricted
+
+
 def _send(ref: Referral, by: By, at: datetime, cal: WorkingDayCalendar | None = None) -> None:
-    if ref.consent_basis == ConsentBasis.EXPLICIT and ref.decision != Decision.GIVEN:
+    if needs_victims_agreement(ref) and ref.decision != Decision.GIVEN:
         errors = Errors()
-        errors.add("decision", f"{ref.organisation.name} takes referrals only with the victim's consent.")
+        if ref.consent_basis == ConsentBasis.EXPLICIT:
+            errors.add("decision", f"{ref.organisation.name} takes referrals only with the victim's consent.")
+        else:
+            errors.add(
+                "decision",
+                "This case is restricted: record that the victim agreed to the referral before it is sent.",
+            )
         errors.raise_if_any()
     cal = cal or working_calendar()
     org = ref.organisation
@@ -363,6 +376,8 @@ def send_one_held(*, now: datetime, cal: WorkingDayCalendar | None = None) -> bo
             .select_related("organisation", "crime", "crime_victim")
             .filter(state=State.CREATED, send_after__lte=now, consent_basis=ConsentBasis.OPT_OUT)
             .exclude(decision=Decision.DECLINED)
+            # Restricted after routing held it: it waits for the victim's answer like any restricted one.
+            .exclude(crime__is_restricted=True, decision=Decision.NOT_ASKED)
             .order_by("send_after", "id")
             .first()
         )

@@ -1,0 +1,162 @@
+"""What an outside probe of the partner side found, each kept fixed:
+
+- a referral the police withdrew before sending it is not the service's: not in its workspace or API,
+  and no webhook tells it the referral existed;
+- a restricted case's referral goes to no service, however it is sent, until the victim has agreed;
+- a body nested deeper than the JSON decoder can follow is a 400, not a server error;
+- an If-Match that is not a version says so, rather than naming a version "-1".
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals import keys, selectors, services
+from referrals.constants import Decision, State
+from referrals.models import PartnerMember, Referral, RoutingRule, SupportOrganisation, WebhookDelivery
+from tests.contacts.support import person, record
+
+API = "/api/partner/"
+
+
+@pytest.fixture
+def service(org):
+    s = SupportOrganisation.objects.create(
+        name="Northtown Victim Care",
+        kind="general",
+        consent_basis="opt_out",
+        webhook_url="https://hooks.northtown.example/vc",
+        webhook_secret=services.webhook_secret_new(),
+    )
+    rule = RoutingRule.objects.create(name="Everyone in North BCU")
+    rule.bcus.add(org["bcu_a"])
+    rule.organisations.add(s)
+    return s
+
+
+@pytest.fixture
+def api(service):
+    _, raw = keys.key_create(organisation=service, name="Case system", by=None)
+    return Client(headers={"authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture
+def member(partner, service):
+    PartnerMember.objects.create(user=partner, organisation=service)
+    return partner
+
+
+def _post(client, path, body, **headers):
+    return client.post(path, body, content_type="application/json", headers=headers)
+
+
+# --- withdrawn before it was sent ------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_referral_withdrawn_before_sending_is_never_the_services(
+    officer, service, api, member, make_client
+):
+    crime = record(
+        officer, people=[person(first_name="Lucy", last_name="Cooper", mobile_phone="07700 900 461")]
+    )
+    ref = Referral.objects.get(crime=crime)
+    services.referral_withdraw(
+        referral=ref, by=officer, reason="The victim is staying with the suspect's family"
+    )
+    ref.refresh_from_db()
+    assert ref.state == State.WITHDRAWN and ref.sent_at is None
+
+    assert selectors.partner_referral_get(service, ref.pk) is None
+    assert not selectors.partner_referrals(service).exists()
+    r = api.get(f"{API}referrals/{ref.pk}/")
+    assert r.status_code == 404
+    assert "Cooper" not in r.content.decode() and "suspect" not in r.content.decode()
+    assert api.get(f"{API}referrals/").json()["results"] == []
+    assert api.get(f"{API}referrals/", {"state": "withdrawn"}).json()["results"] == []
+    c = make_client(member)
+    assert c.get(reverse("partner:referral", kwargs={"pk": ref.pk})).status_code == 404
+    page = c.get(reverse("partner:home") + "?show=all").content.decode()
+    assert "Cooper" not in page and ref.reference not in page
+    # Nor does its webhook hear of it.
+    assert not WebhookDelivery.objects.filter(referral=ref).exists()
+
+
+@pytest.mark.django_db
+def test_a_referral_withdrawn_after_sending_is_still_shown_and_heard(officer, service, api):
+    crime = record(officer)
+    ref = Referral.objects.get(crime=crime)
+    services.referral_send(referral=ref, by=officer)
+    services.referral_withdraw(referral=ref, by=officer, reason="The victim changed their mind.")
+    assert api.get(f"{API}referrals/{ref.pk}/").json()["state"]["code"] == "withdrawn"
+    assert list(
+        WebhookDelivery.objects.filter(referral=ref).order_by("id").values_list("event", flat=True)
+    ) == [
+        "referral.created",
+        "referral.updated",
+    ]
+
+
+# --- restricted cases ------------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestRestrictedCase:
+    def test_send_now_is_refused_until_the_victim_agrees(self, officer, service, api):
+        crime = record(officer, is_restricted=True)
+        ref = Referral.objects.get(crime=crime)
+        with pytest.raises(ValidationError, match="restricted"):
+            services.referral_send(referral=ref, by=officer)
+        ref.refresh_from_db()
+        assert (ref.state, ref.sent_at, ref.version) == (State.CREATED, None, 1)
+        assert api.get(f"{API}referrals/{ref.pk}/").status_code == 404
+        # With the victim's agreement recorded, it goes.
+        services.referral_decide(referral=ref, by=officer, decision=Decision.GIVEN, asked_at=timezone.now())
+        ref.refresh_from_db()
+        assert ref.state == State.SENT
+        assert api.get(f"{API}referrals/{ref.pk}/").status_code == 200
+
+    def test_the_case_page_offers_no_send_now_before_the_victim_agrees(self, officer, service, make_client):
+        crime = record(officer, is_restricted=True)
+        ref = Referral.objects.get(crime=crime)
+        page = make_client(officer).get(crime.get_absolute_url()).content.decode()
+        assert reverse("referrals:send", kwargs={"ref": crime.slug, "pk": ref.pk}) not in page
+        assert "This case is restricted, so the referral is sent only once the victim agrees." in page
+        r = make_client(officer).post(
+            reverse("referrals:send", kwargs={"ref": crime.slug, "pk": ref.pk}), follow=True
+        )
+        assert "was not sent" in r.content.decode()
+        ref.refresh_from_db()
+        assert ref.state == State.CREATED
+
+    def test_restricted_after_routing_is_not_sent_automatically(self, officer, service):
+        crime = record(officer)
+        ref = Referral.objects.get(crime=crime)
+        assert ref.send_after is not None  # held for the opt-out send
+        type(crime).objects.filter(pk=crime.pk).update(is_restricted=True)  # as the admin may
+        assert not services.send_one_held(now=ref.send_after + timedelta(days=1))
+        ref.refresh_from_db()
+        assert ref.state == State.CREATED and ref.sent_at is None
+
+
+# --- bad input -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_deeply_nested_json_is_a_400(officer, service, api):
+    ref = Referral.objects.get(crime=record(officer))
+    services.referral_send(referral=ref, by=officer)
+    body = "[" * 8000 + "]" * 8000  # under the 16 KB limit, deeper than the decoder's recursion limit
+    r = api.post(f"{API}referrals/{ref.pk}/reject/", body, content_type="application/json")
+    assert r.status_code == 400 and "nested too deeply" in r.json()["detail"]
+    ref.refresh_from_db()
+    assert ref.state == State.SENT
+
+
+@pytest.mark.django_db
+def test_an_if_match_that_is_not_a_version_says_so(officer, service, api):
+    ref = Referral.objects.get(crime=record(officer))
+    services.referral_send(referral=ref, by=officer)
+    r = _post(api, f"{API}referrals/{ref.pk}/acknowledge/", {}, **{"If-Match": "garbage"})
+    assert r.status_code == 412
+    assert "-1" not in r.json()["detail"] and 'e.g. "2"' in r.json()["detail"]
+    ref.refresh_from_db()
+    assert ref.state == State.SENT
