@@ -2,10 +2,13 @@
 what partners need to work with us (members, API keys, webhooks, reports of wrong details)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cases.constants import OffenceGroup, VictimRole
+from cases.eligibility import REASONS
 from cases.models import text_limit
 from victimcare.core.models import TimestampedModel
 
@@ -13,10 +16,23 @@ from .constants import (
     OPEN_STATES,
     ConsentBasis,
     Decision,
+    Flag,
     RouteTrigger,
     State,
+    VictimGroup,
     WebhookStatus,
 )
+
+
+def _check_codes(errors: dict, field: str, value, allowed) -> None:
+    """A list field of codes (edited as JSON in the admin) holds only known codes: a misspelt one would
+    make routing silently never match."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors[field] = 'Enter a list of codes in double quotes, e.g. ["domestic_abuse"], or [] for none.'
+        return
+    unknown = [v for v in value if v not in allowed]
+    if unknown:
+        errors[field] = f"Not a known code: {', '.join(unknown)}. Use one of: {', '.join(allowed)}."
 
 
 class SupportOrganisation(TimestampedModel):
@@ -87,6 +103,13 @@ class SupportOrganisation(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_codes(errors, "victim_groups", self.victim_groups, VictimGroup.values)
+        _check_codes(errors, "offence_groups", self.offence_groups, OffenceGroup.values)
+        if errors:
+            raise ValidationError(errors)
+
 
 class RoutingRule(TimestampedModel):
     """Which organisations a victim is referred to: every condition set must hold (an empty one holds
@@ -101,8 +124,7 @@ class RoutingRule(TimestampedModel):
     flags = models.JSONField(
         default=list,
         blank=True,
-        help_text="All of these must hold: "
-        + ", ".join(["domestic_abuse", "hate_crime", "sexual", "homicide", "road_death", "enhanced"]),
+        help_text="All of these must hold: " + ", ".join(Flag.values),
     )
     enhanced_reasons = models.JSONField(
         default=list, blank=True, help_text="Any of these enhanced-entitlement reasons (empty: any)."
@@ -134,6 +156,15 @@ class RoutingRule(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_codes(errors, "offence_groups", self.offence_groups, OffenceGroup.values)
+        _check_codes(errors, "flags", self.flags, Flag.values)
+        _check_codes(errors, "enhanced_reasons", self.enhanced_reasons, list(REASONS))
+        _check_codes(errors, "roles", self.roles, VictimRole.values)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Referral(models.Model):

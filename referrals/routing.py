@@ -1,5 +1,5 @@
 """Referral routing: which organisations a victim is referred to. Pure: no ORM, no clock. The rules are
-data (RoutingRule, edited in the admin); `rules_from` turns rows into RuleSpecs once per batch, so
+data (RoutingRule, edited in the admin); selectors.routing_rules turns rows into RuleSpecs once per batch, so
 routing a day's crimes costs one read of the rules."""
 
 from __future__ import annotations
