@@ -27,12 +27,13 @@ import json
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
 from standardwebhooks.webhooks import Webhook
 
 from .constants import WebhookStatus
@@ -56,6 +57,14 @@ def allow_local() -> bool:
     return bool(getattr(settings, "WEBHOOK_ALLOW_LOCAL", settings.DEBUG))
 
 
+# IPv6 ranges that carry an IPv4 address inside (IPv4-compatible, NAT64, 6to4, Teredo): where a gateway
+# translates them, [64:ff9b::7f00:1] is 127.0.0.1. No service's server needs one, so none is allowed.
+EMBEDS_IPV4 = tuple(
+    ipaddress.ip_network(n) for n in ("::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32")
+)
+INTERNAL = "The webhook address must be on the public internet, not a private or internal network."
+
+
 def _address_problem(ip: str, *, local_ok: bool) -> str | None:
     try:
         addr = ipaddress.ip_address(ip.split("%")[0])
@@ -64,44 +73,52 @@ def _address_problem(ip: str, *, local_ok: bool) -> str | None:
     if addr.is_loopback and local_ok:
         return None
     if not addr.is_global or addr.is_multicast:
-        return "The webhook address must be on the public internet, not a private or internal network."
+        return INTERNAL
+    if addr.version == 6 and any(addr in net for net in EMBEDS_IPV4):
+        return INTERNAL
     return None
 
 
 def webhook_url_problem(url: str, *, resolve: bool = False) -> str | None:
     """Why we will not send to this address, in words, or None. With `resolve`, also every address the
     host name resolves to (at delivery time)."""
+    return _checked(url, resolve=resolve)[0]
+
+
+def _checked(url: str, *, resolve: bool) -> tuple[str | None, str | None]:
+    """(why not, or None; with `resolve`, the checked address to connect to when the host is a name)."""
     local_ok = allow_local()
     try:
         parts = urlsplit(url or "")
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError:
-        return "Enter a full web address, starting https://."
+        return "Enter a full web address, starting https://.", None
     if parts.scheme not in ("https", "http") or not host:
-        return "Enter a full web address, starting https://."
+        return "Enter a full web address, starting https://.", None
     if parts.username or parts.password:
-        return "The webhook address must not contain a user name or password."
+        return "The webhook address must not contain a user name or password.", None
     if parts.scheme == "http" and not (local_ok and host in LOCAL_HOSTS):
-        return "The webhook address must start https:// (so events are encrypted on the way)."
+        return "The webhook address must start https:// (so events are encrypted on the way).", None
     if host in LOCAL_HOSTS:
-        return None if local_ok else "The webhook address must be on the public internet."
+        return (None if local_ok else "The webhook address must be on the public internet."), None
     try:
         ipaddress.ip_address(host)
         literal = True
     except ValueError:
         literal = False
     if literal:
-        return _address_problem(host, local_ok=local_ok)
-    if resolve:
-        try:
-            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
-        except OSError:
-            return f"The webhook host {host} could not be found."
-        for info in infos:
-            if problem := _address_problem(str(info[4][0]), local_ok=local_ok):
-                return problem
-    return None
+        return _address_problem(host, local_ok=local_ok), None
+    if not resolve:
+        return None, None
+    try:
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return f"The webhook host {host} could not be found.", None
+    for info in infos:
+        if problem := _address_problem(str(info[4][0]), local_ok=local_ok):
+            return problem, None
+    return None, (str(infos[0][4][0]) if infos else None)
 
 
 def signed_headers(*, secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
@@ -130,7 +147,8 @@ def _send(row: WebhookDelivery) -> Result:
         return Result(False, error="The organisation has no webhook address any more.")
     if not org.webhook_secret:
         return Result(False, error="The organisation has no webhook signing secret.")
-    if problem := webhook_url_problem(org.webhook_url, resolve=True):
+    problem, pinned = _checked(org.webhook_url, resolve=True)
+    if problem:
         return Result(False, error=problem)
     body = body_of(row)
     headers = {
@@ -138,15 +156,23 @@ def _send(row: WebhookDelivery) -> Result:
         "User-Agent": USER_AGENT,
         **signed_headers(secret=org.webhook_secret, msg_id=row.msg_id, body=body, at=timezone.now()),
     }
+    url, session = org.webhook_url, requests.Session()
+    if pinned:
+        url, host = _pin(org.webhook_url, pinned)
+        headers["Host"] = host
+        session.mount("https://", PinnedAdapter(urlsplit(org.webhook_url).hostname))
     try:
-        with requests.post(
-            org.webhook_url,
-            data=body.encode(),
-            headers=headers,
-            timeout=TIMEOUT,
-            allow_redirects=False,
-            stream=True,  # the answer's body is not needed; read a little for the error message only
-        ) as response:
+        with (
+            session,
+            session.post(
+                url,
+                data=body.encode(),
+                headers=headers,
+                timeout=TIMEOUT,
+                allow_redirects=False,
+                stream=True,  # the answer's body is not needed; read a little for the error message only
+            ) as response,
+        ):
             if 200 <= response.status_code < 300:
                 return Result(True, response.status_code)
             excerpt = response.raw.read(200, decode_content=True).decode(errors="replace").strip()
@@ -158,6 +184,29 @@ def _send(row: WebhookDelivery) -> Result:
         return Result(False, error=f"No answer within {TIMEOUT[1]} seconds.")
     except requests.RequestException as exc:
         return Result(False, error=f"Could not connect: {type(exc).__name__}.")
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Connect to the address that was checked, not to whatever the name resolves to a moment later (a
+    name that answers with a public address for the check and an internal one for the connection, "DNS
+    rebinding", would otherwise get our POST, and its answer's first bytes back in last_error). TLS still
+    sends the name (SNI) and checks the certificate against it."""
+
+    def __init__(self, hostname: str, **kwargs):
+        self.hostname = hostname
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
+        pool_kwargs.update(server_hostname=self.hostname, assert_hostname=self.hostname)
+        super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
+
+
+def _pin(url: str, ip: str) -> tuple[str, str]:
+    """The URL with its host replaced by the checked address, and the Host header for the name."""
+    parts = urlsplit(url)
+    at = f"[{ip}]" if ":" in ip else ip
+    netloc = f"{at}:{parts.port}" if parts.port else at
+    return urlunsplit(parts._replace(netloc=netloc)), parts.netloc
 
 
 def _claim(now: datetime) -> WebhookDelivery | None:

@@ -4,18 +4,22 @@
   and no webhook tells it the referral existed;
 - a restricted case's referral goes to no service, however it is sent, until the victim has agreed;
 - a body nested deeper than the JSON decoder can follow is a 400, not a server error;
-- an If-Match that is not a version says so, rather than naming a version "-1".
+- an If-Match that is not a version says so, rather than naming a version "-1";
+- a webhook goes to no IPv6 address that carries an IPv4 one inside (NAT64, 6to4, Teredo, IPv4-compatible),
+  and to the address that was checked, not whatever the name resolves to a moment later (DNS rebinding).
 """
 
+import io
 from datetime import timedelta
 
 import pytest
+import requests
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import keys, selectors, services
+from referrals import keys, selectors, services, webhooks
 from referrals.constants import Decision, State
 from referrals.models import PartnerMember, Referral, RoutingRule, SupportOrganisation, WebhookDelivery
 from tests.contacts.support import person, record
@@ -160,3 +164,65 @@ def test_an_if_match_that_is_not_a_version_says_so(officer, service, api):
     assert "-1" not in r.json()["detail"] and 'e.g. "2"' in r.json()["detail"]
     ref.refresh_from_db()
     assert ref.state == State.SENT
+
+
+# --- webhook addresses -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[::127.0.0.1]/hooks",  # IPv4-compatible
+        "https://[64:ff9b::7f00:1]/hooks",  # NAT64 of 127.0.0.1
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 of 169.254.169.254
+        "https://[2002:7f00:1::]/hooks",  # 6to4 of 127.0.0.1
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks",  # Teredo
+    ],
+)
+def test_ipv6_addresses_that_carry_an_internal_ipv4_are_refused(settings, url):
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    assert "public internet" in webhooks.webhook_url_problem(url)
+
+
+def test_a_public_ipv6_address_is_still_allowed(settings):
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    assert webhooks.webhook_url_problem("https://[2a00:1450:4009:81f::200e]/hooks") is None
+
+
+@pytest.mark.django_db
+def test_delivery_connects_to_the_address_it_checked(settings, monkeypatch):
+    """DNS rebinding: the name resolves to a public address when checked and to an internal one a moment
+    later. The POST goes to the checked address, with the name as Host and for TLS."""
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    answers = iter(["93.184.216.34", "10.0.0.7", "10.0.0.7"])
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", (next(answers), 443))])
+    sent = []
+
+    def fake_send(adapter, request, **kwargs):
+        sent.append((adapter, request))
+        response = requests.Response()
+        response.status_code, response.raw, response.request = 204, io.BytesIO(b""), request
+        return response
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", fake_send)
+    org = SupportOrganisation.objects.create(
+        name="Rebinding Ltd",
+        kind="general",
+        webhook_url="https://hooks.rebind.example:8443/vc?x=1",
+        webhook_secret=services.webhook_secret_new(),
+    )
+    row = WebhookDelivery.objects.create(
+        organisation=org,
+        msg_id="msg_rebind",
+        event="referral.updated",
+        payload={"type": "referral.updated"},
+        created_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+    )
+    assert webhooks.deliver_one(now=timezone.now())
+    ((adapter, request),) = sent
+    assert request.url == "https://93.184.216.34:8443/vc?x=1"
+    assert request.headers["Host"] == "hooks.rebind.example:8443"
+    assert isinstance(adapter, webhooks.PinnedAdapter)
+    pool_kw = adapter.poolmanager.connection_pool_kw
+    assert pool_kw["server_hostname"] == pool_kw["assert_hostname"] == "hooks.rebind.example"
+    row.refresh_from_db()
+    assert row.status == "delivered"
