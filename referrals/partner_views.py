@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.constants import ContactMethod
 from cases.forms import apply_service_errors
 from victimcare.accounts.constants import Role
 from victimcare.audit.models import AccessAction
@@ -55,6 +54,7 @@ from .partner_forms import (
     WebhookForm,
 )
 from .serializers import enhanced_words, partner_history, safe_contact
+from .templatetags.referral_staff import method_words
 
 PAGE = 25
 T = "referrals/partner/"
@@ -299,12 +299,11 @@ def _reports(ref: Referral) -> list[dict]:
 
 
 def _attempts(ref: Referral) -> list[dict]:
-    methods = dict(ContactMethod.choices)
     return [
         {
             "at": a.at,
             "reached": a.reached,
-            "method": str(methods.get(a.method, a.method)),
+            "method": method_words(a.method),
             "note": a.note,
             "who": _who(a.by_user, a.by_label, Actor.PARTNER),
         }

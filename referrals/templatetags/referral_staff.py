@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django import template
 
+from cases.constants import ContactMethod
 from victimcare.core.dates import display_datetime
 
 from ..constants import AWAITING_ACK, AWAITING_CONTACT, TRANSITIONS, Actor, State, WrongDetail
@@ -42,6 +43,15 @@ def state_words(state: str) -> str:
         return str(State(state).label)
     except ValueError:
         return ""
+
+
+@register.filter
+def method_words(code: str) -> str:
+    """How a service tried to reach the victim, in words ("Phone call", never "phone")."""
+    try:
+        return str(ContactMethod(code).label)
+    except ValueError:
+        return code
 
 
 @register.filter

@@ -136,6 +136,7 @@ def test_case_page_shows_what_the_service_did(case, officer, make_client, clock)
     assert f"{officer.display_name}" in html  # who sent it
     assert "API key “Case system” of Northtown Victim Care" in html  # who acknowledged it
     assert "Pat Partner" in html and "Did not reach the victim" in html and "No answer." in html
+    assert "(Phone call)" in html and "(phone)" not in html  # the method in words, not its code
     assert "Phone number: The number is not in use." in html and "To correct" in html
     assert "Acknowledged" in html and "on time" in html
     assert "First contact with the victim" in html and "Not yet. Due by" in html
