@@ -35,8 +35,11 @@ def key_create(*, organisation: SupportOrganisation, name: str, by: User | None)
         errors.add("name", "Give the key a name, for example the system that will use it.")
     elif len(name) > 100:
         errors.add("name", "The name must be 100 characters or fewer.")
-    active = PartnerKey.objects.select_for_update().filter(organisation=organisation, revoked_at__isnull=True)
-    if len(active) >= MAX_ACTIVE:
+    # Lock the organisation, not its keys: with no key yet there is no row to lock, and two requests at
+    # once could each find room under the limit.
+    SupportOrganisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    active = PartnerKey.objects.filter(organisation=organisation, revoked_at__isnull=True)
+    if active.count() >= MAX_ACTIVE:
         errors.add(
             "name", f"An organisation can have {MAX_ACTIVE} active keys. Revoke one you no longer use."
         )
