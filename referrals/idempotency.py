@@ -64,7 +64,13 @@ def _key(request) -> str | None:
 def _replay(prior: IdempotentRequest, fp: str) -> Response:
     if prior.fingerprint != fp:
         raise KeyReused
-    return Response(prior.response, status=prior.status, headers={"Idempotent-Replayed": "true"})
+    headers = {"Idempotent-Replayed": "true"}
+    # The first answer's ETag, from the version it carried (a move's, or the referral's of a created row).
+    body = prior.response if isinstance(prior.response, dict) else {}
+    version = body.get("version", (body.get("referral") or {}).get("version"))
+    if isinstance(version, int):
+        headers.update(etag(version))
+    return Response(prior.response, status=prior.status, headers=headers)
 
 
 def idempotent(request, organisation: SupportOrganisation, do: Callable[[], Response]) -> Response:

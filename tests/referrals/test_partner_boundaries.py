@@ -226,3 +226,17 @@ def test_delivery_connects_to_the_address_it_checked(settings, monkeypatch):
     assert pool_kw["server_hostname"] == pool_kw["assert_hostname"] == "hooks.rebind.example"
     row.refresh_from_db()
     assert row.status == "delivered"
+
+
+@pytest.mark.django_db
+def test_a_replayed_write_carries_the_first_answers_etag(officer, service, api):
+    ref = Referral.objects.get(crime=record(officer))
+    services.referral_send(referral=ref, by=officer)
+    for path, body in (
+        ("acknowledge/", {}),
+        ("contact-attempts/", {"reached": False, "at": timezone.now().isoformat()}),
+    ):
+        first = _post(api, f"{API}referrals/{ref.pk}/{path}", body, **{"Idempotency-Key": f"k-{path}"})
+        again = _post(api, f"{API}referrals/{ref.pk}/{path}", body, **{"Idempotency-Key": f"k-{path}"})
+        assert first.status_code in (200, 201) and again["Idempotent-Replayed"] == "true"
+        assert again["ETag"] == first["ETag"]
