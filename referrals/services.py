@@ -625,11 +625,16 @@ SHARED_FIELDS = frozenset(
 )
 
 
+# The date of birth is not shown, but it decides "Under 18 at the time of the offence" among the enhanced
+# reasons the service sees.
+UPDATES_REFERRALS = SHARED_FIELDS | {"date_of_birth"}
+
+
 def details_changed(*, person: Person, fields: frozenset[str], at: datetime) -> int:
     """The victim's details changed: every open referral of theirs is marked updated (the service sees the
     new details, and its webhook hears), reports of wrong details are resolved, and the officer's
     correction duties are met. Returns how many referrals were updated."""
-    if not (fields & SHARED_FIELDS):
+    if not (fields & UPDATES_REFERRALS):
         return 0
     refs = list(
         Referral.objects.select_for_update()

@@ -488,3 +488,16 @@ def test_a_correction_resolves_only_the_report_it_answers(sent, officer):
     report.refresh_from_db()
     assert report.resolved_at is not None
     assert Obligation.objects.get(pk=report.obligation_id).state == ObligationState.MET
+
+
+def test_a_corrected_date_of_birth_updates_open_referrals(sent, officer):
+    """The service sees 'Under 18 at the time of the offence' among the enhanced reasons: a date of birth
+    corrected to a child's changes what it sees, so the referral is marked updated."""
+    case_services.victim_update(
+        person=sent.crime_victim.person,
+        by=officer,
+        data={"date_of_birth": (T0 - timedelta(days=365 * 15)).date()},
+        now=T0 + timedelta(hours=1),
+    )
+    sent.refresh_from_db()
+    assert sent.details_updated_at == T0 + timedelta(hours=1) and sent.details_updated
