@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.constants import ContactMethod
+
 
 class ConsentBasis(models.TextChoices):
     OPT_OUT = "opt_out", _("Referred unless the victim declines")
@@ -151,6 +153,10 @@ ATTEMPT_STATES = frozenset({State.SENT, State.RECEIVED, State.ACCEPTED, State.UN
 AWAITING_ACK = frozenset({State.SENT})
 # Waiting for the service's first contact with the victim.
 AWAITING_CONTACT = frozenset({State.SENT, State.RECEIVED, State.ACCEPTED})
+
+
+# How a service may have tried to reach the victim (the portal is the police's own).
+ATTEMPT_METHODS = [(c.value, c.label) for c in ContactMethod if c != ContactMethod.PORTAL]
 
 
 class WrongDetail(models.TextChoices):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django import forms
 
-from cases.constants import ContactMethod
 from victimcare.core.forms import LocalDateTimeField, NamedErrors
 
-from .constants import WrongDetail
+from .constants import ATTEMPT_METHODS, WrongDetail
 from .services import NOTE_MAX
 from .webhooks import webhook_url_problem
 
@@ -43,8 +42,6 @@ class RejectForm(NamedErrors, forms.Form):
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-# What a service may have used to try to reach the victim (the portal is the police's own).
-ATTEMPT_METHODS = [(c.value, c.label) for c in ContactMethod if c != ContactMethod.PORTAL]
 
 
 class ContactAttemptForm(NamedErrors, forms.Form):

@@ -17,7 +17,7 @@ from cases.constants import ContactMethod, OffenceGroup, VictimRole
 from cases.eligibility import eligibility_input_for, enhanced_reasons
 from victimcare.core.dates import api_past_validator
 
-from .constants import WITH_PARTNER, Actor, State, WebhookStatus, WrongDetail
+from .constants import ATTEMPT_METHODS, WITH_PARTNER, Actor, State, WebhookStatus, WrongDetail
 from .models import Referral, WebhookDelivery
 from .services import NOTE_MAX
 
@@ -354,7 +354,7 @@ class ContactAttemptInSerializer(serializers.Serializer):
     reached = serializers.BooleanField(help_text="Whether you spoke to the victim.")
     at = serializers.DateTimeField(validators=[api_past_validator], help_text="When you tried.")
     method = serializers.ChoiceField(
-        choices=[c for c in ContactMethod.choices if c[0] != ContactMethod.PORTAL],
+        choices=ATTEMPT_METHODS,
         required=False,
         allow_blank=True,
     )

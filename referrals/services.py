@@ -38,6 +38,7 @@ from victimcare.core.errors import Errors
 
 from . import routing, selectors
 from .constants import (
+    ATTEMPT_METHODS,
     ATTEMPT_STATES,
     OPEN_STATES,
     REPORTABLE_STATES,
@@ -496,8 +497,8 @@ def contact_attempt_record(
     note = _clean_note(errors, "note", note)
     if at > now + timedelta(minutes=5):
         errors.add("at", "The attempt cannot be in the future.")
-    if len(method or "") > 20:
-        errors.add("method", "The method must be 20 characters or fewer.")
+    if method and method not in dict(ATTEMPT_METHODS):
+        errors.add("method", "Choose how you tried to contact the victim from the list.")
     ref = _locked(referral)
     if ref.state not in ATTEMPT_STATES:
         errors.add(

@@ -501,3 +501,15 @@ def test_a_corrected_date_of_birth_updates_open_referrals(sent, officer):
     )
     sent.refresh_from_db()
     assert sent.details_updated_at == T0 + timedelta(hours=1) and sent.details_updated
+
+
+@pytest.mark.parametrize("method", ["pigeon", "portal"])
+def test_a_contact_attempt_by_an_unknown_way_is_refused(sent, method):
+    """The service owns which ways of contact a service may record (the workspace's form and the API's
+    serializer offer the same list): not free text, and not the police's own portal."""
+    with pytest.raises(ValidationError) as e:
+        services.contact_attempt_record(
+            referral=sent, by=PARTNER, reached=False, at=T0, now=T0, method=method
+        )
+    assert "Choose how you tried" in " ".join(e.value.message_dict["method"])
+    assert not sent.attempts.exists()
