@@ -1,8 +1,5 @@
 """Forms of the partner workspace (/partner/). Each names what is missing in words (NamedErrors); the
-services (referrals.services, referrals.keys) make the final checks and their errors land on these forms.
-
-The one write that has no service of its own yet lives here too: setting an organisation's webhook
-address (`webhook_save`), a two-field update that no other caller needs."""
+services (referrals.services, referrals.keys) make the final checks and their errors land on these forms."""
 
 from __future__ import annotations
 
@@ -57,7 +54,8 @@ class ContactAttemptForm(NamedErrors, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Say whether you reached the victim."},
     )
-    at = LocalDateTimeField(label="When did you try?", past=True, help_text="For example, 2026-11-03 14:30.")
+    # No example to copy: the browser draws its own date and time picker, in the user's own format.
+    at = LocalDateTimeField(label="When did you try?", past=True)
     method = forms.ChoiceField(
         label="How did you try?",
         choices=[("", "Choose a method")] + ATTEMPT_METHODS,

@@ -265,11 +265,18 @@ def _shared(ref: Referral) -> Shared:
     )
 
 
+ANYONE = {Actor.FORCE: "by the police", Actor.PARTNER: "by your service", Actor.SYSTEM: "automatically"}
+
+
 def _who(user, label: str, actor: str) -> str:
+    """Who did it, as the end of a sentence: "by Sam Jones (support service)", "by Case system (API key)",
+    "automatically" (never "by Automatic"), or "by your service" when no person or key was recorded."""
     if user is not None:
         who = user.full_name or user.email
-        return f"{who} ({Actor(actor).label.lower()})" if actor in Actor.values else who
-    return label or (Actor(actor).label if actor in Actor.values else "")
+        return f"by {who} ({Actor(actor).label.lower()})" if actor in Actor.values else f"by {who}"
+    if actor == Actor.SYSTEM:
+        return ANYONE[Actor.SYSTEM]
+    return f"by {label}" if label else ANYONE.get(actor, "")
 
 
 def _history(ref: Referral) -> list[dict]:
@@ -404,7 +411,7 @@ def attempt_new(request, org, pk):
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            services.contact_attempt_record(
+            attempt = services.contact_attempt_record(
                 referral=ref,
                 by=services.By.partner_user(request.user),
                 reached=cd["reached"] == "yes",
@@ -415,12 +422,19 @@ def attempt_new(request, org, pk):
         except ValidationError as e:
             apply_service_errors(e, {"": form})
         else:
-            messages.success(
-                request,
-                "Contact recorded: you reached the victim."
-                if cd["reached"] == "yes"
-                else "Attempt recorded: you did not reach the victim.",
-            )
+            if cd["reached"] == "yes":
+                done = "Contact recorded: you reached the victim."
+            elif ref.state != State.UNABLE_TO_CONTACT and attempt.referral.state == State.UNABLE_TO_CONTACT:
+                # The attempt that used up the service's tries moved the referral: say so.
+                done = (
+                    f"Attempt recorded: you did not reach the victim. That was attempt "
+                    f"{attempt.referral.contact_attempts}, so the referral is now marked "
+                    "“victim could not be contacted” and the officer can see it. "
+                    "If you reach the victim later, record that attempt too."
+                )
+            else:
+                done = "Attempt recorded: you did not reach the victim."
+            messages.success(request, done)
             return redirect(_back_to(ref))
     _audit_read(request, ref)
     return render(
