@@ -9,7 +9,8 @@ writes an access record naming the key before it leaves. Listing shows no person
 and dates only), so it writes one PARTNER_REFERRALS_LISTED record per page, not one per row.
 
 Writes may be retried safely (referrals.idempotency): an Idempotency-Key header, an If-Match version, or
-both. A move the lifecycle does not allow (closing a referral never accepted) is a 409 with the reason;
+both. A move the lifecycle does not allow (closing a referral never accepted), or a contact attempt or
+report of wrong details on a referral that no longer takes one, is a 409 with the reason;
 invalid input a 400; a body over 16 KB a 413; anything but JSON a 415. Nothing is changed by any of them.
 """
 
@@ -483,7 +484,13 @@ class ContactAttemptCreateApi(PartnerApi):
         "Trying implies you received and accepted the referral.",
         parameters=[ID_PARAM, IDEMPOTENCY_PARAM, IF_MATCH_PARAM],
         request=ContactAttemptInSerializer,
-        responses={201: ContactAttemptCreatedSerializer, **WRITE_ERRORS},
+        responses={
+            201: ContactAttemptCreatedSerializer,
+            **WRITE_ERRORS,
+            409: _err(
+                "The referral's state does not allow contact attempts (closed, or the victim reached)."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Reached by phone",
@@ -498,7 +505,7 @@ class ContactAttemptCreateApi(PartnerApi):
         data = _validated(ContactAttemptInSerializer(data=request.data)).validated_data
 
         def do():
-            with transaction.atomic():
+            with transaction.atomic(), _lifecycle_conflicts():
                 require_version(request, ref)
                 attempt = services.contact_attempt_record(
                     referral=ref,
@@ -526,7 +533,11 @@ class DetailsReportCreateApi(PartnerApi):
         "'updated' with the new details.",
         parameters=[ID_PARAM, IDEMPOTENCY_PARAM, IF_MATCH_PARAM],
         request=DetailsReportInSerializer,
-        responses={201: DetailsReportCreatedSerializer, **WRITE_ERRORS},
+        responses={
+            201: DetailsReportCreatedSerializer,
+            **WRITE_ERRORS,
+            409: _err("The referral is finished: details can no longer be reported wrong on it."),
+        },
         examples=[
             OpenApiExample(
                 "A wrong phone number",
@@ -541,7 +552,7 @@ class DetailsReportCreateApi(PartnerApi):
         data = _validated(DetailsReportInSerializer(data=request.data)).validated_data
 
         def do():
-            with transaction.atomic():
+            with transaction.atomic(), _lifecycle_conflicts():
                 require_version(request, ref)
                 report = services.details_report(
                     referral=ref, by=self.by(), fields=data["fields"], note=data["note"]

@@ -502,7 +502,7 @@ def contact_attempt_record(
     ref = _locked(referral)
     if ref.state not in ATTEMPT_STATES:
         errors.add(
-            "reached",
+            "state",
             "Contact attempts are recorded from when the referral is sent until the victim is reached.",
         )
     elif ref.sent_at and at < ref.sent_at - timedelta(minutes=5):
@@ -563,7 +563,7 @@ def details_report(
     )
     ref = _locked(referral)
     if ref.state not in REPORTABLE_STATES:
-        errors.add("fields", "Details can be reported wrong only on a referral the service is working on.")
+        errors.add("state", "Details can be reported wrong only on a referral the service is working on.")
     errors.raise_if_any()
     crime = Crime.objects.select_related("offence", "team").get(pk=ref.crime_id)
     cv = victims_in_context(

@@ -586,3 +586,26 @@ def test_partner_docs_for_a_signed_in_member_of_a_service(make_client, partner, 
     assert make_client(partner).get(f"{API}docs/").status_code == 200
     # Signed in to the workspace is not a key: the API itself still needs one.
     assert make_client(partner).get(f"{API}referrals/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("contact-attempts/", {"reached": True, "at": "2026-01-01T10:00:00Z"}),
+        ("details-reports/", {"fields": ["phone"], "note": "Not in use"}),
+    ],
+)
+def test_an_attempt_or_report_on_a_withdrawn_referral_is_409_and_changes_nothing(
+    api, ref, officer, path, data
+):
+    """Like a move, a write the referral's state does not allow is a 409 with the reason, not a 400."""
+    from referrals import services
+
+    services.referral_withdraw(referral=ref, by=officer, reason="The victim moved away.")
+    ref.refresh_from_db()
+    before = snapshot(ref)
+    data = {**data, "at": ref.sent_at.isoformat()} if "at" in data else data
+    response = post(api, f"{API}referrals/{ref.pk}/{path}", data)
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"]
+    assert snapshot(ref) == before
