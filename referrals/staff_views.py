@@ -19,7 +19,7 @@ from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
 from . import selectors, services
-from .constants import Decision
+from .constants import OPEN_STATES, Decision
 from .forms import AddReferralForm, DecisionForm, WithdrawForm
 from .models import Referral
 from .templatetags.referral_staff import late_words
@@ -144,16 +144,23 @@ def add(request, ref: str, cv_id: int):
     if form.is_valid():
         org = form.cleaned_data["organisation"]
         try:
-            services.referral_add(crime_victim=cv, organisation=org, by=request.user)
+            made = services.referral_add(crime_victim=cv, organisation=org, by=request.user)
         except ValidationError as e:
             apply_service_errors(e, {"": form})
         else:
-            messages.success(
-                request,
-                f"Referral to {org.name} added for {cv.person.full_name}. "
-                "Record the victim's decision or send it now.",
-            )
+            made.crime = crime
+            if services.needs_victims_agreement(made):
+                # It cannot be sent before the victim agrees: no "send it now".
+                then = "It needs the victim's agreement: ask them and record their decision."
+            else:
+                then = "Send it now, or record the victim's decision first."
+            messages.success(request, f"Referral to {org.name} added for {cv.person.full_name}. {then}")
             return _back(crime, cv.id)
+    # Offered again as on the case page: without the services the victim already has an open referral to
+    # (one chosen anyway, say from a page open since, is refused by the service in words).
+    live = set(cv.referrals.filter(state__in=OPEN_STATES).values_list("organisation_id", flat=True))
+    field = form.fields["organisation"]
+    field.choices = [(k, v) for k, v in field.choices if k not in live]
     return _again(request, crime, cv, None, form, action="add", title="Refer the victim to a support service")
 
 

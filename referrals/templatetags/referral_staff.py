@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 
 from cases.constants import ContactMethod
 from victimcare.core.dates import display_datetime
@@ -68,15 +69,32 @@ def wrong_detail_words(codes) -> str:
 
 @register.filter
 def done_by(row) -> str:
-    """Who made a transition, an attempt or a report: a person's name, an API key's label, or
-    "Automatic" for the system (routing, the automatic send)."""
+    """Who made a transition, an attempt or a report: a person's name, an API key's label, "Automatic"
+    for the system (routing, the automatic send), or the side that made it when nobody was recorded."""
     user = getattr(row, "by_user", None)
     actor = getattr(row, "actor", "")
     if user is not None:
         return f"{user.display_name} (support service)" if actor == Actor.PARTNER else user.display_name
-    if actor == Actor.SYSTEM or not row.by_label:
+    if actor == Actor.SYSTEM:
         return "Automatic"
-    return row.by_label
+    if row.by_label:
+        return row.by_label
+    # No person or key recorded: attempts and reports (no actor of their own) are always the service's.
+    return "The police" if actor == Actor.FORCE else "The support service"
+
+
+@register.filter
+def automatic_send_words(send_after: datetime) -> str:
+    """When a held opt-out referral goes by itself, said against the time now: one whose time has passed
+    (the scheduler has not reached it yet, or does not run, as in a demo) is not "will be sent" on a past
+    date."""
+    when = display_datetime(send_after)
+    if send_after > timezone.now():
+        return f"Will be sent automatically on {when} unless the victim declines."
+    return (
+        f"Due to be sent automatically on {when}, but not sent yet. "
+        "Send it now, or it goes at the next automatic run."
+    )
 
 
 def how_long(delta: timedelta) -> str:
