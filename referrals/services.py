@@ -231,7 +231,9 @@ def _move(ref: Referral, to: str, by: By, at: datetime, note: str = "", *, notif
     )
     # A referral withdrawn before it was sent was never the service's: it hears nothing of it.
     if notify and (to == State.SENT or (to == State.WITHDRAWN and ref.sent_at)):
-        webhook_enqueue(ref, "referral.created" if to == State.SENT else "referral.updated", at=at)
+        webhook_enqueue(
+            referral=ref, event="referral.created" if to == State.SENT else "referral.updated", at=at
+        )
     return ref
 
 
@@ -682,7 +684,7 @@ def _mark_updated(refs: list[Referral], at: datetime, *, changed: frozenset[str]
         ref.version += 1
         ref.changed_at = at
         ref.save(update_fields=["details_updated_at", "version", "changed_at"])
-        webhook_enqueue(ref, "referral.updated", at=at)
+        webhook_enqueue(referral=ref, event="referral.updated", at=at)
     if changed is not None and refs:
         open_reports = DetailsReport.objects.filter(referral__in=refs, resolved_at__isnull=True)
         fixed = [r for r in open_reports.select_related("referral") if _answers(r, changed)]
@@ -755,7 +757,7 @@ def _remind_organisation(org_id: int, now: datetime) -> int:
             refs = list(qs.select_related("organisation").order_by(due_field, "id")[:500])
             Referral.objects.filter(pk__in=[r.pk for r in refs]).update(**{field: now})
             for ref in refs:
-                webhook_enqueue(ref, event, at=now)
+                webhook_enqueue(referral=ref, event=event, at=now)
                 due = timezone.localtime(getattr(ref, due_field))
                 lines.append(f"- {ref.reference}: {words} (due {due:%-d %b %Y})")
             n += len(refs)
@@ -774,8 +776,9 @@ def _remind_organisation(org_id: int, now: datetime) -> int:
 
 
 # --- webhooks (the outbox; referrals.webhooks delivers) ---------------------------------------------
-def webhook_enqueue(ref: Referral, event: str, *, at: datetime) -> WebhookDelivery | None:
-    org = ref.organisation
+def webhook_enqueue(*, referral: Referral, event: str, at: datetime) -> WebhookDelivery | None:
+    """A webhook row for the referral's service, written with the change (nothing if it has no address)."""
+    ref, org = referral, referral.organisation
     if not org.webhook_url:
         return None
     return WebhookDelivery.objects.create(
