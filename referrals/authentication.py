@@ -6,9 +6,11 @@ Staff credentials (a session cookie, `Authorization: Token …`) mean nothing he
 nothing on the staff API: each API lists only its own authentication classes.
 
 Failed keys are counted per client address with the one rate limiter (victimcare.core.limits), counted
-before the key is checked and given back when it is right, as the staff sign-in does: past the limit the
-address is refused (429) without any key being checked. Keys hold 256 random bits, so this is not what
-stops guessing; it keeps a misconfigured client or a scanner from hammering the key table."""
+before the key is checked and given back when it is right, as the staff sign-in does: past the limit a
+wrong key is refused with 429 rather than 401. Keys hold 256 random bits, so this is not what stops
+guessing; it slows a misconfigured client or a scanner. A right key still works from that address: a
+service's systems share its egress address, and one job still sending the key revoked in a rotation must
+not lock out the jobs using the new one (as one officer's typos no longer lock out the station)."""
 
 from __future__ import annotations
 
@@ -44,10 +46,11 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(BAD_KEY_MESSAGE) from None
         address = client_network(client_ip(request))
-        if FAILED_KEYS_PER_ADDRESS.over(FAILED_KEYS_PER_ADDRESS.hit(address)):
-            raise exceptions.Throttled(detail=LOCKED_MESSAGE)
+        locked = FAILED_KEYS_PER_ADDRESS.over(FAILED_KEYS_PER_ADDRESS.hit(address))
         key = key_check(raw)
         if key is None:
+            if locked:
+                raise exceptions.Throttled(detail=LOCKED_MESSAGE)
             raise exceptions.AuthenticationFailed(BAD_KEY_MESSAGE)
         FAILED_KEYS_PER_ADDRESS.give_back(address)
         key_used(key)
