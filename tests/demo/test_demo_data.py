@@ -480,12 +480,15 @@ def test_referrals_agree_with_the_duties_and_the_consent_rules(seeded):
     assert RoutingRule.objects.count() == 10
     member = PartnerMember.objects.select_related("organisation").get(user__email="partner@demo.police.uk")
     assert member.organisation.consent_basis == ConsentBasis.OPT_OUT
-    refs = list(Referral.objects.select_related("organisation"))
+    from referrals.services import needs_victims_agreement
+
+    refs = list(Referral.objects.select_related("organisation", "crime"))
     assert refs and {r.state for r in refs} >= {State.DECLINED, State.CLOSED}
     for r in refs:
-        # Nothing reaches a service that needs consent without it; a declined referral is never sent.
-        if r.consent_basis == ConsentBasis.EXPLICIT and r.sent_at:
-            assert r.decision == Decision.GIVEN
+        # Nothing reaches a service that needs consent (a specialist, or any on a restricted case)
+        # without it; a declined referral is never sent.
+        if needs_victims_agreement(r) and r.sent_at:
+            assert r.decision == Decision.GIVEN, (r.pk, r.crime.is_restricted)
         if r.state == State.DECLINED:
             assert r.sent_at is None and r.decision == Decision.DECLINED
         if r.sent_at:

@@ -35,6 +35,7 @@ from referrals.models import (
     SupportOrganisation,
 )
 from referrals.selectors import routing_rules, victim_facts
+from referrals.services import needs_victims_agreement
 from victimcare.accounts.models import BCU, User
 from victimcare.calendar import due_after_working_days
 
@@ -197,6 +198,9 @@ class ReferralSeeder:
             "changed_at": duty.triggered_at,
         }
         officer = crime.oic_id or crime.created_by_id
+        # The same rule as real sending: a specialist service, or any on a restricted case, only once the
+        # victim has agreed (recorded by the officer); otherwise the automatic send after the hold.
+        agreed_first = needs_victims_agreement(Referral(**base))
         steps = [("", State.CREATED, duty.triggered_at, Actor.SYSTEM)]
         if duty.state == ObligationState.NOT_REQUIRED or (duty.state == ObligationState.WAIVED):
             at = duty.triggered_at + timedelta(hours=rng.uniform(2, 30))
@@ -213,7 +217,7 @@ class ReferralSeeder:
                 [],
             )
         if duty.state == ObligationState.OPEN:
-            if explicit or crime.is_restricted:
+            if agreed_first:
                 return Referral(**base, state=State.CREATED), steps, []
             return (
                 Referral(
@@ -242,14 +246,14 @@ class ReferralSeeder:
         ref = Referral(
             **base,
             state=State.SENT,
-            decision=Decision.GIVEN if explicit else Decision.NOT_ASKED,
-            decision_at=sent if explicit else None,
-            decision_by_id=officer if explicit else None,
+            decision=Decision.GIVEN if agreed_first else Decision.NOT_ASKED,
+            decision_at=sent if agreed_first else None,
+            decision_by_id=officer if agreed_first else None,
             sent_at=sent,
             ack_due_at=due_after_working_days(sent, org.ack_working_days, self.cal),
             contact_due_at=due_after_working_days(sent, org.contact_working_days, self.cal),
         )
-        steps.append((State.CREATED, State.SENT, sent, Actor.FORCE if explicit else Actor.SYSTEM))
+        steps.append((State.CREATED, State.SENT, sent, Actor.FORCE if agreed_first else Actor.SYSTEM))
         tries: list[tuple[datetime, bool]] = []
 
         def step(state: str, after_hours: tuple[float, float], actor: str = Actor.PARTNER) -> datetime | None:
