@@ -6,6 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from cases.constants import ContactMethod
 
 
+class OrganisationKind(models.TextChoices):
+    GENERAL = "general", _("General victim support")
+    DOMESTIC_ABUSE = "domestic_abuse", _("Domestic abuse / IDVA service")
+    SEXUAL_VIOLENCE = "sexual_violence", _("Sexual violence (ISVA / rape crisis)")
+    BEREAVEMENT = "bereavement", _("Bereavement (homicide service)")
+    ROAD_DEATH = "road_death", _("Road death and serious injury")
+    HATE_CRIME = "hate_crime", _("Hate crime")
+    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative justice")
+    PROBATION_VCS = "probation_vcs", _("Probation Victim Contact Scheme")
+    CHILDREN = "children", _("Children and young people")
+    COMPENSATION = "compensation", _("Compensation advice")
+
+
 class ConsentBasis(models.TextChoices):
     OPT_OUT = "opt_out", _("Referred unless the victim declines")
     EXPLICIT = "explicit", _("Referred only with the victim's consent")

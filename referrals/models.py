@@ -17,6 +17,7 @@ from .constants import (
     ConsentBasis,
     Decision,
     Flag,
+    OrganisationKind,
     RouteTrigger,
     State,
     VictimGroup,
@@ -36,17 +37,7 @@ def _check_codes(errors: dict, field: str, value, allowed) -> None:
 
 
 class SupportOrganisation(TimestampedModel):
-    class Kind(models.TextChoices):
-        GENERAL = "general", "General victim support"
-        DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse / IDVA service"
-        SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence (ISVA / rape crisis)"
-        BEREAVEMENT = "bereavement", "Bereavement (homicide service)"
-        ROAD_DEATH = "road_death", "Road death and serious injury"
-        HATE_CRIME = "hate_crime", "Hate crime"
-        RESTORATIVE_JUSTICE = "restorative_justice", "Restorative justice"
-        PROBATION_VCS = "probation_vcs", "Probation Victim Contact Scheme"
-        CHILDREN = "children", "Children and young people"
-        COMPENSATION = "compensation", "Compensation advice"
+    Kind = OrganisationKind  # the choices live in constants.py with the others
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
