@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.constants import Consent
-from cases.models import Crime, CrimeVictim, Person
+from cases.models import Crime, CrimeVictim, NeedsAssessment, Person
 from cases.selectors import who_to_tell
 from contacts.constants import Duty, ObligationState, Trigger
 from contacts.models import Obligation
@@ -408,7 +408,7 @@ def referral_withdraw(*, referral: Referral, by: User, reason: str, now: datetim
     return ref
 
 
-def needs_referral_answer(*, crime_victim: CrimeVictim, assessment, at: datetime) -> None:
+def needs_referral_answer(*, crime_victim: CrimeVictim, assessment: NeedsAssessment, at: datetime) -> None:
     """The needs assessment's answer on referral. Declined: every referral still waiting is declined
     (recorded, never sent). Agreed: waiting opt-out referrals are sent now, and declined ones made again;
     a specialist (explicit-consent) service still needs the victim's answer to that referral."""
