@@ -52,3 +52,24 @@ def test_adding_a_service_that_needs_consent_does_not_say_send_it_now(case, offi
     assert "It needs the victim&#x27;s agreement: ask them and record their decision." in page
     assert "send it now" not in page.lower().split("success")[1][:400]
     assert Referral.objects.filter(crime_victim=cv, organisation=orgs["idva"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_referral_the_service_could_not_deliver_says_what_the_officer_can_do(
+    case, officer, partner, make_client
+):
+    from referrals import services
+
+    crime, _cv, ref = case
+    services.referral_send(referral=ref, by=officer)
+    ref.refresh_from_db()
+    for _ in range(ref.organisation.max_contact_attempts):
+        services.contact_attempt_record(
+            referral=ref,
+            by=services.By.partner_user(partner),
+            reached=False,
+            at=timezone.now(),
+            method="phone",
+        )
+    page = make_client(officer).get(crime.get_absolute_url()).content.decode()
+    assert "Northtown Victim Care could not reach Aisha Khan. Check their contact details" in page
