@@ -12,7 +12,6 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from victimcare.accounts.services import SignInLocked, sign_in_attempt
 from victimcare.accounts.tokens import expires_at, token_for
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
+from victimcare.core.api import JSONParser
 from victimcare.core.http import client_ip, client_network
 
 from . import selectors, services

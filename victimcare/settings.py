@@ -214,6 +214,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["victimcare.core.api.IsStaffMember"],
     "DEFAULT_PAGINATION_CLASS": "victimcare.core.api.Pagination",
+    # JSON (too deep a body is a 400, not a 500), forms and files, as DRF's defaults otherwise.
+    "DEFAULT_PARSER_CLASSES": [
+        "victimcare.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "victimcare.core.api_errors.exception_handler",

@@ -683,3 +683,9 @@ def test_the_admin_lists_tokens_without_their_keys_and_can_revoke_them(
     r = admin.post("/admin/accounts/user/", {"action": "revoke_api_tokens", "_selected_action": [officer.pk]})
     assert r.status_code == 302
     assert not Token.objects.filter(user=officer).exists()
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_server_error(anon, officer):
+    deep = "[" * 20000 + "]" * 20000
+    r = anon.post("/api/token/", deep, content_type="application/json")
+    assert r.status_code == 400 and "nested too deeply" in r.json()["detail"]

@@ -1,6 +1,6 @@
 """Shared API plumbing: permission and pagination."""
 
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions
 
 from victimcare.accounts.constants import CASE_ROLES
 
@@ -39,3 +39,14 @@ class Pagination(pagination.PageNumberPagination):
             if p["name"] == self.page_query_param:
                 p["schema"] = {**p["schema"], "minimum": 1}
         return params
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, but a body nested deeper than Python's recursion limit (a few KB of '[') is a 400
+    like any other malformed body, not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
