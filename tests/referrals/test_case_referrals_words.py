@@ -73,3 +73,16 @@ def test_a_referral_the_service_could_not_deliver_says_what_the_officer_can_do(
         )
     page = make_client(officer).get(crime.get_absolute_url()).content.decode()
     assert "Northtown Victim Care could not reach Aisha Khan. Check their contact details" in page
+
+
+@pytest.mark.django_db
+def test_an_opt_out_referral_sent_without_asking_does_not_read_as_a_missing_step(case, officer, make_client):
+    from referrals import services
+
+    crime, _cv, ref = case
+    services.referral_send(referral=ref, by=officer)
+    page = make_client(officer).get(crime.get_absolute_url()).content.decode()
+    assert (
+        "Not asked: the service takes referrals unless the victim declines, so it was sent without asking"
+        in page
+    )
