@@ -9,6 +9,9 @@ from django.contrib.admin import widgets
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from victimcare.accounts.constants import Role
+from victimcare.accounts.models import User
+
 from . import keys
 from .admin_forms import RoutingRuleAdminForm, SupportOrganisationAdminForm
 from .models import PartnerKey, PartnerMember, RoutingRule, SupportOrganisation
@@ -122,6 +125,16 @@ class PartnerMemberAdmin(admin.ModelAdmin):
     list_select_related = ("user", "organisation")
     autocomplete_fields = ()
     search_fields = ("user__email", "organisation__name")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only partner-agency users can work in a service's workspace: offering every officer here
+            # made a link that does nothing (the workspace lets in the partner role only).
+            kwargs["queryset"] = User.objects.filter(role=Role.PARTNER).order_by("last_name", "first_name")
+            kwargs["help_text"] = (
+                "People with the role “Partner agency”. Give a new person that role under Users first."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.action(description="Revoke the selected keys now")

@@ -96,3 +96,10 @@ def test_the_history_says_what_changed_in_words(admin_client, rule):
     assert "hate_crime" not in page and "None" not in page and "Bcus" not in page
     assert "Not recorded (made outside the admin)" in page  # the rule made in code, not by a person
     assert 'style="' not in page.split('id="change-history"')[1]
+
+
+def test_a_partner_member_is_chosen_from_partner_users_only(admin_client, partner, officer):
+    page = admin_client.get("/admin/referrals/partnermember/add/").content.decode()
+    assert f'<option value="{partner.pk}"' in page
+    assert f'<option value="{officer.pk}"' not in page
+    assert "Partner agency" in page
