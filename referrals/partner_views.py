@@ -352,7 +352,8 @@ def referral_detail(request, org, pk):
             "can_attempt": can_record_attempt(ref.state),
             "can_report": can_report_details(ref.state),
             "state_label": State(ref.state).label,
-            "updated": ref.details_updated,
+            # As the Updated tab: news only while the referral is open (not once closed or withdrawn).
+            "updated": ref.details_updated and ref.state in OPEN_STATES,
         },
     )
 

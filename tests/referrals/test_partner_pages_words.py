@@ -107,3 +107,16 @@ def test_the_webhook_secret_can_be_copied_and_is_not_promised_below(make_client,
 def test_the_api_docs_show_no_template_comment(make_client, member):
     page = html(make_client(member).get(reverse("partner_api:docs")))
     assert "{#" not in page and "drf-spectacular's own template" not in page
+
+
+def test_a_withdrawn_referral_says_why_at_the_top_and_is_not_news(make_client, member, officer, ref):
+    from cases import services as case_services
+
+    case_services.victim_update(
+        person=ref.crime_victim.person, by=officer, data={"mobile_phone": "07700 900 999"}, crime=ref.crime
+    )
+    assert "The police updated this victim" in page_of(make_client(member), ref)
+    services.referral_withdraw(referral=ref, by=officer, reason="The victim asked us to stop.")
+    page = page_of(make_client(member), ref)
+    assert "Why the police withdrew it: The victim asked us to stop." in page
+    assert "The police updated this victim" not in page
