@@ -86,3 +86,16 @@ def test_an_opt_out_referral_sent_without_asking_does_not_read_as_a_missing_step
         "Not asked: the service takes referrals unless the victim declines, so it was sent without asking"
         in page
     )
+
+
+@pytest.mark.django_db
+def test_sending_for_a_victim_with_no_safe_way_of_contact_warns_first(officer, orgs, clock, make_client):
+    from tests.contacts.support import NOW, person, record
+
+    crime = record(officer, people=[person(first_name="Milo", safe_phone=False, safe_email=False)], now=NOW)
+    page = make_client(officer).get(crime.get_absolute_url()).content.decode()
+    assert (
+        "No safe way to contact Milo Khan is recorded, so Northtown Victim Care will get no contact" in page
+    )
+    safe = record(officer, people=[person(first_name="Hana")], now=NOW)
+    assert "No safe way to contact" not in make_client(officer).get(safe.get_absolute_url()).content.decode()
