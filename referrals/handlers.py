@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases import signals
 from cases.models import CrimeVictim
+from contacts import hooks as contacts_hooks
 from contacts.constants import Trigger
 from contacts.services import qualifying_sentence, victims_in_context, with_rule_context
 
@@ -90,7 +91,13 @@ def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
     return out
 
 
+def eligibility_added(e: contacts_hooks.EligibilityAdded) -> None:
+    # The services see the victim's enhanced reasons: an officer's new one is news to them.
+    services.crime_victim_changed(crime_victim=e.crime_victim, at=e.at)
+
+
 def register() -> None:
+    contacts_hooks.eligibility_added.register(eligibility_added, order=60)
     signals.victims_added.register(victims_added, order=60)
     signals.event_recorded.register(event_recorded, order=60)
     signals.needs_assessed.register(needs_assessed, order=60)

@@ -17,7 +17,7 @@ from victimcare.accounts.models import User
 from victimcare.calendar import WorkingDayCalendar, local_date
 from victimcare.core.errors import Errors
 
-from .. import auto_messages, engine
+from .. import auto_messages, engine, hooks
 from ..constants import (
     SUCCESSFUL_OUTCOMES,
     Condition,
@@ -434,4 +434,7 @@ def eligibility_add(*, crime_victim: CrimeVictim, by: User, reason: str) -> Adde
     errors.raise_if_any()
     added = AddedEligibility.objects.create(crime_victim=crime_victim, reason=reason, added_by=by)
     enhanced_reassess(crime_victim=crime_victim)
+    hooks.eligibility_added.fire(
+        hooks.EligibilityAdded(crime_victim=crime_victim, reason=reason, at=added.added_at)
+    )
     return added

@@ -513,3 +513,16 @@ def test_a_contact_attempt_by_an_unknown_way_is_refused(sent, method):
         )
     assert "Choose how you tried" in " ".join(e.value.message_dict["method"])
     assert not sent.attempts.exists()
+
+
+@pytest.mark.django_db
+def test_an_officers_enhanced_reason_marks_open_referrals_updated(sent, officer):
+    from contacts.services import eligibility_add
+
+    with time_machine.travel(T0 + timedelta(hours=3), tick=False):
+        eligibility_add(
+            crime_victim=sent.crime_victim, by=officer, reason="Persistently targeted by neighbours."
+        )
+    sent.refresh_from_db()
+    assert sent.details_updated_at == T0 + timedelta(hours=3) and sent.details_updated
+    assert WebhookDelivery.objects.filter(referral=sent, event="referral.updated").exists()
