@@ -251,7 +251,8 @@ def _insert_obligations(now: datetime, crime_ids: list[int]) -> None:
             INSERT INTO {OBLIGATION} (
                 crime_id, crime_victim_id, team_id, bcu_id, rule_id, code, trigger, trigger_event_id,
                 triggered_at, due_at, enhanced, owner_id, state, met_at, met_on_time, met_by_contact_id,
-                closed_reason, closed_by_id, remind_at, reminded_at, breached_at, escalate_at, escalated_at, created_at
+                closed_reason, closed_by_id, remind_at, reminded_at, breached_at, escalate_at, escalated_at,
+                created_at
             )
             WITH base AS (
                 SELECT g, g / %(per)s AS vi, g %% %(per)s AS k,
