@@ -40,6 +40,7 @@ from rest_framework.views import APIView
 from victimcare.accounts.tokens import ExpiringTokenAuthentication
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
+from victimcare.core import api_errors
 from victimcare.core.api import Pagination
 
 from . import selectors, services
@@ -96,7 +97,8 @@ SCHEMA_SETTINGS = {
         "organisation's referral is a 404, like a missing one. Writes accept an 'Idempotency-Key' header "
         "(the same key and request again replays the first answer; the same key with a different request "
         "is a 422) and an 'If-Match' header with the referral's version (412 if it has changed). Errors "
-        'are JSON: {"detail": "…"}, or for invalid input a list of messages per field. Webhooks, if '
+        'have one shape: {"detail": "…"}, and for invalid input also "errors", every message by field. '
+        "Webhooks, if "
         "you set an address, are signed per the Standard Webhooks convention (webhook-id, "
         "webhook-timestamp and webhook-signature headers; reject timestamps more than 5 minutes old)."
     ),
@@ -130,8 +132,9 @@ def _err(description: str, shape=ErrorSerializer) -> OpenApiResponse:
 
 
 ERR_400 = _err(
-    'Invalid input: a list of messages per field (e.g. {"reason": ["…"]}). Nothing was changed.',
-    OpenApiTypes.OBJECT,
+    'Invalid input: "detail" says the first problem, "errors" every message by field (e.g. '
+    '{"detail": "reason: Say why the referral is rejected.", "errors": {"reason": ["Say why the referral is '
+    'rejected."]}}). Nothing was changed.',
 )
 COMMON_ERRORS = {
     401: _err("No API key, or a wrong or revoked one."),
@@ -290,8 +293,38 @@ def _lifecycle_conflicts():
         raise
 
 
+def _first_message(errors) -> str:
+    """The first message of DRF's nested error data, with the field it is about: 'reason: Say why…'."""
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            message = _first_message(value)
+            if message:
+                return message if field in ("non_field_errors", "detail") else f"{field}: {message}"
+    elif isinstance(errors, list):
+        for value in errors:
+            if message := _first_message(value):
+                return message
+    elif errors:
+        return str(errors)
+    return ""
+
+
+def partner_exception_handler(exc, context):
+    """Every error of the partner API has one shape: {"detail": "…"}, and for invalid input also
+    {"errors": {field: [messages]}} with every message (detail then says the first)."""
+    response = api_errors.exception_handler(exc, context)
+    if response is not None and isinstance(response.data, (dict, list)):
+        data = response.data
+        if not (isinstance(data, dict) and set(data) <= {"detail"}):
+            response.data = {"detail": _first_message(data) or "The request is not valid.", "errors": data}
+    return response
+
+
 class PartnerApi(APIView):
-    """A partner key and nothing else; JSON only."""
+    """A partner key and nothing else; JSON only; every error as {"detail"[, "errors"]}."""
+
+    def get_exception_handler(self):
+        return partner_exception_handler
 
     authentication_classes = [PartnerKeyAuthentication]
     permission_classes = [HasPartnerKey]

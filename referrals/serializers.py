@@ -384,7 +384,15 @@ class ContactAttemptCreatedSerializer(ContactAttemptOutSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """Every error of the partner API."""
+
+    detail = serializers.CharField(
+        help_text="What is wrong, in words (for invalid input, the first problem)."
+    )
+    errors = serializers.DictField(
+        required=False,
+        help_text="Invalid input only: every message, by field (nested as the input is).",
+    )
 
 
 EXAMPLE_LIST_ITEM = {

@@ -173,7 +173,8 @@ def test_cursor_pages_by_change_and_updated_since(api, service, officer):
 def test_bad_list_filters_are_400_in_words(api, ref, query, field):
     response = api.get(f"{API}referrals/", query)
     assert response.status_code == 400
-    assert field in response.json()
+    body = response.json()
+    assert field in body["errors"] and body["detail"].startswith(f"{field}: ")
 
 
 def test_read_shows_what_a_service_needs_and_only_safe_details(api, ref, key):
@@ -342,7 +343,7 @@ def test_closing_a_referral_never_accepted_is_409_and_changes_nothing(api, ref):
 def test_reject_needs_a_reason(api, ref):
     before = snapshot(ref)
     response = post(api, f"{API}referrals/{ref.pk}/reject/", {"reason": ""})
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
     assert snapshot(ref) == before
     response = post(api, f"{API}referrals/{ref.pk}/reject/", {"reason": "Outside our area"})
     assert response.status_code == 200
@@ -362,7 +363,7 @@ def test_reject_needs_a_reason(api, ref):
 def test_bad_contact_attempts_change_nothing(api, ref, data, field):
     before = snapshot(ref)
     response = post(api, f"{API}referrals/{ref.pk}/contact-attempts/", data)
-    assert response.status_code == 400 and field in response.json(), response.content
+    assert response.status_code == 400 and field in response.json()["errors"], response.content
     assert snapshot(ref) == before
 
 
@@ -445,7 +446,7 @@ def test_keys_are_per_organisation(api, rival, ref, rival_service, officer):
 
 def test_bad_idempotency_key_is_400(api, ref):
     response = post(api, f"{API}referrals/{ref.pk}/acknowledge/", {}, **{"Idempotency-Key": "x" * 201})
-    assert response.status_code == 400 and "idempotency_key" in response.json()
+    assert response.status_code == 400 and "idempotency_key" in response.json()["errors"]
 
 
 def test_if_match_stale_is_412_and_changes_nothing(api, ref):
@@ -484,7 +485,7 @@ def test_a_body_that_is_not_an_object_is_400(api, ref):
 
 def test_reason_too_long_is_400(api, ref):
     response = post(api, f"{API}referrals/{ref.pk}/reject/", {"reason": "x" * 1001})
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
 
 
 # --- webhook deliveries --------------------------------------------------------------------------------
@@ -611,3 +612,19 @@ def test_an_attempt_or_report_on_a_withdrawn_referral_is_409_and_changes_nothing
     assert response.status_code == 409, response.content
     assert response.json()["detail"]
     assert snapshot(ref) == before
+
+
+def test_every_error_has_one_shape(api, ref, client):
+    """{"detail": "..."} always; invalid input also has "errors" by field."""
+    answers = [
+        api.post(f"{API}referrals/{ref.pk}/reject/", {}, content_type="application/json"),  # 400
+        client.get(f"{API}referrals/"),  # 401
+        api.get(f"{API}referrals/999999/"),  # 404
+        api.post(f"{API}referrals/{ref.pk}/close/", {}, content_type="application/json"),  # 409
+    ]
+    assert [a.status_code for a in answers] == [400, 401, 404, 409]
+    for a in answers:
+        body = a.json()
+        assert isinstance(body["detail"], str) and body["detail"], body
+        assert set(body) <= {"detail", "errors"}
+    assert answers[0].json()["errors"]["reason"]
