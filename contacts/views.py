@@ -24,7 +24,7 @@ from contacts import officer_messages
 from contacts.auto_messages import victim_for
 from messaging.constants import MessageKind, MessageStatus, Stage
 from messaging.models import Message, StaffNotification
-from referrals.selectors import support_services_for
+from referrals.selectors import details_reports_for_duties, support_services_for
 from victimcare.accounts.constants import Role
 from victimcare.accounts.selectors import people_user_may_record_absence_for
 from victimcare.accounts.services import absence_record
@@ -272,7 +272,7 @@ class InboxItem:
     action_url: str
 
 
-def _inbox_item(n: StaffNotification) -> InboxItem:
+def _inbox_item(n: StaffNotification, reported: dict[int, str] | None = None) -> InboxItem:
     ob, msg = n.obligation, n.message
     crime = ob.crime if ob is not None else msg.crime
     cv = ob.crime_victim if ob is not None else msg.crime_victim
@@ -294,6 +294,8 @@ def _inbox_item(n: StaffNotification) -> InboxItem:
     action = duty_action(ob, crime.slug)
     due = display_datetime(ob.due_at)
     detail = f"{duty_label(ob.code)}, due {due}"
+    if n.stage == Stage.DETAILS_REPORTED and (said := (reported or {}).get(ob.pk)):
+        detail = f"{said}. Correct them by {due}."
     return InboxItem(n, crime, cv, n.get_stage_display(), detail, action["label"], action["url"])
 
 
@@ -329,7 +331,11 @@ def inbox(request):
     kinds = [(s.value, s.label, by_stage[s.value]) for s in Stage if by_stage.get(s.value)]
     qs = selectors.inbox(request.user, done=done, stage=stage)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    items = [_inbox_item(n) for n in page.object_list]
+    # What a support service said is wrong, for the items about correcting details (one query).
+    reported = details_reports_for_duties(
+        [n.obligation_id for n in page.object_list if n.stage == Stage.DETAILS_REPORTED]
+    )
+    items = [_inbox_item(n, reported) for n in page.object_list]
     if items:
         # The list names victims and shows what they wrote: a look at personal data, recorded like any other.
         access_record(

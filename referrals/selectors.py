@@ -21,7 +21,14 @@ from victimcare.accounts.models import User
 from . import routing
 from .constants import AWAITING_ACK, AWAITING_CONTACT, WITH_PARTNER, State
 from .fit import facts_for, fitting_kinds
-from .models import PartnerMember, Referral, ReferralTransition, RoutingRule, SupportOrganisation
+from .models import (
+    DetailsReport,
+    PartnerMember,
+    Referral,
+    ReferralTransition,
+    RoutingRule,
+    SupportOrganisation,
+)
 
 
 def support_services_for(*, bcu_id: int, crime=None, crime_victim=None) -> QuerySet[SupportOrganisation]:
@@ -198,3 +205,22 @@ def organisation_figures(org: SupportOrganisation, since: datetime, until: datet
         rejected=agg["rejected"],
         support_given=agg["given"],
     )
+
+
+def details_reports_for_duties(obligation_ids: list[int]) -> dict[int, str]:
+    """For the officer's inbox: what each correction duty is about, in words ("North Victim Support says
+    the phone number is wrong: 'The number is not in use.'"), by duty id. One query."""
+    from .constants import WrongDetail
+
+    out: dict[int, str] = {}
+    reports = DetailsReport.objects.filter(obligation_id__in=obligation_ids).select_related(
+        "referral__organisation"
+    )
+    for r in reports:
+        labels = [str(WrongDetail(f).label).lower() for f in r.fields if f in WrongDetail.values]
+        what = " and ".join(labels) or "details"
+        note = f": “{r.note}”" if r.note else ""
+        out[r.obligation_id] = (
+            f"{r.referral.organisation.name} says the {what} {'is' if len(labels) < 2 else 'are'} wrong{note}"
+        )
+    return out

@@ -526,3 +526,20 @@ def test_an_officers_enhanced_reason_marks_open_referrals_updated(sent, officer)
     sent.refresh_from_db()
     assert sent.details_updated_at == T0 + timedelta(hours=3) and sent.details_updated
     assert WebhookDelivery.objects.filter(referral=sent, event="referral.updated").exists()
+
+
+@pytest.mark.django_db
+def test_the_officers_inbox_says_which_service_reported_what(
+    sent, officer, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.conftest import signed_in
+
+    services.details_report(
+        referral=sent, by=PARTNER, fields=["phone", "email"], note="The number is not in use."
+    )
+    signed_in(client, officer)
+    page = client.get(reverse("contacts:inbox")).content.decode()
+    assert "North Victim Support says the phone number and email address are wrong" in page
+    assert "The number is not in use." in page and "Correct them by" in page
