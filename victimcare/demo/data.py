@@ -222,7 +222,13 @@ ROUTING_RULES = [
     ),
     ("General support: Central BCU", "recorded", {"bcus": ["central"]}, ["Central Victim Care Hub"]),
     ("General support: South BCU", "recorded", {"bcus": ["south"]}, ["South Vale Victim Support"]),
-    ("Domestic abuse: IDVA", "recorded", {"flags": ["domestic_abuse"]}, ["Safer Homes IDVA Service"]),
+    # IDVAs work with victims of 16 and over; younger victims go to the children's service (below).
+    (
+        "Domestic abuse: IDVA (16 and over)",
+        "recorded",
+        {"flags": ["domestic_abuse"], "min_age": 16},
+        ["Safer Homes IDVA Service"],
+    ),
     ("Sexual offences: ISVA", "recorded", {"flags": ["sexual"]}, ["Harbour Rape Crisis and ISVA Service"]),
     (
         "Homicide: bereaved families",

@@ -66,6 +66,7 @@ def seed_referral_setup(counts: Counter) -> None:
             name=name,
             trigger=trigger,
             flags=cond.get("flags", []),
+            min_age=cond.get("min_age"),
             max_age=cond.get("max_age"),
         )
         rule.bcus.set([bcus[c] for c in cond.get("bcus", []) if c in bcus])
