@@ -112,3 +112,34 @@ def test_a_form_sent_empty_says_what_is_missing_and_changes_nothing(officer_clie
         page = r.content.decode()
         assert "There is a problem" in page and "govuk-error-message" in page, url
     assert (Contact.objects.count(), Absence.objects.count(), crime.victims.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_duty_met_while_the_contact_form_was_open_is_said_in_words(officer_client, officer):
+    from contacts.models import Contact, Obligation
+
+    crime = record(officer)
+    cv = crime.victims.get()
+    duty = (
+        Obligation.objects.filter(crime=crime, state="open")
+        .exclude(code__in=["NEEDS_ASSESSMENT", "CONTACT_PLAN"])
+        .first()
+    )
+    url = reverse("contacts:contact_new", kwargs={"ref": crime.slug, "cv_id": cv.pk})
+    Obligation.objects.filter(pk=duty.pk).update(state="waived", closed_reason="Someone else closed it.")
+    r = officer_client.post(
+        url,
+        {
+            "method": "phone",
+            "outcome": "spoke",
+            "occurred_at": "2026-11-02T10:00",
+            "summary": "Told them.",
+            "obligations": [duty.pk],
+        },
+    )
+    page = r.content.decode()
+    assert "has just been met or closed by someone else" in page
+    assert (
+        "Select a valid choice" not in page and str(duty.pk) not in page.split("There is a problem")[1][:400]
+    )
+    assert not Contact.objects.filter(crime=crime).exists()
