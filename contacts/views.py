@@ -328,6 +328,8 @@ def inbox(request):
     stage = request.GET.get("kind", "")
     stage = stage if stage in Stage.values else ""
     by_stage = selectors.to_do_by_stage(request.user)
+    # The Inbox badge (victimcare.context_processors) is the same count: read it here, not twice.
+    request.inbox_to_do = sum(by_stage.values())
     kinds = [(s.value, s.label, by_stage[s.value]) for s in Stage if by_stage.get(s.value)]
     qs = selectors.inbox(request.user, done=done, stage=stage)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))

@@ -29,5 +29,7 @@ def service(request):
             ]
             if can_see_stale_list(user):
                 ctx["nav_items"].append(("stale_referrals", reverse("referrals:stale"), "Stale referrals"))
-            ctx["to_do_count"] = to_do_count(user)
+            # The inbox page has counted them already (by kind); every other page counts here.
+            counted = getattr(request, "inbox_to_do", None)
+            ctx["to_do_count"] = counted if counted is not None else to_do_count(user)
     return ctx
