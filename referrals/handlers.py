@@ -5,6 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from cases import signals
+from cases.constants import Consent
 from cases.models import CrimeVictim
 from contacts import hooks as contacts_hooks
 from contacts.constants import Trigger
@@ -74,6 +75,16 @@ def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
                 and (ref.decision == Decision.GIVEN or not services.needs_victims_agreement(ref))
             )
             ref.can_withdraw = can_withdraw(ref.state)
+            # The needs assessment said "No, do not refer me" after this referral had gone: ask the officer
+            # to withdraw it if the victim no longer wants it (nothing withdraws it by itself).
+            na = getattr(cv, "needs_assessment", None)
+            ref.declined_after_sending = bool(
+                ref.can_withdraw
+                and ref.sent_at
+                and na is not None
+                and na.referral_consent == Consent.DECLINED
+                and na.completed_at > ref.sent_at
+            )
             prefix = f"referral-{ref.pk}"
             ref.decide_form = (
                 DecisionForm(prefix=prefix, initial={"asked_at": asked_default}) if ref.can_decide else None

@@ -543,3 +543,17 @@ def test_the_officers_inbox_says_which_service_reported_what(
     page = client.get(reverse("contacts:inbox")).content.decode()
     assert "North Victim Support says the phone number and email address are wrong" in page
     assert "The number is not in use." in page and "Correct them by" in page
+
+
+@pytest.mark.django_db
+def test_a_no_in_the_needs_assessment_after_sending_asks_the_officer_to_withdraw(sent, officer, client):
+    from tests.conftest import signed_in
+
+    crime = sent.crime
+    signed_in(client, officer)
+    assert "after this one was sent" not in client.get(crime.get_absolute_url()).content.decode()
+    assess(crime, officer, "declined", sent.sent_at + timedelta(hours=2))
+    page = client.get(crime.get_absolute_url()).content.decode()
+    assert "The victim said no to referrals in their needs assessment after this one was sent" in page
+    sent.refresh_from_db()
+    assert sent.state == State.SENT  # nothing withdraws it by itself: the officer decides
