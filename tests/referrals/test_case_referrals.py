@@ -470,10 +470,12 @@ def test_the_case_page_part_costs_the_same_queries_for_one_victim_or_many(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from cases.selectors import crime_victims_for_case
+
     counts = []
     for n in (1, 4):
         crime = _busy_case(officer, orgs, n)
-        vs = victims(crime)
+        vs = list(crime_victims_for_case(crime))  # as the case page loads them
         with CaptureQueriesContext(connection) as ctx:
             out = handlers.case_page_victims(CasePage(crime=crime, victims=vs, now=NOW))
         assert len(out) == n and all(len(out[cv.id]["referrals"]) == 2 for cv in vs)
