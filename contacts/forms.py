@@ -22,9 +22,17 @@ class ContactForm(NamedErrors, forms.Form):
         "occurred_at": "Enter when the contact happened.",
         "summary": "Enter a summary of the contact.",
     }
-    method = forms.ChoiceField(choices=ContactMethod.choices, widget=forms.RadioSelect, label="How?")
+    method = forms.ChoiceField(
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        label="How?",
+        error_messages={"invalid_choice": "Choose how you contacted the victim from the list."},
+    )
     outcome = forms.ChoiceField(
-        choices=ContactOutcome.choices, widget=forms.RadioSelect, label="What happened?"
+        choices=ContactOutcome.choices,
+        widget=forms.RadioSelect,
+        label="What happened?",
+        error_messages={"invalid_choice": "Choose what happened from the list."},
     )
     occurred_at = LocalDateTimeField(label="When?", past=True)
     summary = forms.CharField(

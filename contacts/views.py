@@ -295,7 +295,7 @@ def _inbox_item(n: StaffNotification, reported: dict[int, str] | None = None) ->
     due = display_datetime(ob.due_at)
     detail = f"{duty_label(ob.code)}, due {due}"
     if n.stage == Stage.DETAILS_REPORTED and (said := (reported or {}).get(ob.pk)):
-        detail = f"{said}. Correct them by {due}."
+        detail = f"{duty_label(ob.code)}, due {due}: {said}."
     return InboxItem(n, crime, cv, n.get_stage_display(), detail, action["label"], action["url"])
 
 

@@ -182,8 +182,9 @@ class TestContactLog:
         [
             ({"occurred_at": "2099-01-01T10:00"}, "cannot be in the future"),
             ({"summary": ""}, "Enter a summary of the contact."),
-            ({"method": "pigeon"}, "Select a valid choice"),
-            ({"obligations": ["999999"]}, "Select a valid choice"),
+            ({"method": "pigeon"}, "Choose how you contacted the victim from the list."),
+            ({"outcome": "pigeon"}, "Choose what happened from the list."),
+            ({"obligations": ["999999"]}, "has just been met or closed by someone else"),
         ],
     )
     def test_bad_contact_changes_nothing(self, crime, officer_client, over, message):

@@ -542,7 +542,10 @@ def test_the_officers_inbox_says_which_service_reported_what(
     signed_in(client, officer)
     page = client.get(reverse("contacts:inbox")).content.decode()
     assert "North Victim Support says the phone number and email address are wrong" in page
-    assert "The number is not in use." in page and "Correct them by" in page
+    assert (
+        "The number is not in use." in page
+        and "Correct the victim&#x27;s details for a support service, due" in page
+    )
 
 
 @pytest.mark.django_db
