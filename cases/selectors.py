@@ -22,8 +22,8 @@ from .models import Crime, CrimeVictim, Person
 @dataclass(frozen=True)
 class ScopeIds:
     """The scope rule as ids, read now: everything (administrators), or the person's own cases plus whole
-    teams and BCUs. For tables that carry a crime's officer in case, team and BCU themselves (open duties),
-    so that they are filtered by those columns without joining crimes; see hidden_restricted."""
+    teams and BCUs. For tables that carry a crime's team and BCU themselves (open duties), so that they are
+    filtered by those columns without joining crimes; see hidden_restricted."""
 
     everything: bool = False
     user_id: int | None = None
@@ -46,7 +46,8 @@ def scope_ids(user: User) -> ScopeIds | None:
 
 
 def scope_q(ids: ScopeIds, *, oic: str = "oic", team: str = "team_id", bcu: str = "bcu_id") -> list[Q]:
-    """ScopeIds as conditions on any table with those columns, one per index range."""
+    """ScopeIds as conditions on any table with those columns, one per index range; the first is the own
+    cases' (officer in case) condition."""
     if ids.everything:
         return [Q()]
     return (

@@ -307,7 +307,7 @@ class Obligation(models.Model):
             ),
             models.Index(fields=["bcu", "due_at", "id"], name="obl_bcu_open_idx", condition=Q(state="open")),
             models.Index(fields=["due_at", "id"], name="obl_open_due_idx", condition=Q(state="open")),
-            # Team/BCU worklists join through crime; per-victim lists on the case page.
+            # A case's duties (the case page, closing, and Team work's own-cases condition); per victim.
             models.Index(fields=["crime", "state"], name="obl_crime_state_idx"),
             models.Index(fields=["crime_victim", "state"], name="obl_victim_state_idx"),
         ]

@@ -40,15 +40,20 @@ def my_work(user: User) -> QuerySet[Obligation]:
 def team_work(
     user: User, *, owner_id: int | None = None, overdue_before: datetime | None = None
 ) -> QuerySet[Obligation]:
-    """Open duties on the cases the person may see. Duties carry their crime's team and BCU (and an open
-    duty's owner is its crime's officer in case), so the scope filters them by their own columns, one range
-    per team or BCU (obl_team_open_idx, obl_bcu_open_idx), with the few restricted cases the person is not
-    named on left out by id: the same rows as filtering by cases_visible_to, without joining every open
-    duty to its crime."""
+    """Open duties on the cases the person may see. Duties carry their crime's team and BCU (copied when
+    made; a crime never changes either), so the scope filters them by their own columns, one index range per
+    team or BCU (obl_team_open_idx, obl_bcu_open_idx); the person's own cases by the crimes they are officer
+    in case of (not by the duty's owner, a copy that a duty made during a reallocation could get wrong);
+    and the few restricted cases the person is not named on left out by id. The same rows as filtering by
+    cases_visible_to, without joining every open duty to its crime."""
     ids = scope_ids(user)
     if ids is None:
         return Obligation.objects.none()
-    qs = Obligation.objects.filter(reduce(or_, scope_q(ids, oic="owner_id")), state=ObligationState.OPEN)
+    parts = scope_q(ids)
+    if not ids.everything:
+        own = Q(crime_id__in=Crime.objects.filter(oic_id=ids.user_id).values("pk"))
+        parts = [own, *parts[1:]]  # parts[0] is the crimes' own officer-in-case condition
+    qs = Obligation.objects.filter(reduce(or_, parts), state=ObligationState.OPEN)
     if hidden := hidden_restricted(user, ids):
         qs = qs.exclude(crime_id__in=hidden)
     if owner_id:
