@@ -51,8 +51,12 @@ def team_work(
         return Obligation.objects.none()
     parts = scope_q(ids)
     if not ids.everything:
-        own = Q(crime_id__in=Crime.objects.filter(oic_id=ids.user_id).values("pk"))
-        parts = [own, *parts[1:]]  # parts[0] is the crimes' own officer-in-case condition
+        # parts[0] is the crimes' officer-in-case condition: read those crimes' ids now (an officer's few
+        # hundred; none for most supervisors and inspectors), so the database gets plain id conditions.
+        own = list(Crime.objects.filter(oic_id=ids.user_id).values_list("pk", flat=True))
+        parts = ([Q(crime_id__in=own)] if own else []) + parts[1:]
+        if not parts:
+            return Obligation.objects.none()
     qs = Obligation.objects.filter(reduce(or_, parts), state=ObligationState.OPEN)
     if hidden := hidden_restricted(user, ids):
         qs = qs.exclude(crime_id__in=hidden)
