@@ -39,3 +39,16 @@ def test_one_address_guessing_at_many_accounts_is_locked_out(client, org, settin
         attempt(client, f"guess{i}@test.police.uk")
     refused = attempt(client, victim.email, PASSWORD)
     assert refused.status_code == 200 and "Too many failed attempts" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_locked_out_officer_retrying_does_not_lock_out_the_station(client, org, settings):
+    cache.clear()
+    settings.STAFF_SIGN_IN_ACCOUNT_LIMIT, settings.STAFF_SIGN_IN_ADDRESS_LIMIT = 10, 50
+    alice, bob = (
+        UserFactory(email=f"{n}@test.police.uk", role=Role.OFFICER, team=org["team_a1"])
+        for n in ("alice", "bob")
+    )
+    for _ in range(60):  # 10 checked, then 50 refused while her account is locked
+        attempt(client, alice.email)
+    assert attempt(client, bob.email, PASSWORD).status_code == 302

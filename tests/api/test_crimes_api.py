@@ -603,7 +603,7 @@ def test_bad_token_is_refused(case):
     assert client.get(LIST_URL).status_code in (401, 403)
 
 
-def test_token_endpoint_is_throttled_per_address(anon, officer):
+def test_token_endpoint_shares_the_staff_lock_out(anon, officer):
     # The staff lock-out covers the token endpoint too (ten attempts per account,
     # counted before the password is checked). A made-up X-Forwarded-For on each attempt does not reset
     # the count (no trusted proxy here).

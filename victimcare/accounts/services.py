@@ -93,12 +93,16 @@ def sign_in_attempt(*, email: str, request: HttpRequest | None) -> Iterator[Atte
     on the client address rule of victimcare.core.http, so behind the proxy one client cannot lock out
     everyone."""
     keys = [
-        (SIGN_IN_PER_ACCOUNT, (email or "").strip().lower()),
         (SIGN_IN_PER_ADDRESS, client_network(client_ip(request))),
+        (SIGN_IN_PER_ACCOUNT, (email or "").strip().lower()),
     ]
-    counts = [limit.hit(key) for limit, key in keys]
-    if any(limit.over(n) for (limit, _), n in zip(keys, counts, strict=True)):
-        raise SignInLocked
+    # An attempt refused by one limit is not counted by the other: a locked-out officer who keeps retrying
+    # must not lock out the colleagues at the same address, nor a locked address add to each account's count.
+    for i, (limit, key) in enumerate(keys):
+        if limit.over(limit.hit(key)):
+            for earlier, earlier_key in keys[:i]:
+                earlier.give_back(earlier_key)
+            raise SignInLocked
     attempt = Attempt()
     yield attempt
     if attempt.ok:
