@@ -175,7 +175,7 @@ def _unreported(problems: dict[str, list[str]], prefixes: dict) -> dict[str, lis
 def case_new(request):
     teams = selectors.teams_recordable_by(request.user).select_related("bcu")
     officers = selectors.officers_in(teams).select_related("team")
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = CrimeForm(
         data,
         teams=teams,
@@ -282,7 +282,7 @@ def event_new(request, ref: str):
     if et is None or not et.user_recordable:
         available = recordable_now(crime.status, set(crime.events.values_list("code", flat=True)))
         return render(request, "cases/event_choose.html", {"crime": crime, "available": available})
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = EventForm(data, initial={"code": et.code})
     details = event_details_form(et, data)
     if request.method == "POST" and form.is_valid() & details.is_valid():

@@ -47,10 +47,10 @@ class ContactForm(NamedErrors, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Which duties does this meet?",
         help_text="A failed attempt meets nothing. Any successful contact also counts as a progress update.",
-        # A duty met or closed by someone else while the form was open is no longer offered.
+        # A duty met or closed (by someone else, say) while the form was open is no longer offered.
         error_messages={
-            "invalid_choice": "One of the duties you chose has just been met or closed by someone else. "
-            "Check the list again: it shows the duties still open.",
+            "invalid_choice": "One of the duties you chose is not open for this victim any more (it may have "
+            "just been met or closed). Check the list again: it shows the duties still open.",
             "invalid_pk_value": "Choose the duties from the list.",
         },
     )

@@ -436,3 +436,9 @@ def property_edit(request, item_id: int):
         nav="property",
         status=400 if form.errors else 200,
     )
+
+
+def not_found(request, exception=None):
+    """A missing page under /portal/ (victimcare.urls sends it here): the portal's own page, in the language
+    the victim chose, with the quick exit, never the staff page."""
+    return render(request, "portal/404.html", status=404)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -31,7 +30,7 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import exceptions, pagination, parsers, status
+from rest_framework import exceptions, pagination, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -41,7 +40,7 @@ from victimcare.accounts.tokens import ExpiringTokenAuthentication
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 from victimcare.core import api_errors
-from victimcare.core.api import Pagination
+from victimcare.core.api import JSONParser, Pagination
 
 from . import selectors, services
 from .authentication import (
@@ -153,33 +152,10 @@ WRITE_ERRORS = {
 
 
 # --- plumbing --------------------------------------------------------------------------------------
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = f"The request body is too large: send at most {MAX_BODY // 1024} KB of JSON."
-    default_code = "payload_too_large"
+class LimitedJSONParser(JSONParser):
+    """The API's JSON parser with the partner API's smaller limit."""
 
-
-class LimitedJSONParser(parsers.JSONParser):
-    """JSON only, at most MAX_BODY bytes (read no further, whatever Content-Length says)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
-        except ValueError:
-            declared = 0
-        if declared > MAX_BODY:
-            raise PayloadTooLarge
-        raw = stream.read(MAX_BODY + 1)
-        if len(raw) > MAX_BODY:
-            raise PayloadTooLarge
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise exceptions.ParseError(f"The body is not valid JSON: {exc}") from None
-        except RecursionError:
-            # 16 KB of '[' nests deeper than the decoder's recursion limit: a 400, not a server error.
-            raise exceptions.ParseError("The body is not valid JSON: it is nested too deeply.") from None
+    max_bytes = MAX_BODY
 
 
 class ChangedCursor(pagination.BasePagination):

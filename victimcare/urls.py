@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from cases.forms import AdminSignInForm
 from cases.views import SignInView, home
 from messaging.callbacks import notify_delivery_status
+from portal.views import not_found as portal_not_found
 from victimcare.accounts.views import api_access, two_factor_manage, two_factor_setup, two_factor_verify
 from victimcare.core.api import IsStaffMember
 from victimcare.core.views import favicon, health, not_found
@@ -15,7 +16,16 @@ from victimcare.core.views import favicon, health, not_found
 admin.site.site_header = "Victim care administration"
 admin.site.login_form = AdminSignInForm  # the same lock-out as every other way in
 admin.site.site_title = "Victim care admin"
-handler404 = not_found  # JSON under /api/, the page elsewhere
+
+
+def page_not_found(request, exception=None):
+    """The 404 answer: the portal's own page under /portal/; JSON under /api/; the staff page elsewhere."""
+    if request.path_info.startswith("/portal/"):
+        return portal_not_found(request, exception)
+    return not_found(request, exception)
+
+
+handler404 = page_not_found
 
 urlpatterns = [
     path("", home, name="home"),

@@ -689,3 +689,9 @@ def test_a_body_nested_too_deeply_is_a_400_not_a_server_error(anon, officer):
     deep = "[" * 20000 + "]" * 20000
     r = anon.post("/api/token/", deep, content_type="application/json")
     assert r.status_code == 400 and "nested too deeply" in r.json()["detail"]
+
+
+def test_a_body_over_the_limit_is_413_without_reading_it_all(anon, officer):
+    big = '{"email": "' + "a" * (70 * 1024) + '", "password": "x"}'
+    r = anon.post("/api/token/", big, content_type="application/json")
+    assert r.status_code == 413 and "too large" in r.json()["detail"]

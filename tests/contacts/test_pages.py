@@ -184,7 +184,7 @@ class TestContactLog:
             ({"summary": ""}, "Enter a summary of the contact."),
             ({"method": "pigeon"}, "Choose how you contacted the victim from the list."),
             ({"outcome": "pigeon"}, "Choose what happened from the list."),
-            ({"obligations": ["999999"]}, "has just been met or closed by someone else"),
+            ({"obligations": ["999999"]}, "is not open for this victim any more"),
         ],
     )
     def test_bad_contact_changes_nothing(self, crime, officer_client, over, message):

@@ -1,5 +1,7 @@
 """Shared API plumbing: permission and pagination."""
 
+import json
+
 from rest_framework import exceptions, pagination, parsers, permissions
 
 from victimcare.accounts.constants import CASE_ROLES
@@ -41,12 +43,36 @@ class Pagination(pagination.PageNumberPagination):
         return params
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"The request body is too large: send at most {max_bytes // 1024} KB of JSON.")
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, but a body nested deeper than Python's recursion limit (a few KB of '[') is a 400
-    like any other malformed body, not a server error."""
+    """JSON for the API: at most `max_bytes` (read no further, whatever Content-Length says: DRF's own
+    stream reads do not stop at Django's DATA_UPLOAD_MAX_MEMORY_SIZE), and a body nested deeper than
+    Python's recursion limit (a few KB of '[') is a 400 like any other malformed body, not a server error."""
+
+    max_bytes = 64 * 1024
 
     def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
         try:
-            return super().parse(stream, media_type, parser_context)
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        except ValueError:
+            declared = 0
+        if declared > self.max_bytes:
+            raise PayloadTooLarge(self.max_bytes)
+        raw = stream.read(self.max_bytes + 1) if stream is not None else b""
+        if len(raw) > self.max_bytes:
+            raise PayloadTooLarge(self.max_bytes)
+        encoding = (parser_context or {}).get("encoding", "utf-8")
+        try:
+            return json.loads(raw.decode(encoding))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None

@@ -1,6 +1,5 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from .models import Heartbeat
@@ -37,7 +36,4 @@ def not_found(request, exception=None):
 
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
-    if request.path.startswith("/portal/"):
-        # A victim gets the portal's own page, in the language they chose, never the staff page.
-        return render(request, "portal/404.html", status=404)
     return defaults.page_not_found(request, exception)
