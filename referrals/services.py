@@ -23,11 +23,13 @@ from cases.selectors import who_to_tell
 from contacts.constants import Duty, ObligationState, Trigger
 from contacts.models import Obligation
 from contacts.services import (
+    DECLINED_REFERRAL,
     close_not_required,
     duty_done,
     obligations_create,
+    referral_duty_restart,
+    refreshed_in_context,
     victims_in_context,
-    with_rule_context,
     working_calendar,
 )
 from messaging.constants import Stage
@@ -60,7 +62,6 @@ from .models import (
     WebhookDelivery,
 )
 
-REFERRAL_DECLINED = "The victim declined a referral to a support service."
 NOTE_MAX = 1000
 
 
@@ -293,7 +294,7 @@ def referral_decide(
     return ref
 
 
-def _close_duty_if_all_declined(ref: Referral, *, reason: str = REFERRAL_DECLINED) -> None:
+def _close_duty_if_all_declined(ref: Referral, *, reason: str = DECLINED_REFERRAL) -> None:
     code = _duty_code(ref.organisation)
     others = Referral.objects.filter(crime_victim_id=ref.crime_victim_id, state__in=OPEN_STATES).exclude(
         pk=ref.pk
@@ -309,20 +310,11 @@ def _close_duty_if_all_declined(ref: Referral, *, reason: str = REFERRAL_DECLINE
 
 def _reopen_duty(ref: Referral, at: datetime) -> None:
     """The victim changed their mind after every referral was declined: the referral duty starts again."""
-    code = _duty_code(ref.organisation)
-    duties = Obligation.objects.filter(crime_victim_id=ref.crime_victim_id, code=code)
-    if (
-        duties.filter(state=ObligationState.OPEN).exists()
-        or duties.filter(state=ObligationState.MET).exists()
-    ):
+    if _duty_code(ref.organisation) != Duty.SUPPORT_REFERRAL:
         return
-    if code != Duty.SUPPORT_REFERRAL:
-        return
-    cv = victims_in_context(
-        ref.crime, list(with_rule_context(CrimeVictim.objects.filter(pk=ref.crime_victim_id)))
-    )
-    made = obligations_create(crime=ref.crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
-    Obligation.objects.bulk_create([o for o in made if o.code == code])
+    duties = Obligation.objects.filter(crime_victim_id=ref.crime_victim_id, code=Duty.SUPPORT_REFERRAL)
+    if not duties.filter(state__in=[ObligationState.OPEN, ObligationState.MET]).exists():
+        referral_duty_restart(crime_victim=ref.crime_victim, at=at)
 
 
 def needs_victims_agreement(ref: Referral) -> bool:
@@ -568,9 +560,7 @@ def details_report(
         errors.add("state", "Details can be reported wrong only on a referral the service is working on.")
     errors.raise_if_any()
     crime = Crime.objects.select_related("offence", "team").get(pk=ref.crime_id)
-    cv = victims_in_context(
-        crime, list(with_rule_context(CrimeVictim.objects.filter(pk=ref.crime_victim_id)))
-    )
+    cv = victims_in_context(crime, [refreshed_in_context(ref.crime_victim)])
     made = obligations_create(crime=crime, trigger=Trigger.DETAILS_REPORTED, at=now, victims=cv)
     duty = next((o for o in made if o.code == Duty.CORRECT_DETAILS), None)
     report = DetailsReport.objects.create(

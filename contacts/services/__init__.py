@@ -36,6 +36,7 @@ from .obligations import (
     on_event,
     on_victims_added,
     qualifying_sentence,
+    referral_duty_restart,
     set_closed,
     set_met,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "plan_period",
     "plan_save",
     "qualifying_sentence",
+    "referral_duty_restart",
     "refreshed_in_context",
     "replan_updates",
     "rule_applies",

@@ -366,12 +366,19 @@ def needs_assessed(*, crime_victim: CrimeVictim, assessment, at: datetime) -> No
         and referrals.filter(closed_reason=DECLINED_REFERRAL).exists()
         and not referrals.exclude(closed_reason=DECLINED_REFERRAL).exists()
     ):
-        # The victim changed their mind: the referral duty starts again from now.
-        crime = Crime.objects.get(pk=crime_victim.crime_id)
-        cv = victims_in_context(crime, [refreshed_in_context(crime_victim)])
-        made = obligations_create(crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
-        Obligation.objects.bulk_create([o for o in made if o.code == Duty.SUPPORT_REFERRAL])
+        referral_duty_restart(crime_victim=crime_victim, at=at)
     enhanced_reassess(crime_victim=crime_victim)
+
+
+def referral_duty_restart(*, crime_victim: CrimeVictim, at: datetime) -> list[Obligation]:
+    """The victim changed their mind after declining: the referral duty starts again from now (in the
+    needs assessment, or on one referral: referrals.services.referral_decide)."""
+    crime = Crime.objects.get(pk=crime_victim.crime_id)
+    cv = victims_in_context(crime, [refreshed_in_context(crime_victim)])
+    made = obligations_create(crime=crime, trigger=Trigger.VICTIM_ADDED, at=at, victims=cv, save=False)
+    made = [o for o in made if o.code == Duty.SUPPORT_REFERRAL]
+    Obligation.objects.bulk_create(made)
+    return made
 
 
 def enhanced_reassess(*, crime_victim: CrimeVictim) -> int:
