@@ -24,30 +24,12 @@ from referrals.models import (
     IdempotentRequest,
     Referral,
     ReferralTransition,
-    RoutingRule,
-    SupportOrganisation,
     WebhookDelivery,
 )
 from tests.contacts.support import person, record
 from victimcare.audit.models import AccessAction, AccessRecord
 
 API = "/api/partner/"
-
-
-@pytest.fixture
-def service(org):
-    s = SupportOrganisation.objects.create(
-        name="Northtown Victim Care", kind="general", consent_basis="opt_out", phone="0300 303 0000"
-    )
-    rule = RoutingRule.objects.create(name="Everyone in North BCU")
-    rule.bcus.add(org["bcu_a"])
-    rule.organisations.add(s)
-    return s
-
-
-@pytest.fixture
-def rival_service(org):
-    return SupportOrganisation.objects.create(name="Southtown Victim Care", kind="general")
 
 
 def client_for(raw_key: str | None, scheme: str = "Bearer") -> Client:

@@ -20,7 +20,6 @@ from tests.referrals.test_partner_workspace import (  # noqa: F401  (fixtures)
     member,
     ref,
     sent_referral,
-    service,
 )
 
 pytestmark = pytest.mark.django_db

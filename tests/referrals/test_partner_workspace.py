@@ -19,7 +19,6 @@ from referrals.models import (
     PartnerKey,
     PartnerMember,
     Referral,
-    RoutingRule,
     SupportOrganisation,
     WebhookDelivery,
 )
@@ -30,32 +29,16 @@ from victimcare.audit.models import AccessAction, AccessRecord
 
 
 @pytest.fixture
-def service(org):
-    s = SupportOrganisation.objects.create(
-        name="Northtown Victim Care", kind="general", consent_basis="opt_out", phone="0300 303 0000"
-    )
-    rule = RoutingRule.objects.create(name="Everyone in North BCU")
-    rule.bcus.add(org["bcu_a"])
-    rule.organisations.add(s)
-    return s
-
-
-@pytest.fixture
-def other_service(org):
-    return SupportOrganisation.objects.create(name="Southtown Victim Care", kind="general")
-
-
-@pytest.fixture
 def member(partner, service):
     PartnerMember.objects.create(user=partner, organisation=service)
     return partner
 
 
 @pytest.fixture
-def rival(other_service):
+def rival(rival_service):
     """A partner user of another service: must see nothing of Northtown's referrals."""
     user = UserFactory(email="rival@south.org.uk", role=Role.PARTNER, team=None, shoulder_number="")
-    PartnerMember.objects.create(user=user, organisation=other_service)
+    PartnerMember.objects.create(user=user, organisation=rival_service)
     return user
 
 
