@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import factory
@@ -57,7 +58,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = factory.Faker("date_of_birth", minimum_age=19, maximum_age=80)
-    email = factory.LazyAttribute(lambda p: f"{p.first_name}.{p.last_name}@example.com".lower())
+    email = factory.LazyAttribute(
+        lambda p: re.sub(r"[^a-z.]", "", f"{p.first_name}.{p.last_name}".lower()) + "@example.com"
+    )
     mobile_phone = "07700 900 982"
     safe_phone = True
     safe_email = True

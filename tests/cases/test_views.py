@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases import services
 from cases.models import CaseEvent, Crime, Person, VictimChange
@@ -129,7 +130,7 @@ class TestCasePage:
             case.get_absolute_url(), HTTP_USER_AGENT="pytest-browser", REMOTE_ADDR="10.1.2.3"
         )
         html = r.content.decode()
-        assert person.full_name in html and person.email in html and case.reference in html
+        assert escape(person.full_name) in html and escape(person.email) in html and case.reference in html
         records = AccessRecord.objects.filter(crime=case).order_by("id")
         assert [(a.action, a.person_id) for a in records] == [
             ("case_viewed", None),

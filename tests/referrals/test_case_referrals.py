@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.signals import CasePage
 from contacts.constants import Duty, ObligationState
@@ -133,7 +134,7 @@ def test_case_page_shows_what_the_service_did(case, officer, make_client, clock)
     clock.move_to(later + timedelta(hours=1), tick=False)
     html = make_client(officer).get(crime.get_absolute_url()).content.decode()
     assert "Received by the service" in html  # the state tag
-    assert f"{officer.display_name}" in html  # who sent it
+    assert escape(officer.display_name) in html  # who sent it
     assert "API key “Case system” of Northtown Victim Care" in html  # who acknowledged it
     assert "Pat Partner" in html and "Did not reach the victim" in html and "No answer." in html
     assert "(Phone call)" in html and "(phone)" not in html  # the method in words, not its code

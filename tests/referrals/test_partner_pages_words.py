@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from referrals import keys, services
 from referrals.constants import State
@@ -91,7 +92,7 @@ def test_a_revoked_key_says_who_revoked_it(make_client, member, service):
     row, _ = keys.key_create(organisation=service, name="Old system", by=member)
     keys.key_revoke(key=row, by=member)
     page = html(make_client(member).get(reverse("partner:keys")))
-    assert f"by {member.full_name}" in page.split("Revoked")[1]
+    assert f"by {escape(member.full_name)}" in page.split("Revoked")[1]
 
 
 def test_the_webhook_secret_can_be_copied_and_is_not_promised_below(make_client, member, service):
