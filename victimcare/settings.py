@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal",
     "referrals",
     "surveys",
+    "reporting",
     "victimcare.demo",
 ]
 
@@ -199,6 +200,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # shorten them, so that a run with several beat ticks and a recovery takes minutes, not an hour.
 VC_SCAN_INTERVAL_SECONDS = env.float("VC_SCAN_INTERVAL_SECONDS", default=120.0)
 VC_OUTBOX_SWEEP_SECONDS = env.float("VC_OUTBOX_SWEEP_SECONDS", default=60.0)
+# Compliance dashboards and returns: counts and rates of fewer than this many are not shown.
+VC_SUPPRESS_BELOW = env.int("VC_SUPPRESS_BELOW", default=10)
 VC_OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("VC_OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
 
 if REDIS_URL:

@@ -1,0 +1,600 @@
+"""Every figure the dashboards, exports and returns show, computed in one place so that a page, its CSV
+and the quarterly return can never disagree. Counts come from reporting.rollup; rates, intervals and
+suppression from reporting.stats."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, ExpressionWrapper, F, Q
+from django.db.models import DurationField as DurationOutput
+from django.utils import timezone
+
+from cases.constants import Disability, Ethnicity, Gender, OffenceGroup
+from cases.models import CrimeVictim, NeedsAssessment
+from contacts.constants import Duty, ObligationState
+from contacts.models import Obligation, Rule
+from contacts.services import working_calendar
+from messaging.constants import MessageKind, MessageStatus
+from messaging.models import Message
+from victimcare.accounts.models import BCU, Team, User
+
+from . import rollup, stats
+from .filters import add_months, month_of
+from .rollup import Outcome, Slice
+
+# The columns of a compliance table, in order, with their words.
+OUTCOMES = [
+    ("on_time", "Met on time"),
+    ("late", "Met late"),
+    ("overdue", "Open past due"),
+    ("pending", "Open, not yet due"),
+    ("waived", "Waived"),
+    ("not_required", "Not required"),
+]
+OUTCOME_WORDS = dict(OUTCOMES)
+
+
+@dataclass
+class Tally:
+    """Duties by outcome. `due` is what fell due (met on time, met late, or open past due): the rate's
+    denominator; waived, not-required and not-yet-due duties are shown but not rated."""
+
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+    waived: int = 0
+    not_required: int = 0
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def total(self) -> int:
+        return self.due + self.pending + self.waived + self.not_required
+
+    def rate(self, threshold: int | None = None) -> stats.Rate:
+        return stats.rate(self.on_time, self.due, threshold)
+
+    def add(self, other: "Tally") -> None:
+        for name, _ in OUTCOMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def tallies(s: Slice, by: tuple[str, ...], *, now: datetime | None = None) -> dict[tuple, Tally]:
+    """{key of `by`: Tally} over the duties of the slice. An open duty is past due if its due time has
+    passed at `now`: every open duty of an earlier month, and those of this month due before now (counted
+    directly: time, not a change, makes a duty overdue)."""
+    now = _now(now)
+    current = month_of(timezone.localdate(now))
+    raw = rollup.counts(s, (*by, "month", "outcome"))
+    out: dict[tuple, Tally] = defaultdict(Tally)
+    for key, n in raw.items():
+        *k, month, outcome = key
+        t = out[tuple(k)]
+        if outcome == Outcome.OPEN:
+            if month < current:
+                t.overdue += n
+            else:
+                t.pending += n
+        elif outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.WAIVED, Outcome.NOT_REQUIRED):
+            setattr(t, outcome, getattr(t, outcome) + n)
+    if s.first <= current <= s.last:
+        this_month = replace(s, first=current, last=current)
+        for key, n in rollup.counts(this_month, by, open_due_before=now).items():
+            out[key].overdue += n
+            out[key].pending -= n
+    return dict(out)
+
+
+def total(s: Slice, *, now: datetime | None = None) -> Tally:
+    return tallies(s, (), now=now).get((), Tally())
+
+
+def months(first: date, last: date) -> list[date]:
+    out, m = [], first
+    while m <= last:
+        out.append(m)
+        m = add_months(m, 1)
+    return out
+
+
+def by_month(s: Slice, *, now: datetime | None = None) -> list[tuple[date, Tally]]:
+    t = tallies(s, ("month",), now=now)
+    return [(m, t.get((m,), Tally())) for m in months(s.first, s.last)]
+
+
+# --- now: overdue and due soon -------------------------------------------------------------------------
+
+
+def _open(s: Slice):
+    """Open duties (any due month) within the slice's scope filters, for the 'now' figures."""
+    qs = Obligation.objects.filter(state=ObligationState.OPEN)
+    if s.bcu_ids is not None:
+        qs = qs.filter(bcu_id__in=s.bcu_ids)
+    if s.team_ids is not None:
+        qs = qs.filter(team_id__in=s.team_ids)
+    if s.owner_ids is not None:
+        qs = qs.filter(owner_id__in=s.owner_ids)
+    if s.offence_groups is not None:
+        qs = qs.filter(crime__offence__group__in=s.offence_groups)
+    if s.codes is not None:
+        qs = qs.filter(code__in=s.codes)
+    if s.enhanced is not None:
+        qs = qs.filter(enhanced=s.enhanced)
+    return qs
+
+
+def end_of_next_working_day(now: datetime) -> datetime:
+    day = working_calendar().next_working_day(timezone.localdate(now))
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+@dataclass(frozen=True)
+class Now:
+    overdue: int
+    due_soon: int  # due by the end of the next working day
+
+
+def now_figures(s: Slice, *, now: datetime | None = None) -> Now:
+    if s.empty():
+        return Now(0, 0)
+    now = _now(now)
+    agg = _open(s).aggregate(
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=end_of_next_working_day(now))),
+    )
+    return Now(agg["overdue"], agg["soon"])
+
+
+def overdue_by(s: Slice, column: str, *, now: datetime | None = None) -> dict:
+    """Open past-due duties now by bcu_id, team_id, owner_id or code."""
+    if s.empty():
+        return {}
+    rows = _open(s).filter(due_at__lt=_now(now)).values(column).annotate(n=Count("id")).order_by()
+    return {r[column] if column != "owner_id" else (r[column] or 0): r["n"] for r in rows}
+
+
+# --- labels ------------------------------------------------------------------------------------------
+
+
+def labels(dimension: str, keys) -> dict:
+    keys = [k for k in keys if k is not None]
+    if dimension == "bcu_id":
+        return dict(BCU.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "team_id":
+        return {t.pk: f"{t.name}" for t in Team.objects.filter(pk__in=keys)}
+    if dimension == "owner_id":
+        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
+        return {k: names.get(k, "No officer") for k in keys}
+    if dimension == "code":
+        return {k: Duty(k).label if k in Duty.values else "Local duty" for k in keys}
+    if dimension == "offence_group":
+        return {k: OffenceGroup(k).label if k in OffenceGroup.values else "Other" for k in keys}
+    if dimension == "enhanced":
+        return {True: "Enhanced entitlements", False: "Standard entitlements"}
+    raise ValueError(dimension)
+
+
+DIMENSION_WORDS = {
+    "bcu_id": "BCU",
+    "team_id": "Team",
+    "owner_id": "Officer",
+    "code": "Duty",
+    "offence_group": "Offence group",
+    "enhanced": "Victims",
+}
+NEXT_LEVEL = {"force": "bcu_id", "bcu": "team_id", "team": "owner_id", "officer": "code"}
+FILTER_OF = {
+    "bcu_id": "bcu",
+    "team_id": "team",
+    "owner_id": "officer",
+    "code": "duty",
+    "offence_group": "group",
+}
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    tally: Tally
+    overdue_now: int | None = None
+
+
+def breakdown(s: Slice, dimension: str, *, now: datetime | None = None, with_now: bool = False) -> list[Row]:
+    t = tallies(s, (dimension,), now=now)
+    keys = [k[0] for k in t]
+    names = labels(dimension, keys)
+    over = (
+        overdue_by(s, dimension, now=now)
+        if with_now and dimension in ("bcu_id", "team_id", "owner_id", "code")
+        else {}
+    )
+    rows = [Row(k, str(names.get(k, k)), t[(k,)], over.get(k, 0) if with_now else None) for k in keys]
+    rows.sort(key=lambda r: r.label if dimension != "enhanced" else str(not r.key))
+    return rows
+
+
+# --- headline ----------------------------------------------------------------------------------------
+
+
+def headline(series: list[tuple[date, Tally]], *, what: str = "duties", now: datetime | None = None) -> str:
+    """'82% of duties met on time in October 2026, down from 88% in September.' From the last complete
+    month with enough duties to show, compared with the month before it."""
+    current = month_of(timezone.localdate(_now(now)))
+    complete = [(m, t) for m, t in series if m < current]
+    if not complete:
+        complete = series
+    shown = [(m, t) for m, t in complete if t.rate().shown]
+    if not shown:
+        return f"Too few {what} fell due in this period to give a rate."
+    m, t = shown[-1]
+    text = f"{t.rate().percent} of {what} met on time in {m:%B %Y}"
+    before = [(pm, pt) for pm, pt in shown if pm == add_months(m, -1)]
+    if before:
+        pm, pt = before[0]
+        a, b = round(100 * t.rate().value), round(100 * pt.rate().value)
+        change = "up from" if a > b else "down from" if a < b else "the same as"
+        text += f", {change} {pt.rate().percent} in {pm:%B}"
+    return text + "."
+
+
+# --- the indicators forces report ----------------------------------------------------------------------
+
+MOJ_AREAS = [
+    ("Written acknowledgement", (Duty.ACKNOWLEDGE,)),
+    ("Referral to support services", (Duty.SUPPORT_REFERRAL,)),
+    ("Updates within the agreed time", (Duty.PROGRESS_UPDATE,)),
+    ("Opportunity to make a Victim Personal Statement", (Duty.VPS_OFFER,)),
+    ("Advance notice of an offender's release (Victim Contact Scheme referral)", (Duty.VCS_REFERRAL,)),
+]
+CLASSIC = [
+    Duty.NOT_INVESTIGATED,
+    Duty.SUPPORT_REFERRAL,
+    Duty.PROGRESS_UPDATE,
+    Duty.ARREST,
+    Duty.CHARGE,
+    Duty.BAIL,
+]
+
+
+@dataclass
+class Indicator:
+    label: str
+    codes: tuple[str, ...]
+    enhanced: bool | None
+    series: list[tuple[date, Tally]] = field(default_factory=list)
+    total: Tally = field(default_factory=Tally)
+
+
+def _limits() -> dict[str, tuple[int | None, int | None]]:
+    """Each duty's deadline in the newest active edition: (standard, enhanced) working days."""
+    out = {}
+    for r in Rule.objects.filter(rule_set__active=True).order_by("rule_set__effective_from"):
+        out[r.code] = (r.standard_wd, r.enhanced_wd)
+    return out
+
+
+def _days(n: int | None) -> str:
+    if n is None:
+        return ""
+    return "1 working day" if n == 1 else f"{n} working days"
+
+
+def indicators(s: Slice, *, now: datetime | None = None) -> tuple[list[Indicator], list[Indicator]]:
+    """The MoJ return's five areas and the classic force indicators (each split by standard and enhanced
+    victims, whose deadlines differ), month by month, from one read of the roll-up."""
+    codes = {c for _, cs in MOJ_AREAS for c in cs} | set(CLASSIC)
+    base = replace(
+        s, codes=tuple(sorted(codes & set(s.codes))) if s.codes is not None else tuple(sorted(codes))
+    )
+    t = tallies(base, ("code", "enhanced", "month"), now=now)
+    ms = months(s.first, s.last)
+
+    def build(label, cs, enhanced):
+        ind = Indicator(label, tuple(cs), enhanced)
+        for m in ms:
+            tm = Tally()
+            for (code, enh, month), tally in t.items():
+                if month == m and code in cs and (enhanced is None or enh == enhanced):
+                    tm.add(tally)
+            ind.series.append((m, tm))
+            ind.total.add(tm)
+        return ind
+
+    moj = [build(label, cs, None) for label, cs in MOJ_AREAS]
+    limits = _limits()
+    classic = []
+    for code in CLASSIC:
+        std, enh = limits.get(code, (None, None))
+        name = Duty(code).label
+        if code == Duty.PROGRESS_UPDATE:
+            classic.append(build(f"{name} (as agreed in the contact plan)", (code,), None))
+            continue
+        classic.append(
+            build(f"{name}: standard victims" + (f", within {_days(std)}" if std else ""), (code,), False)
+        )
+        classic.append(
+            build(f"{name}: enhanced victims" + (f", within {_days(enh)}" if enh else ""), (code,), True)
+        )
+    return moj, classic
+
+
+# --- service -----------------------------------------------------------------------------------------
+
+
+def _window(s: Slice) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(s.first.year, s.first.month, 1))
+    end_month = add_months(s.last, 1)
+    return start, timezone.make_aware(datetime(end_month.year, end_month.month, 1))
+
+
+def _victims(s: Slice):
+    """Victims added to crimes in the slice's scope during its period."""
+    start, end = _window(s)
+    qs = CrimeVictim.objects.filter(created_at__gte=start, created_at__lt=end)
+    if s.bcu_ids is not None:
+        qs = qs.filter(crime__bcu_id__in=s.bcu_ids)
+    if s.team_ids is not None:
+        qs = qs.filter(crime__team_id__in=s.team_ids)
+    if s.owner_ids is not None:
+        qs = qs.filter(crime__oic_id__in=s.owner_ids)
+    if s.offence_groups is not None:
+        qs = qs.filter(crime__offence__group__in=s.offence_groups)
+    return qs
+
+
+@dataclass
+class Service:
+    needs: Tally
+    needs_average_days: float | None
+    plans: Tally
+    replies: Tally
+    enhanced_by_bcu: list[tuple[str, stats.Rate, int]]
+    victims: int
+    portal_active: int
+    messages: dict[str, int]
+
+
+def service(s: Slice, *, now: datetime | None = None) -> Service:
+    t = tallies(
+        replace(s, codes=(Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN, Duty.QUERY_REPLY)), ("code",), now=now
+    )
+    start, end = _window(s)
+    took = (
+        NeedsAssessment.objects.filter(
+            completed_at__gte=start,
+            completed_at__lt=end,
+            crime_victim__in=_victims(replace(s, first=add_months(s.first, -12))),
+        )
+        .annotate(
+            d=ExpressionWrapper(
+                F("completed_at") - F("crime_victim__crime__reported_at"), output_field=DurationOutput()
+            )
+        )
+        .aggregate(avg=Avg("d"))["avg"]
+    )
+    # Enhanced identification: of the victims whose needs assessment fell due, how many were enhanced.
+    ident = rollup.counts(replace(s, codes=(Duty.NEEDS_ASSESSMENT,)), ("bcu_id", "enhanced"))
+    per_bcu: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (bcu, enhanced), n in ident.items():
+        per_bcu[bcu][1] += n
+        if enhanced:
+            per_bcu[bcu][0] += n
+    names = labels("bcu_id", per_bcu)
+    enhanced_by_bcu = sorted(
+        ((names.get(b, str(b)), stats.rate(k, n), n) for b, (k, n) in per_bcu.items()), key=lambda r: r[0]
+    )
+    victims = _victims(s)
+    portal = victims.aggregate(
+        n=Count("id"), active=Count("id", filter=Q(person__portal_account__status="active"))
+    )
+    msgs = (
+        Message.objects.filter(
+            kind=MessageKind.AUTOMATIC,
+            created_at__gte=start,
+            created_at__lt=end,
+            crime_victim__in=victims.values("id"),
+        )
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_status = {r["status"]: r["n"] for r in msgs}
+    messages = {
+        "delivered": by_status.get(MessageStatus.DELIVERED, 0) + by_status.get(MessageStatus.SENT, 0),
+        "failed": by_status.get(MessageStatus.PERMANENT_FAILURE, 0),
+        "waiting": sum(
+            by_status.get(k, 0)
+            for k in (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.TEMPORARY_FAILURE)
+        ),
+    }
+    return Service(
+        needs=t.get((Duty.NEEDS_ASSESSMENT,), Tally()),
+        needs_average_days=took.total_seconds() / 86400 if took is not None else None,
+        plans=t.get((Duty.CONTACT_PLAN,), Tally()),
+        replies=t.get((Duty.QUERY_REPLY,), Tally()),
+        enhanced_by_bcu=enhanced_by_bcu,
+        victims=portal["n"],
+        portal_active=portal["active"],
+        messages=messages,
+    )
+
+
+# --- equality ----------------------------------------------------------------------------------------
+
+WHITE = "White"
+MINORITY = "Ethnic minority"
+NOT_KNOWN = "Not known"
+
+AGE_BANDS = [
+    (0, 17, "Under 18"),
+    (18, 24, "18 to 24"),
+    (25, 34, "25 to 34"),
+    (35, 44, "35 to 44"),
+    (45, 54, "45 to 54"),
+    (55, 64, "55 to 64"),
+    (65, 200, "65 and over"),
+]
+
+
+def ethnic_group(code: str) -> str:
+    if not code or code == Ethnicity.NOT_STATED:
+        return NOT_KNOWN
+    return WHITE if code.startswith("W") else MINORITY
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return NOT_KNOWN
+    for lo, hi, label in AGE_BANDS:
+        if lo <= age <= hi:
+            return label
+    return NOT_KNOWN
+
+
+def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tally]:
+    """Tallies by (month, ethnicity, gender, disability, date of birth year/month/day of the victim and
+    the crime's report date): counted directly from the duties (a victim's self-defined details are theirs
+    to change, so no cell could hold them)."""
+    from django.db.models import Case, CharField, Value, When
+    from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+
+    now = _now(now)
+    start, end = _window(s)
+    qs = Obligation.objects.filter(due_at__gte=start, due_at__lt=end).exclude(
+        state__in=[ObligationState.WAIVED, ObligationState.NOT_REQUIRED]
+    )
+    if s.bcu_ids is not None:
+        qs = qs.filter(bcu_id__in=s.bcu_ids)
+    if s.team_ids is not None:
+        qs = qs.filter(team_id__in=s.team_ids)
+    if s.owner_ids is not None:
+        qs = qs.filter(owner_id__in=s.owner_ids)
+    if s.offence_groups is not None:
+        qs = qs.filter(crime__offence__group__in=s.offence_groups)
+    if s.codes is not None:
+        qs = qs.filter(code__in=s.codes)
+    if s.enhanced is not None:
+        qs = qs.filter(enhanced=s.enhanced)
+    p = "crime_victim__person__"
+    outcome = Case(
+        When(state=ObligationState.MET, met_on_time=True, then=Value("on_time")),
+        When(state=ObligationState.MET, then=Value("late")),
+        When(due_at__lt=now, then=Value("overdue")),
+        default=Value("pending"),
+        output_field=CharField(),
+    )
+    rows = (
+        qs.annotate(
+            month=TruncMonth("due_at"),
+            o=outcome,
+            eth=F(f"{p}ethnicity"),
+            sex=F(f"{p}gender"),
+            dis=F(f"{p}disability"),
+            by=ExtractYear(f"{p}date_of_birth"),
+            bm=ExtractMonth(f"{p}date_of_birth"),
+            bd=ExtractDay(f"{p}date_of_birth"),
+            ry=ExtractYear("crime__occurred_at"),
+            rm=ExtractMonth("crime__occurred_at"),
+            rd=ExtractDay("crime__occurred_at"),
+        )
+        .values("month", "o", "eth", "sex", "dis", "by", "bm", "bd", "ry", "rm", "rd")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out = defaultdict(Tally)
+    for r in rows:
+        age = None
+        if r["by"] is not None:
+            age = r["ry"] - r["by"] - ((r["rm"], r["rd"]) < (r["bm"], r["bd"]))
+        key = (rollup._plain(r["month"]), r["eth"] or "", r["sex"] or "", r["dis"] or "", age_band(age))
+        t = out[key]
+        setattr(t, r["o"], getattr(t, r["o"]) + r["n"])
+    return out
+
+
+GENDER_WORDS = dict(Gender.choices)
+DISABILITY_WORDS = {
+    Disability.YES: "Disabled",
+    Disability.NO: "Not disabled",
+    Disability.NOT_SAID: "Prefer not to say",
+}
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[tuple[str, Tally]]
+
+
+@dataclass
+class Equality:
+    breakdowns: list[Breakdown]
+    gap_series: list[tuple[date, Tally, Tally]]  # month, white, ethnic minority
+    white: Tally
+    minority: Tally
+
+
+def equality(s: Slice, *, now: datetime | None = None) -> Equality:
+    raw = _equality_rows(s, now=now)
+
+    def collapse(title, fn, order=None):
+        acc: dict[str, Tally] = defaultdict(Tally)
+        for key, t in raw.items():
+            acc[fn(key)].add(t)
+        names = order or sorted(acc, key=lambda k: (k == NOT_KNOWN, k))
+        return Breakdown(title, [(n, acc[n]) for n in names if n in acc])
+
+    eth_words = dict(Ethnicity.choices)
+    breakdowns = [
+        collapse("Ethnic group", lambda k: ethnic_group(k[1]), [WHITE, MINORITY, NOT_KNOWN]),
+        collapse(
+            "Self-defined ethnicity",
+            lambda k: (
+                str(eth_words.get(k[1], NOT_KNOWN)) if k[1] and k[1] != Ethnicity.NOT_STATED else NOT_KNOWN
+            ),
+        ),
+        collapse("Sex", lambda k: str(GENDER_WORDS.get(k[2], NOT_KNOWN)) if k[2] else NOT_KNOWN),
+        collapse("Age at the time of the offence", lambda k: k[4], [b[2] for b in AGE_BANDS] + [NOT_KNOWN]),
+        collapse("Disability", lambda k: str(DISABILITY_WORDS.get(k[3], NOT_KNOWN)) if k[3] else NOT_KNOWN),
+    ]
+    series = []
+    for m in months(s.first, s.last):
+        w, e = Tally(), Tally()
+        for key, t in raw.items():
+            if key[0] == m:
+                g = ethnic_group(key[1])
+                if g == WHITE:
+                    w.add(t)
+                elif g == MINORITY:
+                    e.add(t)
+        series.append((m, w, e))
+    white, minority = Tally(), Tally()
+    for _, w, e in series:
+        white.add(w)
+        minority.add(e)
+    return Equality(breakdowns, series, white, minority)
+
+
+def gap_text(white: Tally, minority: Tally) -> str:
+    a, b = white.rate(), minority.rate()
+    if not (a.shown and b.shown):
+        return "Too few duties fell due for one of the groups to compare them."
+    diff = round(100 * a.value) - round(100 * b.value)
+    if diff == 0:
+        return (
+            f"Duties for White and ethnic-minority victims were met on time at the same rate ({a.percent})."
+        )
+    lower = "ethnic-minority" if diff > 0 else "White"
+    return (
+        f"Duties for {lower} victims were met on time {abs(diff)} percentage points less often "
+        f"({b.percent if diff > 0 else a.percent} against {a.percent if diff > 0 else b.percent})."
+    )

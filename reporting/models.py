@@ -1,0 +1,45 @@
+"""The compliance roll-up: duties counted by the month they fell due and every dimension the dashboards
+filter on, so that a force's year is a few thousand rows to add up instead of millions of duties.
+
+On PostgreSQL, triggers on the duty table (and on a crime's or an offence's offence group) append a row
+to ComplianceDelta for every change that moves a duty between cells: -1 from the cell it leaves, +1 to
+the one it joins, in the same transaction as the change. Readers add the pending deltas to the cells
+(one statement, one snapshot), so a figure is exact the moment the change commits; the beat task
+reporting.tasks.fold_deltas folds the deltas into the cells every minute to keep that addition small.
+On SQLite (`make run` without services) the same figures are counted from the duties directly."""
+
+from django.db import models
+
+# The dimensions a cell is keyed by, in order.
+DIMENSIONS = ("month", "bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group", "outcome")
+
+
+class _Counts(models.Model):
+    month = models.DateField(help_text="First day of the month (UK time) in which the duty fell due.")
+    bcu_id = models.IntegerField()
+    team_id = models.IntegerField()
+    owner_id = models.IntegerField(help_text="The duty's officer now; 0 when it has none.")
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ComplianceCell(_Counts):
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(DIMENSIONS), name="compliance_cell_key")]
+        indexes = [models.Index(fields=["bcu_id", "month"], name="compliance_cell_bcu_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n}"
+
+
+class ComplianceDelta(_Counts):
+    """Append-only; removed by the fold that adds it to its cell."""
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n:+d}"

@@ -1,0 +1,201 @@
+"""Counting duties by cell: from the roll-up (cells plus pending deltas, PostgreSQL) or directly from the
+duties (SQLite, and the tests' proof that the two agree). Both answer the same question in the same
+shape: {key: count} for the dimensions asked for, over the duties a Slice selects."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from contacts.constants import ObligationState
+from contacts.models import Obligation
+
+from . import sql
+from .models import ComplianceCell
+
+GROUPABLE = ("month", "bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group", "outcome")
+
+
+class Outcome:
+    ON_TIME = "on_time"
+    LATE = "late"
+    OPEN = ObligationState.OPEN.value
+    WAIVED = ObligationState.WAIVED.value
+    NOT_REQUIRED = ObligationState.NOT_REQUIRED.value
+
+
+def outcome_of(state: str, met_on_time: bool | None) -> str:
+    """A duty's outcome as counted (the Python twin of SQL reporting_outcome)."""
+    if state == ObligationState.MET:
+        return Outcome.ON_TIME if met_on_time else Outcome.LATE
+    return state
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which duties to count: due in months first..last (first days of months, inclusive), and, where given,
+    only these BCUs, teams, officers (0: none), offence groups, duties, and standard or enhanced. A None
+    filter admits everything; an empty tuple admits nothing."""
+
+    first: date
+    last: date
+    bcu_ids: tuple[int, ...] | None = None
+    team_ids: tuple[int, ...] | None = None
+    owner_ids: tuple[int, ...] | None = None
+    offence_groups: tuple[str, ...] | None = None
+    codes: tuple[str, ...] | None = None
+    enhanced: bool | None = None
+
+    def empty(self) -> bool:
+        return any(
+            f is not None and len(f) == 0
+            for f in (self.bcu_ids, self.team_ids, self.owner_ids, self.offence_groups, self.codes)
+        )
+
+
+def uses_rollup() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def counts(s: Slice, by: tuple[str, ...], *, direct: bool = False, open_due_before=None) -> Counter:
+    """{tuple of the `by` values: number of duties}; from the roll-up unless `direct` (or on SQLite).
+    `open_due_before` (a time) counts only the open duties due before it, directly (time, not a change,
+    makes a duty overdue, so no cell can hold it)."""
+    assert all(d in GROUPABLE for d in by), by
+    if s.empty():
+        return Counter()
+    if open_due_before is not None:
+        return _direct(s, by, open_due_before=open_due_before)
+    if direct or not uses_rollup():
+        return _direct(s, by)
+    return _rolled(s, by)
+
+
+def _rolled(s: Slice, by: tuple[str, ...]) -> Counter:
+    where, params = ["month BETWEEN %s AND %s"], [s.first, s.last]
+    for column, values in (
+        ("bcu_id", s.bcu_ids),
+        ("team_id", s.team_ids),
+        ("owner_id", s.owner_ids),
+        ("offence_group", s.offence_groups),
+        ("code", s.codes),
+    ):
+        if values is not None:
+            where.append(f"{column} = ANY(%s)")
+            params.append(list(values))
+    if s.enhanced is not None:
+        where.append("enhanced = %s")
+        params.append(s.enhanced)
+    cond = " AND ".join(where)
+    cols = ", ".join(by) if by else "1"
+    group = f"GROUP BY {', '.join(by)}" if by else ""
+    # Every name in the statement comes from GROUPABLE (checked above) or the literal list; values are
+    # parameters.
+    query = f"""
+        SELECT {cols}, sum(n) FROM (
+          SELECT {cols}, n FROM reporting_compliancecell WHERE {cond}
+          UNION ALL
+          SELECT {cols}, n FROM reporting_compliancedelta WHERE {cond}
+        ) AS cells {group}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params + params)
+        rows = cursor.fetchall()
+    out = Counter()
+    for row in rows:
+        if row[-1]:
+            out[tuple(row[: len(by)])] = int(row[-1])
+    return out
+
+
+def _direct(s: Slice, by: tuple[str, ...], *, open_due_before=None) -> Counter:
+    qs = Obligation.objects.filter(
+        due_at__gte=_month_start(s.first), due_at__lt=_month_start(_next_month(s.last))
+    )
+    if open_due_before is not None:
+        qs = qs.filter(state=ObligationState.OPEN, due_at__lt=open_due_before)
+    if s.bcu_ids is not None:
+        qs = qs.filter(bcu_id__in=s.bcu_ids)
+    if s.team_ids is not None:
+        qs = qs.filter(team_id__in=s.team_ids)
+    if s.owner_ids is not None:
+        owners = Q(owner_id__in=[o for o in s.owner_ids if o])
+        qs = qs.filter(owners | Q(owner__isnull=True) if 0 in s.owner_ids else owners)
+    if s.offence_groups is not None:
+        qs = qs.filter(crime__offence__group__in=s.offence_groups)
+    if s.codes is not None:
+        qs = qs.filter(code__in=s.codes)
+    if s.enhanced is not None:
+        qs = qs.filter(enhanced=s.enhanced)
+    annotations = {
+        "month": TruncMonth("due_at"),
+        "owner_key": Coalesce("owner_id", Value(0)),
+        "group_key": F("crime__offence__group"),
+        "outcome": Case(
+            When(state=ObligationState.MET, met_on_time=True, then=Value(Outcome.ON_TIME)),
+            When(state=ObligationState.MET, then=Value(Outcome.LATE)),
+            default=F("state"),
+            output_field=CharField(),
+        ),
+    }
+    names = {"owner_id": "owner_key", "offence_group": "group_key"}
+    fields = [names.get(d, d) for d in by]
+    needed = {k: v for k, v in annotations.items() if k in fields}
+    rows = qs.annotate(**needed).values(*fields).annotate(n=Count("id")).order_by()
+    out = Counter()
+    for row in rows:
+        key = tuple(_plain(row[f]) for f in fields)
+        out[key] += row["n"]
+    return out
+
+
+def _plain(value):
+    """TruncMonth gives a datetime on some backends and a date on others: always a date."""
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    return value
+
+
+def _month_start(d: date) -> datetime:
+    """Midnight UK time on the first of d's month."""
+    return timezone.make_aware(datetime(d.year, d.month, 1))
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def fold() -> int:
+    """Add the pending deltas to their cells (the beat runs it every minute). Returns how many deltas
+    there were; 0 on SQLite, which keeps none."""
+    if not uses_rollup():
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql.FOLD[0])
+        cursor.execute("SELECT count(*) FROM reporting_compliancedelta")
+        pending = cursor.fetchone()[0]
+        for statement in sql.FOLD[1:]:
+            cursor.execute(statement)
+    return pending
+
+
+def rebuild() -> int:
+    """Count every duty again into fresh cells. Returns the number of cells."""
+    if not uses_rollup():
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in sql.REBUILD:
+            cursor.execute(statement)
+    return ComplianceCell.objects.count()
+
+
+def pending_deltas() -> int:
+    if not uses_rollup():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reporting_compliancedelta")
+        return cursor.fetchone()[0]

@@ -1,0 +1,134 @@
+"""The PostgreSQL side of the roll-up (see models.py): the triggers that write a delta for every change
+of a duty's cell, the fold, and the full rebuild. Kept in one place so the migration, the task, the
+rebuild command and the tests use the same statements."""
+
+# A duty's outcome as the dashboards count it. Python twin: reporting.rollup.outcome_of.
+OUTCOME_FUNCTION = """
+CREATE OR REPLACE FUNCTION reporting_outcome(state text, met_on_time boolean) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE state
+    WHEN 'met' THEN CASE WHEN met_on_time THEN 'on_time' ELSE 'late' END
+    ELSE state END
+$$;
+"""
+
+_ROW = """
+  SELECT date_trunc('month', {r}.due_at AT TIME ZONE 'Europe/London')::date, {r}.bcu_id, {r}.team_id,
+         coalesce({r}.owner_id, 0), {r}.code, {r}.enhanced, o."group",
+         reporting_outcome({r}.state, {r}.met_on_time), {n}
+  FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id WHERE c.id = {r}.crime_id
+"""
+
+_COLUMNS = "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome, n)"
+
+TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION reporting_obligation_delta() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO reporting_compliancedelta {_COLUMNS} {_ROW.format(r="OLD", n=-1)};
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    INSERT INTO reporting_compliancedelta {_COLUMNS} {_ROW.format(r="NEW", n=1)};
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS reporting_obligation_insert_delete ON contacts_obligation;
+CREATE TRIGGER reporting_obligation_insert_delete AFTER INSERT OR DELETE ON contacts_obligation
+  FOR EACH ROW EXECUTE FUNCTION reporting_obligation_delta();
+
+-- Only the columns a cell depends on: the scan's reminder and breach stamps write no delta.
+DROP TRIGGER IF EXISTS reporting_obligation_update ON contacts_obligation;
+CREATE TRIGGER reporting_obligation_update
+  AFTER UPDATE OF state, met_on_time, owner_id, due_at, code, enhanced, team_id, bcu_id, crime_id
+  ON contacts_obligation FOR EACH ROW
+  WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.met_on_time IS DISTINCT FROM NEW.met_on_time
+        OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.code IS DISTINCT FROM NEW.code
+        OR OLD.enhanced IS DISTINCT FROM NEW.enhanced OR OLD.team_id IS DISTINCT FROM NEW.team_id
+        OR OLD.bcu_id IS DISTINCT FROM NEW.bcu_id OR OLD.crime_id IS DISTINCT FROM NEW.crime_id
+        OR date_trunc('month', OLD.due_at AT TIME ZONE 'Europe/London')
+           IS DISTINCT FROM date_trunc('month', NEW.due_at AT TIME ZONE 'Europe/London'))
+  EXECUTE FUNCTION reporting_obligation_delta();
+
+-- A crime reclassified into another offence group moves its duties between cells.
+CREATE OR REPLACE FUNCTION reporting_crime_offence_delta() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE old_group text; new_group text;
+BEGIN
+  SELECT "group" INTO old_group FROM cases_offence WHERE id = OLD.offence_id;
+  SELECT "group" INTO new_group FROM cases_offence WHERE id = NEW.offence_id;
+  IF old_group IS DISTINCT FROM new_group THEN
+    INSERT INTO reporting_compliancedelta {_COLUMNS}
+    SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
+           coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n
+    FROM contacts_obligation b CROSS JOIN (VALUES (old_group, -1), (new_group, 1)) AS g(grp, n)
+    WHERE b.crime_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS reporting_crime_offence ON cases_crime;
+CREATE TRIGGER reporting_crime_offence AFTER UPDATE OF offence_id ON cases_crime
+  FOR EACH ROW WHEN (OLD.offence_id IS DISTINCT FROM NEW.offence_id)
+  EXECUTE FUNCTION reporting_crime_offence_delta();
+
+-- An offence moved to another group (a data correction) moves the duties of all its crimes.
+CREATE OR REPLACE FUNCTION reporting_offence_group_delta() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO reporting_compliancedelta {_COLUMNS}
+  SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
+         coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n
+  FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+  CROSS JOIN (VALUES (OLD."group"::text, -1), (NEW."group"::text, 1)) AS g(grp, n)
+  WHERE c.offence_id = NEW.id;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS reporting_offence_group ON cases_offence;
+CREATE TRIGGER reporting_offence_group AFTER UPDATE OF "group" ON cases_offence
+  FOR EACH ROW WHEN (OLD."group" IS DISTINCT FROM NEW."group")
+  EXECUTE FUNCTION reporting_offence_group_delta();
+"""  # noqa: S608 (constants only)
+
+DROP_TRIGGERS = """
+DROP TRIGGER IF EXISTS reporting_obligation_insert_delete ON contacts_obligation;
+DROP TRIGGER IF EXISTS reporting_obligation_update ON contacts_obligation;
+DROP TRIGGER IF EXISTS reporting_crime_offence ON cases_crime;
+DROP TRIGGER IF EXISTS reporting_offence_group ON cases_offence;
+DROP FUNCTION IF EXISTS reporting_obligation_delta();
+DROP FUNCTION IF EXISTS reporting_crime_offence_delta();
+DROP FUNCTION IF EXISTS reporting_offence_group_delta();
+DROP FUNCTION IF EXISTS reporting_outcome(text, boolean);
+"""
+
+_KEY = "month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome"
+
+# Fold every delta written so far into its cell; cells that reach zero go. One statement per step, in one
+# transaction with an advisory lock, so two folds never add the same delta twice.
+FOLD = [
+    "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
+    f"""
+    WITH moved AS (DELETE FROM reporting_compliancedelta RETURNING {_KEY}, n),
+         summed AS (SELECT {_KEY}, sum(n) AS n FROM moved GROUP BY {_KEY})
+    INSERT INTO reporting_compliancecell ({_KEY}, n)
+    SELECT {_KEY}, n FROM summed WHERE n <> 0
+    ON CONFLICT ({_KEY}) DO UPDATE SET n = reporting_compliancecell.n + EXCLUDED.n
+    """,  # noqa: S608 (constants only)
+    "DELETE FROM reporting_compliancecell WHERE n = 0",
+]
+
+# Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
+REBUILD = [
+    "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
+    "LOCK TABLE contacts_obligation IN SHARE MODE",
+    "DELETE FROM reporting_compliancedelta",
+    "TRUNCATE reporting_compliancecell",
+    f"""
+    INSERT INTO reporting_compliancecell ({_KEY}, n)
+    SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
+           coalesce(b.owner_id, 0), b.code, b.enhanced, o."group", reporting_outcome(b.state, b.met_on_time),
+           count(*)
+    FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+    JOIN cases_offence o ON o.id = c.offence_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    """,  # noqa: S608 (constants only)
+]

@@ -1,0 +1,167 @@
+"""The roll-up equals a direct count over the duties after every kind of change (PostgreSQL: on SQLite
+the figures are counted directly, so there is no roll-up to prove)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection, transaction
+
+from cases import services as case_services
+from cases.constants import ContactMethod
+from cases.models import Crime, Offence
+from contacts.constants import ContactOutcome, Duty, ObligationState
+from contacts.models import Obligation
+from contacts.services import contact_log, eligibility_add, obligation_waive
+from reporting import rollup
+from reporting.models import ComplianceCell, ComplianceDelta
+from reporting.rollup import Slice
+from tests.contacts.support import NOW, event, one, record, victims
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERYTHING = Slice(first=date(2020, 1, 1), last=date(2030, 12, 1))
+ALL_DIMENSIONS = rollup.GROUPABLE
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("The roll-up is kept by PostgreSQL triggers; SQLite counts directly.")
+
+
+def assert_equal(*, fold: bool = False):
+    """Cells plus pending deltas equal the direct count, by every dimension at once and by each alone;
+    and still after folding."""
+    for step in ("pending", "folded") if fold else ("pending",):
+        if step == "folded":
+            rollup.fold()
+            assert ComplianceDelta.objects.count() == 0
+        assert rollup.counts(EVERYTHING, ALL_DIMENSIONS) == rollup.counts(
+            EVERYTHING, ALL_DIMENSIONS, direct=True
+        )
+        for d in ALL_DIMENSIONS:
+            assert rollup.counts(EVERYTHING, (d,)) == rollup.counts(EVERYTHING, (d,), direct=True), d
+
+
+@pytest.fixture
+def recorded(officer, clock):
+    crime = record(officer, now=NOW)
+    assert Obligation.objects.filter(crime=crime).count() >= 3
+    return crime
+
+
+def test_recording_a_crime(recorded):
+    assert ComplianceDelta.objects.count() == Obligation.objects.count()  # one +1 each
+    assert_equal(fold=True)
+    assert sum(rollup.counts(EVERYTHING, ()).values()) == Obligation.objects.count()
+
+
+def test_a_contact_meets_duties_on_time_and_a_backdated_one_late(recorded, officer, clock):
+    rollup.fold()
+    cv = victims(recorded)[0]
+    ack = one(recorded, Duty.ACKNOWLEDGE)
+    contact_log(
+        crime_victim=cv,
+        by=officer,
+        method=ContactMethod.PHONE,
+        outcome=ContactOutcome.SPOKE,
+        summary="Told them.",
+        occurred_at=NOW + timedelta(hours=1),
+        obligation_ids=[ack.pk],
+        now=NOW + timedelta(hours=1),
+    )
+    assert_equal()
+    # Later, a contact back-dated into the past meets another duty; and one long after its deadline.
+    clock.move_to(NOW + timedelta(days=30), tick=False)
+    open_ids = list(Obligation.objects.filter(crime=recorded, state="open").values_list("pk", flat=True))
+    contact_log(
+        crime_victim=cv,
+        by=officer,
+        method=ContactMethod.PHONE,
+        outcome=ContactOutcome.SPOKE,
+        summary="Caught up.",
+        occurred_at=NOW + timedelta(days=29),
+        obligation_ids=open_ids[:2],
+        now=NOW + timedelta(days=30),
+    )
+    late = rollup.counts(EVERYTHING, ("outcome",))
+    assert late[("late",)] >= 1 and late[("on_time",)] >= 1
+    assert_equal(fold=True)
+
+
+def test_waiving_and_not_required(recorded, officer, clock):
+    rollup.fold()
+    ob = Obligation.objects.filter(crime=recorded, state="open").first()
+    obligation_waive(obligation=ob, by=officer, reason="The victim asked us not to.")
+    assert rollup.counts(EVERYTHING, ("outcome",))[("waived",)] == 1
+    assert_equal()
+    event(recorded, "CLOSED", officer, now=NOW + timedelta(hours=2), not_told_reason="They moved away.")
+    assert_equal(fold=True)
+    assert (
+        rollup.counts(EVERYTHING, ("outcome",)).get(("not_required",), 0)
+        == Obligation.objects.filter(state=ObligationState.NOT_REQUIRED).count()
+    )
+
+
+def test_reallocation_moves_duties_to_the_new_officer(recorded, officer, colleague, clock):
+    rollup.fold()
+    case_services.case_allocate(crime=recorded, officer=colleague, by=officer, now=NOW + timedelta(hours=1))
+    by_owner = rollup.counts(EVERYTHING, ("owner_id",))
+    assert by_owner.get((colleague.pk,), 0) >= 1
+    assert_equal(fold=True)
+
+
+def test_events_make_duties_and_enhanced_status_moves_their_deadlines(recorded, officer, clock):
+    rollup.fold()
+    event(recorded, "ARREST", officer, now=NOW + timedelta(hours=1))
+    assert_equal()
+    eligibility_add(crime_victim=victims(recorded)[0], by=officer, reason="Persistently targeted.")
+    assert rollup.counts(EVERYTHING, ("enhanced",)).get((True,), 0) >= 1
+    assert_equal(fold=True)
+
+
+def test_reclassifying_a_crime_or_an_offence_moves_its_duties_between_offence_groups(recorded):
+    rollup.fold()
+    burglary = Offence.objects.filter(group="burglary").first()
+    Crime.objects.filter(pk=recorded.pk).update(offence=burglary)
+    assert rollup.counts(EVERYTHING, ("offence_group",)).keys() == {("burglary",)}
+    assert_equal(fold=True)
+    Offence.objects.filter(pk=burglary.pk).update(group="theft")
+    assert rollup.counts(EVERYTHING, ("offence_group",)).keys() == {("theft",)}
+    assert_equal(fold=True)
+
+
+def test_a_rolled_back_change_leaves_no_delta(recorded, officer):
+    rollup.fold()
+    ob = Obligation.objects.filter(crime=recorded, state="open").first()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        obligation_waive(obligation=ob, by=officer, reason="Changed my mind.")
+        raise RuntimeError
+    assert ComplianceDelta.objects.count() == 0
+    assert_equal()
+
+
+def test_the_scan_stamps_write_no_delta(recorded):
+    rollup.fold()
+    Obligation.objects.filter(crime=recorded).update(reminded_at=NOW, breached_at=NOW)
+    assert ComplianceDelta.objects.count() == 0
+
+
+def test_rebuild_recounts_from_nothing(recorded, officer):
+    ComplianceCell.objects.all().delete()
+    ComplianceDelta.objects.all().delete()
+    assert rollup.counts(EVERYTHING, ()) == {}
+    rollup.rebuild()
+    assert_equal()
+
+
+def test_many_officers_and_teams(org, clock):
+    people = [UserFactory(team=org[t]) for t in ("team_a1", "team_a2", "team_b1") if t in org]
+    for i, p in enumerate(people * 3):
+        record(p, now=NOW - timedelta(days=40 * i))
+    assert_equal(fold=True)
+    # A filter on scope: one team's figures equal its own direct count.
+    team = people[0].team_id
+    s = Slice(first=date(2020, 1, 1), last=date(2030, 12, 1), team_ids=(team,))
+    assert rollup.counts(s, ("month", "outcome")) == rollup.counts(s, ("month", "outcome"), direct=True)
