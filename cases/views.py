@@ -68,6 +68,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("contacts:my_work")
     if request.user.role == Role.PARTNER:
         return redirect("partner:home")  # the support service's own workspace
+    if request.user.role == Role.ANALYST:
+        return redirect("reporting:dashboard")  # the analyst's workspace
     return render(request, "cases/no_cases.html", {})
 
 

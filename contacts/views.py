@@ -33,7 +33,7 @@ from victimcare.audit.services import access_record
 from victimcare.core.dates import display_datetime
 from victimcare.core.forms import posted
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms import AbsenceForm, ContactForm, OfficerMessageForm, PlanForm, ReallocateForm, ReasonForm
 from .models import Obligation
 from .templatetags.duties import duty_action, duty_label
@@ -85,7 +85,10 @@ def _worklist(request, qs, *, title, nav, extra=None):
 
 @case_worker_required
 def my_work(request):
-    return _worklist(request, selectors.my_work(request.user), title="My work", nav="work")
+    panels = [p for p in hooks.work_page_panels.collect(request.user) if p is not None]
+    return _worklist(
+        request, selectors.my_work(request.user), title="My work", nav="work", extra={"panels": panels}
+    )
 
 
 @case_worker_required

@@ -73,11 +73,13 @@ def tallies(s: Slice, by: tuple[str, ...], *, now: datetime | None = None) -> di
     directly: time, not a change, makes a duty overdue)."""
     now = _now(now)
     current = month_of(timezone.localdate(now))
-    raw = rollup.counts(s, (*by, "month", "outcome"))
+    dims = tuple(dict.fromkeys((*by, "month", "outcome")))
+    where = [dims.index(d) for d in by]
+    raw = rollup.counts(s, dims)
     out: dict[tuple, Tally] = defaultdict(Tally)
     for key, n in raw.items():
-        *k, month, outcome = key
-        t = out[tuple(k)]
+        month, outcome = key[dims.index("month")], key[dims.index("outcome")]
+        t = out[tuple(key[i] for i in where)]
         if outcome == Outcome.OPEN:
             if month < current:
                 t.overdue += n

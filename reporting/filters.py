@@ -61,8 +61,8 @@ VICTIMS = [("", "All victims"), ("standard", "Standard entitlements"), ("enhance
 
 class FilterForm(forms.Form):
     quarter = forms.CharField(required=False, label="Quarter", help_text="For example, 2026-Q3")
-    start = forms.CharField(required=False, label="From month", help_text="For example, 2026-01")
-    end = forms.CharField(required=False, label="To month", help_text="For example, 2026-12")
+    start = forms.CharField(required=False, label="First month", help_text="For example, 2026-01")
+    end = forms.CharField(required=False, label="Last month", help_text="For example, 2026-12")
     bcu = forms.TypedChoiceField(required=False, label="BCU", coerce=int, empty_value=None)
     team = forms.TypedChoiceField(required=False, label="Team", coerce=int, empty_value=None)
     officer = forms.TypedChoiceField(required=False, label="Officer", coerce=int, empty_value=None)
@@ -135,7 +135,7 @@ class FilterForm(forms.Form):
         cd = super().clean()
         start, end = cd.get("start"), cd.get("end")
         if start and end and start > end:
-            self.add_error("end", "The 'to' month must be the same as or after the 'from' month.")
+            self.add_error("end", "The last month must be the same as the first month or after it.")
         team, bcu = cd.get("team"), cd.get("bcu")
         if team and bcu and self.team_bcu.get(team) != bcu:
             self.add_error("team", "Choose a team in the BCU you chose, or all teams.")

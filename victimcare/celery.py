@@ -67,6 +67,8 @@ app.conf.beat_schedule = {
     "referrals-send": {"task": "referrals.tasks.send_held", "schedule": 300.0},
     "referrals-remind": {"task": "referrals.tasks.remind_stale", "schedule": crontab(minute=7)},
     "referrals-webhooks": {"task": "referrals.tasks.deliver_webhooks", "schedule": 30.0},
+    # The compliance roll-up: fold the deltas the duty triggers wrote into the cells.
+    "reporting-fold": {"task": "reporting.tasks.fold_deltas", "schedule": 60.0},
     "referrals-forget-idempotency-keys": {
         "task": "referrals.tasks.forget_idempotency_keys",
         "schedule": crontab(minute=41, hour=3),

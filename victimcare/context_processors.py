@@ -6,7 +6,7 @@ from django.urls import reverse
 from cases.selectors import team_scope_label
 from contacts.selectors import to_do_count
 from referrals.selectors import can_see_stale_list
-from victimcare.accounts.constants import CASE_ROLES
+from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.core.i18n import force_name
 
 
@@ -27,6 +27,8 @@ def service(request):
                 ("absences", reverse("contacts:absences"), "Absences"),
                 ("inbox", reverse("contacts:inbox"), "Inbox"),
             ]
+            if user.role in (Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN):
+                ctx["nav_items"].append(("dashboard", reverse("reporting:dashboard"), "Dashboard"))
             if can_see_stale_list(user):
                 ctx["nav_items"].append(("stale_referrals", reverse("referrals:stale"), "Stale referrals"))
             # The inbox page has counted them already (by kind); every other page counts here.

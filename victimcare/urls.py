@@ -36,6 +36,7 @@ urlpatterns = [
     path("cases/", include("portal.staff_urls")),
     path("", include("contacts.urls")),
     path("referrals/", include("referrals.staff_urls")),
+    path("dashboard/", include("reporting.urls")),
     path("partner/", include("referrals.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
     path("api/partner/", include("referrals.api_urls")),

@@ -14,6 +14,7 @@ class AccessAction(models.TextChoices):
     VICTIM_SEARCHED = "victim_searched", "Searched for a victim by name"
     PARTNER_REFERRAL_READ = "partner_referral_read", "Support service: read a referral"
     PARTNER_REFERRALS_LISTED = "partner_referrals_listed", "Support service: listed referrals"
+    COMPLIANCE_LISTED = "compliance_listed", "Listed in a compliance drill-down"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

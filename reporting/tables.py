@@ -1,0 +1,127 @@
+"""Every table the dashboards show, as data: the page renders it, the CSV and XLSX downloads write it, and
+the quarterly return collects it, so a download always says exactly what the screen says."""
+
+from dataclasses import dataclass, field
+
+from . import stats
+from .figures import OUTCOMES, Row, Tally
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+    red: bool = False
+    header: bool = False  # the row's label: a row header for screen readers
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+    def labelled_rows(self) -> list[list[tuple[Cell, str]]]:
+        """Each cell with its column's heading (for a link's screen-reader text)."""
+        return [list(zip(row, self.headers, strict=False)) for row in self.rows]
+
+    def text_rows(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+def count(n: int, *, suppress: bool) -> str:
+    return stats.count_text(n) if suppress else f"{n:,}"
+
+
+TALLY_HEADERS = [label for _, label in OUTCOMES] + ["Met on time (of those due)", "95% confidence interval"]
+
+
+def tally_cells(t: Tally, *, suppress: bool, drill=None) -> list[Cell]:
+    """A tally's counts, rate and interval. `drill(outcome)` gives a count's drill-down link (or "")."""
+    cells = []
+    for name, _ in OUTCOMES:
+        n = getattr(t, name)
+        text = count(n, suppress=suppress)
+        href = drill(name) if drill and n and not (suppress and n < stats.suppress_below()) else ""
+        cells.append(Cell(text, href=href or "", red=(name == "overdue" and n > 0)))
+    r = t.rate()
+    cells.append(Cell(r.text))
+    cells.append(Cell(r.interval_text or "Not given"))
+    return cells
+
+
+def tally_table(
+    key: str, caption: str, first: str, rows: list[tuple[str, str, Tally, object]], *, suppress: bool
+) -> Table:
+    """rows: (label, label link, tally, drill function or None)."""
+    table = Table(key, caption, [first, *TALLY_HEADERS])
+    for label, href, t, drill in rows:
+        table.rows.append(
+            [Cell(label, href=href, header=True), *tally_cells(t, suppress=suppress, drill=drill)]
+        )
+    return table
+
+
+def breakdown_table(
+    key: str,
+    caption: str,
+    first: str,
+    rows: list[Row],
+    *,
+    suppress: bool,
+    link=None,
+    drill=None,
+    overdue_link=None,
+) -> Table:
+    headers = [
+        first,
+        "Fell due",
+        "Met on time",
+        "Met late",
+        "Open past due",
+        "Met on time (of those due)",
+        "95% confidence interval",
+    ]
+    with_now = any(r.overdue_now is not None for r in rows)
+    if with_now:
+        headers.append("Overdue now")
+    table = Table(key, caption, headers)
+    for r in rows:
+        t = r.tally
+        rate = t.rate()
+        row = [
+            Cell(r.label, href=link(r) if link else "", header=True),
+            Cell(count(t.due, suppress=suppress)),
+            Cell(count(t.on_time, suppress=suppress)),
+            Cell(count(t.late, suppress=suppress)),
+            Cell(
+                count(t.overdue, suppress=suppress),
+                href=drill(r, "overdue") if drill and t.overdue and not suppress else "",
+                red=t.overdue > 0,
+            ),
+            Cell(rate.text),
+            Cell(rate.interval_text or "Not given"),
+        ]
+        if with_now:
+            n = r.overdue_now or 0
+            row.append(Cell(f"{n:,}", href=overdue_link(r) if overdue_link and n else "", red=n > 0))
+        table.rows.append(row)
+    return table
+
+
+def rate_table(key: str, caption: str, first: str, rows: list[tuple[str, int, int]], *, what: str) -> Table:
+    """Rows of (label, k, n) shown as a rate with its interval: always suppressed below the threshold."""
+    table = Table(key, caption, [first, what, "Of", "Rate", "95% confidence interval"])
+    for label, k, n in rows:
+        r = stats.rate(k, n)
+        table.rows.append(
+            [
+                Cell(label, header=True),
+                Cell(f"{k:,}" if r.shown else "Not given"),
+                Cell(stats.count_text(n)),
+                Cell(r.text),
+                Cell(r.interval_text or "Not given"),
+            ]
+        )
+    return table

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.compliance, name="dashboard"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("service/", views.service, name="service"),
+    path("equality/", views.equality, name="equality"),
+    path("cases/", views.cases, name="cases"),
+    path("return/", views.quarter_return, name="quarter_return"),
+]

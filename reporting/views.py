@@ -1,0 +1,538 @@
+"""The compliance dashboards: compliance, the reported indicators, service, equality; the drill-down to
+the duties behind a figure; every table as CSV or XLSX; the quarter's MoJ return and PCC pack."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.selectors import cases_visible_to
+from contacts.constants import ObligationState
+from contacts.models import Obligation
+from victimcare.audit.models import AccessAction
+from victimcare.audit.services import access_record
+
+from . import charts, exports, figures, stats
+from .figures import DIMENSION_WORDS, FILTER_OF, NEXT_LEVEL, OUTCOME_WORDS
+from .filters import (
+    FilterForm,
+    Filters,
+    filters_from,
+    month_of,
+    parse_month,
+    parse_quarter,
+    quarter_label,
+    quarter_of,
+)
+from .scope import Scope, scope_for
+from .tables import Cell, Table, breakdown_table, rate_table, tally_table
+
+PAGE = 50
+
+
+@dataclass
+class Context:
+    scope: Scope
+    form: FilterForm
+    filters: Filters
+    now: datetime
+
+    @property
+    def slice(self):
+        return self.filters.slice(self.scope)
+
+    @property
+    def suppress(self) -> bool:
+        """Counts below the threshold are hidden from readers who cannot open the cases behind them."""
+        return not self.scope.can_drill
+
+    def url(self, name: str, **changes) -> str:
+        return f"{reverse(name)}?{self.filters.query(**changes)}"
+
+    def drill(self, **changes) -> str:
+        return self.url("reporting:cases", **changes) if self.scope.can_drill else ""
+
+
+def _context(request) -> Context:
+    scope = scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    data = request.GET.copy()
+    for key in ("format", "table", "page"):
+        data.pop(key, None)
+    form = FilterForm(data, scope=scope)
+    return Context(scope, form, filters_from(form), timezone.now())
+
+
+def _level(f: Filters, scope: Scope) -> str:
+    """The level being looked at: the lowest filter chosen, or the reader's own."""
+    if f.officer:
+        return "officer"
+    if f.team:
+        return "team"
+    if f.bcu:
+        return "bcu"
+    return scope.level
+
+
+def _trail(ctx: Context, name: str) -> list[tuple[str, str]]:
+    """Back up: the levels above the one shown, each a link that removes the filters below it."""
+    f, scope = ctx.filters, ctx.scope
+    trail = [(scope.label[:1].upper() + scope.label[1:], ctx.url(name, bcu=None, team=None, officer=None))]
+    if f.bcu and scope.level == "force":
+        label = dict(ctx.form.fields["bcu"].choices).get(f.bcu, "BCU")
+        trail.append((str(label), ctx.url(name, team=None, officer=None)))
+    if f.team:
+        label = str(dict(ctx.form.fields["team"].choices).get(f.team, "Team")).split(" (")[0]
+        trail.append((label, ctx.url(name, officer=None)))
+    if f.officer:
+        trail.append((str(dict(ctx.form.fields["officer"].choices).get(f.officer, "Officer")), ctx.url(name)))
+    return trail
+
+
+def _respond(request, ctx: Context, template: str, page: dict, tables: list[Table]):
+    """The page, or one of its tables as CSV or XLSX (?format=csv&table=<key>)."""
+    fmt = request.GET.get("format")
+    if fmt:
+        key = request.GET.get("table", "")
+        table = next((t for t in tables if t.key == key), None)
+        if fmt not in exports.FORMATS or table is None:
+            return render(
+                request,
+                "reporting/bad_download.html",
+                {"nav": "dashboard", "back": f"{request.path}?{ctx.filters.query()}"},
+                status=400,
+            )
+        return exports.table_response(
+            table, fmt, filename=f"{key}-{ctx.filters.first:%Y-%m}-to-{ctx.filters.last:%Y-%m}"
+        )
+    query = ctx.filters.query()
+    return render(
+        request,
+        template,
+        {
+            "nav": "dashboard",
+            "ctx": ctx,
+            "form": ctx.form,
+            "filters": ctx.filters,
+            "scope": ctx.scope,
+            "query": query,
+            "table_list": tables,
+            "suppress_below": stats.suppress_below(),
+            "as_of": timezone.localtime(ctx.now),
+            "tabs": _tabs(request, query),
+            **page,
+        },
+    )
+
+
+def _tabs(request, query: str):
+    return [
+        (reverse(name), label, request.path == reverse(name), query)
+        for name, label in (
+            ("reporting:dashboard", "Compliance"),
+            ("reporting:indicators", "Reported indicators"),
+            ("reporting:service", "Service"),
+            ("reporting:equality", "Equality"),
+        )
+    ]
+
+
+def _month_rows(ctx: Context, series):
+    current = month_of(timezone.localdate(ctx.now))
+
+    def drill_for(m):
+        if not ctx.scope.can_drill:
+            return None
+        return lambda outcome: ctx.drill(show=outcome, month=f"{m:%Y-%m}")
+
+    return [(f"{m:%B %Y}" + (" (so far)" if m == current else ""), "", t, drill_for(m)) for m, t in series]
+
+
+@login_required
+def compliance(request):
+    ctx = _context(request)
+    s = ctx.slice
+    series = figures.by_month(s, now=ctx.now)
+    total = figures.Tally()
+    for _, t in series:
+        total.add(t)
+    now_figs = figures.now_figures(s, now=ctx.now)
+    level = _level(ctx.filters, ctx.scope)
+    dim = NEXT_LEVEL[level]
+    rows = figures.breakdown(s, dim, now=ctx.now, with_now=True)
+
+    def link(r):
+        if dim == "code":
+            return ctx.url("reporting:dashboard", duty=r.key)
+        return ctx.url("reporting:dashboard", **{FILTER_OF[dim]: r.key})
+
+    def drill(r, outcome):
+        return ctx.drill(show=outcome, **{FILTER_OF[dim]: r.key})
+
+    def overdue_link(r):
+        return ctx.drill(show="overdue_now", **{FILTER_OF[dim]: r.key})
+
+    tables = [
+        tally_table(
+            "by-month",
+            f"Duties by the month they fell due, {ctx.filters.period_label}",
+            "Month",
+            [*_month_rows(ctx, series), ("Whole period", "", total, None)],
+            suppress=ctx.suppress,
+        ),
+        breakdown_table(
+            "by-" + DIMENSION_WORDS[dim].lower().replace(" ", "-"),
+            f"By {DIMENSION_WORDS[dim].lower()}, {ctx.filters.period_label}",
+            DIMENSION_WORDS[dim],
+            rows,
+            suppress=ctx.suppress,
+            link=link if dim != "owner_id" or ctx.scope.can_drill else None,
+            drill=drill if ctx.scope.can_drill else None,
+            overdue_link=overdue_link if ctx.scope.can_drill else None,
+        ),
+    ]
+    for other in ("code", "enhanced", "offence_group"):
+        if other == dim:
+            continue
+        other_rows = figures.breakdown(s, other, now=ctx.now)
+        tables.append(
+            breakdown_table(
+                "by-" + DIMENSION_WORDS[other].lower().replace(" ", "-"),
+                f"By {DIMENSION_WORDS[other].lower()}, {ctx.filters.period_label}",
+                DIMENSION_WORDS[other],
+                other_rows,
+                suppress=ctx.suppress,
+                link=(lambda r, o=other: ctx.url("reporting:dashboard", **{FILTER_OF[o]: r.key}))
+                if other in FILTER_OF
+                else (lambda r: ctx.url("reporting:dashboard", victims="enhanced" if r.key else "standard")),
+            )
+        )
+    labels = [f"{m:%b %Y}" for m, _ in series]
+    trend = charts.line(
+        labels,
+        [("Met on time", [t.rate().value for _, t in series])],
+        title=f"Duties met on time by month, {ctx.scope.label}",
+        describe=figures.headline(series, now=ctx.now) + " The figures are in the table below.",
+    )
+    comparison = charts.bars(
+        [(r.label, r.tally.rate().value) for r in rows],
+        title=f"Duties met on time by {DIMENSION_WORDS[dim].lower()}",
+        describe="Each bar is the share of duties met on time. The figures are in the table below.",
+    )
+    return _respond(
+        request,
+        ctx,
+        "reporting/compliance.html",
+        {
+            "title": "Compliance",
+            "headline": figures.headline(series, now=ctx.now),
+            "now_figures": now_figs,
+            "overdue_href": ctx.drill(show="overdue_now"),
+            "due_soon_href": ctx.drill(show="due_soon"),
+            "trend": trend,
+            "comparison": comparison,
+            "trail": _trail(ctx, "reporting:dashboard"),
+            "dimension": DIMENSION_WORDS[dim],
+        },
+        tables,
+    )
+
+
+@login_required
+def indicators(request):
+    ctx = _context(request)
+    moj, classic = figures.indicators(ctx.slice, now=ctx.now)
+    ms = [m for m, _ in moj[0].series] if moj else []
+    headers = ["Indicator"] + [f"{m:%b %Y}" for m in ms] + ["Whole period", "95% confidence interval"]
+
+    def table(key, caption, inds):
+        t = Table(key, caption, headers)
+        for ind in inds:
+            t.rows.append(
+                [Cell(ind.label, header=True)]
+                + [Cell(tally.rate().text) for _, tally in ind.series]
+                + [Cell(ind.total.rate().text), Cell(ind.total.rate().interval_text or "Not given")]
+            )
+        return t
+
+    tables = [
+        table(
+            "moj-areas",
+            f"The Ministry of Justice return's five areas: met on time, {ctx.filters.period_label}",
+            moj,
+        ),
+        table("force-indicators", f"Force indicators: met on time, {ctx.filters.period_label}", classic),
+    ]
+    trend = charts.line(
+        [f"{m:%b %Y}" for m in ms],
+        [(ind.label, [t.rate().value for _, t in ind.series]) for ind in moj],
+        title="The five areas of the Ministry of Justice return, met on time by month",
+        describe="One line per area. The figures are in the table below.",
+    )
+    today = timezone.localdate(ctx.now)
+    quarters = []
+    q = quarter_of(today)[0]
+    for _ in range(8):
+        quarters.append(quarter_label(q))
+        q = figures.add_months(q, -3)
+    return _respond(
+        request,
+        ctx,
+        "reporting/indicators.html",
+        {
+            "title": "Reported indicators",
+            "trend": trend,
+            "quarters": quarters,
+            "trail": _trail(ctx, "reporting:indicators"),
+        },
+        tables,
+    )
+
+
+@login_required
+def service(request):
+    ctx = _context(request)
+    sv = figures.service(ctx.slice, now=ctx.now)
+    tables = [
+        tally_table(
+            "service-duties",
+            f"Needs assessments, contact plans and replies to victims' questions, {ctx.filters.period_label}",
+            "Duty",
+            [
+                ("Needs assessment", "", sv.needs, None),
+                ("Contact plan agreed", "", sv.plans, None),
+                ("Reply to a victim's question in the portal", "", sv.replies, None),
+            ],
+            suppress=ctx.suppress,
+        ),
+        rate_table(
+            "enhanced-identification",
+            f"Victims identified as entitled to enhanced services, by BCU, {ctx.filters.period_label}",
+            "BCU",
+            [(name, r.k, r.n) for name, r, _ in sv.enhanced_by_bcu],
+            what="Enhanced",
+        ),
+        rate_table(
+            "portal-uptake",
+            f"Victims using the online portal, {ctx.filters.period_label}",
+            "Victims",
+            [("Victims added to cases", sv.portal_active, sv.victims)],
+            what="With an active portal account",
+        ),
+        rate_table(
+            "automatic-messages",
+            f"Automatic messages to victims, {ctx.filters.period_label}",
+            "Messages",
+            [
+                ("Delivered or sent", sv.messages["delivered"], sum(sv.messages.values())),
+                ("Failed", sv.messages["failed"], sum(sv.messages.values())),
+                ("Still being sent", sv.messages["waiting"], sum(sv.messages.values())),
+            ],
+            what="Messages",
+        ),
+    ]
+    bars = charts.bars(
+        [(name, r.value) for name, r, _ in sv.enhanced_by_bcu],
+        title="Victims identified as entitled to enhanced services, by BCU",
+        describe="Each bar is the share of victims identified as enhanced. The figures are in the table "
+        "below.",
+    )
+    days = sv.needs_average_days
+    return _respond(
+        request,
+        ctx,
+        "reporting/service.html",
+        {
+            "title": "Service",
+            "needs_days": None if days is None else f"{days:.1f}",
+            "bars": bars,
+            "trail": _trail(ctx, "reporting:service"),
+        },
+        tables,
+    )
+
+
+@login_required
+def equality(request):
+    ctx = _context(request)
+    eq = figures.equality(ctx.slice, now=ctx.now)
+    tables = []
+    for i, b in enumerate(eq.breakdowns):
+        tables.append(
+            rate_table(
+                f"equality-{i + 1}",
+                f"Duties met on time by {b.title.lower()}, {ctx.filters.period_label}",
+                b.title,
+                [(label, t.on_time, t.due) for label, t in b.rows],
+                what="Met on time",
+            )
+        )
+    gap = Table(
+        "equality-gap",
+        f"White and ethnic-minority victims: duties met on time by month, {ctx.filters.period_label}",
+        ["Month", "White", "Ethnic minority", "Gap (percentage points)"],
+    )
+    for m, w, e in eq.gap_series:
+        a, b = w.rate(), e.rate()
+        diff = f"{round(100 * a.value) - round(100 * b.value):+d}" if a.shown and b.shown else "Not given"
+        gap.rows.append([Cell(f"{m:%B %Y}", header=True), Cell(a.text), Cell(b.text), Cell(diff)])
+    tables.insert(0, gap)
+    for dim in ("bcu_id", "offence_group"):
+        rows = figures.breakdown(ctx.slice, dim, now=ctx.now)
+        tables.append(
+            rate_table(
+                f"equality-{dim.replace('_id', '').replace('_', '-')}",
+                f"Duties met on time by {DIMENSION_WORDS[dim].lower()}, {ctx.filters.period_label}",
+                DIMENSION_WORDS[dim],
+                [(r.label, r.tally.on_time, r.tally.due) for r in rows],
+                what="Met on time",
+            )
+        )
+    trend = charts.line(
+        [f"{m:%b %Y}" for m, _, _ in eq.gap_series],
+        [
+            ("White", [w.rate().value for _, w, _ in eq.gap_series]),
+            ("Ethnic minority", [e.rate().value for _, _, e in eq.gap_series]),
+        ],
+        title="Duties met on time for White and ethnic-minority victims, by month",
+        describe=figures.gap_text(eq.white, eq.minority) + " The figures are in the table below.",
+    )
+    return _respond(
+        request,
+        ctx,
+        "reporting/equality.html",
+        {
+            "title": "Equality",
+            "gap_text": figures.gap_text(eq.white, eq.minority),
+            "trend": trend,
+            "trail": _trail(ctx, "reporting:equality"),
+        },
+        tables,
+    )
+
+
+SHOW = {
+    **OUTCOME_WORDS,
+    "overdue_now": "Overdue now",
+    "due_soon": "Due by the end of the next working day",
+}
+
+
+@login_required
+def cases(request):
+    """The duties behind a figure, on the cases the reader may see; audited like every list of names."""
+    ctx = _context(request)
+    if not ctx.scope.can_drill:
+        raise PermissionDenied
+    show = request.GET.get("show", "overdue_now")
+    if show not in SHOW:
+        show = "overdue_now"
+    s = ctx.slice
+    month = parse_month(request.GET.get("month", ""))
+    qs = figures._open(s) if show in ("overdue_now", "due_soon", "overdue", "pending") else _all(s)
+    if show == "overdue_now":
+        qs = qs.filter(due_at__lt=ctx.now)
+    elif show == "due_soon":
+        qs = qs.filter(due_at__gte=ctx.now, due_at__lt=figures.end_of_next_working_day(ctx.now))
+    else:
+        first, last = (month, month) if month and s.first <= month <= s.last else (s.first, s.last)
+        start = timezone.make_aware(datetime(first.year, first.month, 1))
+        end_m = figures.add_months(last, 1)
+        qs = qs.filter(
+            due_at__gte=start, due_at__lt=timezone.make_aware(datetime(end_m.year, end_m.month, 1))
+        )
+        qs = qs.filter(_outcome_q(show, ctx.now))
+    qs = (
+        qs.filter(crime__in=cases_visible_to(request.user, concrete=True))
+        .select_related("crime", "crime_victim__person", "owner")
+        .order_by("due_at", "id")
+    )
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    if page.object_list:
+        access_record(
+            request=request,
+            rows=[
+                (AccessAction.COMPLIANCE_LISTED, ob.crime_id, ob.crime_victim.person_id)
+                for ob in page.object_list
+            ],
+        )
+    what = SHOW[show]
+    if month and show not in ("overdue_now", "due_soon"):
+        what += f", due in {month:%B %Y}"
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/cases.html",
+        {
+            "nav": "dashboard",
+            "title": what,
+            "page": page,
+            "querystring": query.urlencode(),
+            "back": ctx.url("reporting:dashboard"),
+            "filters": ctx.filters,
+            "scope": ctx.scope,
+        },
+    )
+
+
+def _all(s):
+    qs = Obligation.objects.all()
+    for column, values in (
+        ("bcu_id", s.bcu_ids),
+        ("team_id", s.team_ids),
+        ("owner_id", s.owner_ids),
+        ("code", s.codes),
+    ):
+        if values is not None:
+            qs = qs.filter(**{f"{column}__in": values})
+    if s.offence_groups is not None:
+        qs = qs.filter(crime__offence__group__in=s.offence_groups)
+    if s.enhanced is not None:
+        qs = qs.filter(enhanced=s.enhanced)
+    return qs
+
+
+def _outcome_q(show: str, now) -> Q:
+    return {
+        "on_time": Q(state=ObligationState.MET, met_on_time=True),
+        "late": Q(state=ObligationState.MET) & ~Q(met_on_time=True),
+        "overdue": Q(state=ObligationState.OPEN, due_at__lt=now),
+        "pending": Q(state=ObligationState.OPEN, due_at__gte=now),
+        "waived": Q(state=ObligationState.WAIVED),
+        "not_required": Q(state=ObligationState.NOT_REQUIRED),
+    }[show]
+
+
+@login_required
+def quarter_return(request):
+    """The MoJ return and the PCC pack for one quarter, as one workbook."""
+    scope = scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    value = request.GET.get("quarter", "")
+    form = FilterForm({"quarter": value}, scope=scope)
+    if not value or not form.is_valid():
+        return render(
+            request,
+            "reporting/bad_download.html",
+            {
+                "nav": "dashboard",
+                "message": form.errors.get("quarter", ["Choose a quarter, like 2026-Q3."])[0],
+                "back": reverse("reporting:indicators"),
+            },
+            status=400,
+        )
+    first, last = parse_quarter(value)
+    body = exports.quarter_workbook(scope, first, last, now=timezone.now())
+    response = HttpResponse(body, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="victims-code-return-{value}.xlsx"'
+    return response

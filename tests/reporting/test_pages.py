@@ -1,0 +1,143 @@
+"""The dashboards as their readers use them: who sees what, drill-downs, downloads, bad input."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from contacts.models import Obligation
+from tests.contacts.support import NOW, record
+from tests.factories import UserFactory
+from victimcare.accounts.constants import Role
+from victimcare.audit.models import AccessAction, AccessRecord
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["reporting:dashboard", "reporting:indicators", "reporting:service", "reporting:equality"]
+
+
+@pytest.fixture
+def history(org, officer, colleague, clock):
+    """Crimes in team A1 (the officer's) and B1 over four months, some duties left open past due."""
+    other = UserFactory(team=org["team_b1"], role=Role.OFFICER)
+    crimes = []
+    for days in (100, 70, 40, 10):
+        crimes.append(record(officer, now=NOW - timedelta(days=days)))
+        crimes.append(record(other, now=NOW - timedelta(days=days)))
+    return crimes
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_dashboard_renders_for_each_reader(
+    name, history, make_client, supervisor, inspector, analyst, admin_user
+):
+    for user in (supervisor, inspector, analyst, admin_user):
+        r = make_client(user).get(reverse(name))
+        assert r.status_code == 200, (user.role, r.status_code)
+        html = r.content.decode()
+        assert "<svg" in html and "<table" in html
+
+
+@pytest.mark.parametrize("name", [*PAGES, "reporting:cases", "reporting:quarter_return"])
+def test_partners_and_anonymous_see_nothing(name, history, make_client, partner):
+    assert make_client(partner).get(reverse(name)).status_code == 403
+    r = make_client(None).get(reverse(name))
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_a_supervisor_sees_only_their_teams(history, make_client, supervisor, org):
+    r = make_client(supervisor).get(reverse("reporting:dashboard"))
+    html = r.content.decode()
+    assert "B1 Response" not in html
+    # Asking for another team's figures is refused in words, and shows their own.
+    r = make_client(supervisor).get(reverse("reporting:dashboard"), {"team": org["team_b1"].pk})
+    assert r.status_code == 200
+    assert "Choose a team from the list: you can only see figures for your own area." in r.content.decode()
+
+
+def test_drill_down_lists_only_cases_the_reader_may_see_and_audits_them(history, make_client, supervisor):
+    c = make_client(supervisor)
+    r = c.get(reverse("reporting:cases"), {"show": "overdue_now"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    visible = Obligation.objects.filter(state="open", due_at__lt=NOW, team=supervisor.team)
+    assert visible.exists()
+    refs = {o.crime.reference for o in visible}
+    assert all(ref in html for ref in refs)
+    hidden = Obligation.objects.filter(state="open").exclude(team=supervisor.team).first()
+    assert hidden.crime.reference not in html
+    listed = AccessRecord.objects.filter(action=AccessAction.COMPLIANCE_LISTED, user=supervisor)
+    assert listed.count() == min(visible.count(), 50)
+
+
+def test_analysts_cannot_open_cases(history, make_client, analyst):
+    assert make_client(analyst).get(reverse("reporting:cases")).status_code == 403
+
+
+def test_csv_matches_the_screen(history, make_client, inspector):
+    c = make_client(inspector)
+    page = c.get(reverse("reporting:dashboard")).content.decode()
+    r = c.get(reverse("reporting:dashboard"), {"table": "by-month", "format": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode().lstrip("\ufeff"))))
+    assert rows[0][0] == "Month"
+    for row in rows[1:]:
+        assert row[0] in page
+        for value in row[1:]:
+            assert value in page
+
+
+def test_xlsx_and_bad_downloads(history, make_client, inspector):
+    c = make_client(inspector)
+    r = c.get(reverse("reporting:dashboard"), {"table": "by-month", "format": "xlsx"})
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.active["A1"].value == "Month"
+    assert c.get(reverse("reporting:dashboard"), {"table": "nope", "format": "csv"}).status_code == 400
+    assert c.get(reverse("reporting:dashboard"), {"table": "by-month", "format": "exe"}).status_code == 400
+
+
+def test_quarter_return(history, make_client, analyst):
+    c = make_client(analyst)
+    r = c.get(reverse("reporting:quarter_return"), {"quarter": "2026-Q3"})
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert "About" in wb.sheetnames and len(wb.sheetnames) >= 5
+    for bad in ("", "2026-Q5", "1999-Q1", "2099-Q1", "<script>"):
+        r = c.get(reverse("reporting:quarter_return"), {"quarter": bad})
+        assert r.status_code == 400, bad
+        assert "<script>" not in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"start": "2026-13"}, "Enter a month like 2026-01."),
+        (
+            {"start": "2026-05", "end": "2026-01"},
+            "The last month must be the same as the first month or after it.",
+        ),
+        ({"quarter": "Q3"}, "Enter a quarter like 2026-Q3."),
+        ({"bcu": "abc"}, "Choose a BCU from the list"),
+        ({"duty": "NOPE"}, "Choose a duty from the list."),
+        ({"victims": "x"}, "Choose all, standard or enhanced victims."),
+        ({"start": "0001-01"}, "Enter a month from January 2015"),
+    ],
+)
+def test_bad_filters_are_refused_in_words(params, message, history, make_client, analyst):
+    r = make_client(analyst).get(reverse("reporting:dashboard"), params)
+    assert r.status_code == 200
+    assert message in r.content.decode()
+
+
+def test_analyst_home_is_the_dashboard(make_client, analyst):
+    r = make_client(analyst).get("/")
+    assert r.status_code == 302 and r["Location"] == reverse("reporting:dashboard")
+
+
+def test_supervisor_home_has_the_headline(history, make_client, supervisor):
+    html = make_client(supervisor).get(reverse("contacts:my_work")).content.decode()
+    assert "See the compliance dashboard" in html and "duties met on time" in html or "Too few" in html
