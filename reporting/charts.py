@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738"]
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 36, 16, 40
 
 
 def _y(value: float) -> float:
@@ -39,7 +39,8 @@ def line(
         (
             (x(i), HEIGHT - BOTTOM + 18, label)
             for i, label in enumerate(labels)
-            if i % every == 0 or i == n - 1
+            # Counted back from the last period, always labelled, so that no two labels collide.
+            if (n - 1 - i) % every == 0
         ),
     )
     lines = []

@@ -192,7 +192,6 @@ DIMENSION_WORDS = {
     "offence_group": "Offence group",
     "enhanced": "Victims",
 }
-NEXT_LEVEL = {"force": "bcu_id", "bcu": "team_id", "team": "owner_id", "officer": "code"}
 FILTER_OF = {
     "bcu_id": "bcu",
     "team_id": "team",

@@ -18,7 +18,6 @@ class Scope:
     owner_ids: tuple[int, ...] | None = None
     # Drill-downs list cases, for those who may see cases (and then only the ones they may see).
     can_drill: bool = False
-    level: str = "force"  # the level the reader starts at: force, bcu, team or officer
 
     def teams(self):
         qs = Team.objects.select_related("bcu").order_by("bcu__name", "name")
@@ -46,19 +45,19 @@ def scope_for(user: User) -> Scope | None:
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role in (Role.ADMIN, Role.ANALYST):
-        return Scope(label="the force", everything=True, can_drill=user.role in CASE_ROLES, level="force")
+        return Scope(label="the force", everything=True, can_drill=user.role in CASE_ROLES)
     if user.role == Role.INSPECTOR:
         over = oversight(user)
         bcus = tuple(over.bcu_ids) if over.bcu_ids is not None else ()
         names = list(BCU.objects.filter(pk__in=bcus).order_by("name").values_list("name", flat=True))
         label = names[0] if len(names) == 1 else "your BCUs"
-        return Scope(label=label, bcu_ids=bcus, can_drill=True, level="bcu")
+        return Scope(label=label, bcu_ids=bcus, can_drill=True)
     if user.role == Role.SUPERVISOR:
         over = oversight(user)
         teams = ([user.team_id] if user.team_id else []) + list(over.team_ids or [])
         teams = tuple(dict.fromkeys(teams))
         label = Team.objects.get(pk=teams[0]).name if len(teams) == 1 else "your teams"
-        return Scope(label=label, team_ids=teams, can_drill=True, level="team")
+        return Scope(label=label, team_ids=teams, can_drill=True)
     if user.role == Role.OFFICER:
-        return Scope(label="your duties", owner_ids=(user.pk,), can_drill=True, level="officer")
+        return Scope(label="your duties", owner_ids=(user.pk,), can_drill=True)
     return None

@@ -20,7 +20,7 @@ from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
 from . import charts, exports, figures, stats
-from .figures import DIMENSION_WORDS, FILTER_OF, NEXT_LEVEL, OUTCOME_WORDS
+from .figures import DIMENSION_WORDS, FILTER_OF, OUTCOME_WORDS
 from .filters import (
     FilterForm,
     Filters,
@@ -71,22 +71,28 @@ def _context(request) -> Context:
     return Context(scope, form, filters_from(form), timezone.now())
 
 
-def _level(f: Filters, scope: Scope) -> str:
-    """The level being looked at: the lowest filter chosen, or the reader's own."""
-    if f.officer:
-        return "officer"
+def _dimension(f: Filters, scope: Scope) -> str:
+    """The level below the one being looked at (the lowest filter chosen, or the reader's own area): BCUs
+    for the force, teams for a BCU or for a supervisor of several teams, officers for a team, duties for
+    an officer."""
+    if f.officer or scope.owner_ids is not None:
+        return "code"
     if f.team:
-        return "team"
+        return "owner_id"
     if f.bcu:
-        return "bcu"
-    return scope.level
+        return "team_id"
+    if scope.team_ids is not None:
+        return "team_id" if len(scope.team_ids) > 1 else "owner_id"
+    if scope.bcu_ids is not None:
+        return "bcu_id" if len(scope.bcu_ids) > 1 else "team_id"
+    return "bcu_id"
 
 
 def _trail(ctx: Context, name: str) -> list[tuple[str, str]]:
     """Back up: the levels above the one shown, each a link that removes the filters below it."""
     f, scope = ctx.filters, ctx.scope
     trail = [(scope.label[:1].upper() + scope.label[1:], ctx.url(name, bcu=None, team=None, officer=None))]
-    if f.bcu and scope.level == "force":
+    if f.bcu and (scope.everything or len(scope.bcu_ids or ()) > 1):
         label = dict(ctx.form.fields["bcu"].choices).get(f.bcu, "BCU")
         trail.append((str(label), ctx.url(name, team=None, officer=None)))
     if f.team:
@@ -165,20 +171,21 @@ def compliance(request):
     for _, t in series:
         total.add(t)
     now_figs = figures.now_figures(s, now=ctx.now)
-    level = _level(ctx.filters, ctx.scope)
-    dim = NEXT_LEVEL[level]
+    dim = _dimension(ctx.filters, ctx.scope)
     rows = figures.breakdown(s, dim, now=ctx.now, with_now=True)
 
     def link(r):
+        if dim == "owner_id" and not r.key:
+            return ""  # duties with no officer: no officer to look at
         if dim == "code":
             return ctx.url("reporting:dashboard", duty=r.key)
         return ctx.url("reporting:dashboard", **{FILTER_OF[dim]: r.key})
 
     def drill(r, outcome):
-        return ctx.drill(show=outcome, **{FILTER_OF[dim]: r.key})
+        return ctx.drill(show=outcome, **{FILTER_OF[dim]: r.key}) if r.key else ""
 
     def overdue_link(r):
-        return ctx.drill(show="overdue_now", **{FILTER_OF[dim]: r.key})
+        return ctx.drill(show="overdue_now", **{FILTER_OF[dim]: r.key}) if r.key else ""
 
     tables = [
         tally_table(

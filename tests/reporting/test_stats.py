@@ -130,7 +130,8 @@ def test_age_bands(age, band):
         (
             Tally(on_time=90, late=10),
             Tally(on_time=80, late=20),
-            "Duties for ethnic-minority victims were met on time 10 percentage points less often (80% against 90%).",
+            "Duties for ethnic-minority victims were met on time 10 percentage points less often "
+            "(80% against 90%).",
         ),
         (
             Tally(on_time=70, late=30),
