@@ -115,9 +115,13 @@ def by_month(s: Slice, *, now: datetime | None = None) -> list[tuple[date, Tally
 # --- now: overdue and due soon -------------------------------------------------------------------------
 
 
-def _open(s: Slice):
-    """Open duties (any due month) within the slice's scope filters, for the 'now' figures."""
+def _open(s: Slice, hidden: tuple[int, ...] = ()):
+    """Open duties (any due month) within the slice's scope filters, for the 'now' figures; `hidden`: the
+    restricted cases the reader is not named on (cases.selectors.hidden_restricted), left out of these
+    working figures as they are left out of every list the reader could open from them."""
     qs = Obligation.objects.filter(state=ObligationState.OPEN)
+    if hidden:
+        qs = qs.exclude(crime_id__in=hidden)
     if s.bcu_ids is not None:
         qs = qs.filter(bcu_id__in=s.bcu_ids)
     if s.team_ids is not None:
@@ -144,22 +148,22 @@ class Now:
     due_soon: int  # due by the end of the next working day
 
 
-def now_figures(s: Slice, *, now: datetime | None = None) -> Now:
+def now_figures(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Now:
     if s.empty():
         return Now(0, 0)
     now = _now(now)
-    agg = _open(s).aggregate(
+    agg = _open(s, hidden).aggregate(
         overdue=Count("id", filter=Q(due_at__lt=now)),
         soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=end_of_next_working_day(now))),
     )
     return Now(agg["overdue"], agg["soon"])
 
 
-def overdue_by(s: Slice, column: str, *, now: datetime | None = None) -> dict:
+def overdue_by(s: Slice, column: str, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> dict:
     """Open past-due duties now by bcu_id, team_id, owner_id or code."""
     if s.empty():
         return {}
-    rows = _open(s).filter(due_at__lt=_now(now)).values(column).annotate(n=Count("id")).order_by()
+    rows = _open(s, hidden).filter(due_at__lt=_now(now)).values(column).annotate(n=Count("id")).order_by()
     return {r[column] if column != "owner_id" else (r[column] or 0): r["n"] for r in rows}
 
 
@@ -209,12 +213,19 @@ class Row:
     overdue_now: int | None = None
 
 
-def breakdown(s: Slice, dimension: str, *, now: datetime | None = None, with_now: bool = False) -> list[Row]:
+def breakdown(
+    s: Slice,
+    dimension: str,
+    *,
+    now: datetime | None = None,
+    with_now: bool = False,
+    hidden: tuple[int, ...] = (),
+) -> list[Row]:
     t = tallies(s, (dimension,), now=now)
     keys = [k[0] for k in t]
     names = labels(dimension, keys)
     over = (
-        overdue_by(s, dimension, now=now)
+        overdue_by(s, dimension, now=now, hidden=hidden)
         if with_now and dimension in ("bcu_id", "team_id", "owner_id", "code")
         else {}
     )

@@ -4,6 +4,7 @@ force, an officer their own duties; partners nothing. Built from the one oversig
 
 from dataclasses import dataclass
 
+from cases.selectors import hidden_restricted, scope_ids
 from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.accounts.models import BCU, Team, User
 from victimcare.accounts.selectors import oversight
@@ -61,3 +62,10 @@ def scope_for(user: User) -> Scope | None:
     if user.role == Role.OFFICER:
         return Scope(label="your duties", owner_ids=(user.pk,), can_drill=True)
     return None
+
+
+def hidden_cases(user: User) -> tuple[int, ...]:
+    """Restricted cases in the reader's area that do not name them: left out of the working figures
+    (overdue now, due soon) and of every drill-down, so that no figure they can open leads to one."""
+    ids = scope_ids(user)
+    return () if ids is None else tuple(hidden_restricted(user, ids))

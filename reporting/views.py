@@ -31,7 +31,7 @@ from .filters import (
     quarter_label,
     quarter_of,
 )
-from .scope import Scope, scope_for
+from .scope import Scope, hidden_cases, scope_for
 from .tables import Cell, Table, breakdown_table, rate_table, tally_table
 
 PAGE = 50
@@ -43,6 +43,7 @@ class Context:
     form: FilterForm
     filters: Filters
     now: datetime
+    hidden: tuple[int, ...]
 
     @property
     def slice(self):
@@ -68,7 +69,7 @@ def _context(request) -> Context:
     for key in ("format", "table", "page"):
         data.pop(key, None)
     form = FilterForm(data, scope=scope)
-    return Context(scope, form, filters_from(form), timezone.now())
+    return Context(scope, form, filters_from(form), timezone.now(), hidden_cases(request.user))
 
 
 def _dimension(f: Filters, scope: Scope) -> str:
@@ -170,9 +171,9 @@ def compliance(request):
     total = figures.Tally()
     for _, t in series:
         total.add(t)
-    now_figs = figures.now_figures(s, now=ctx.now)
+    now_figs = figures.now_figures(s, now=ctx.now, hidden=ctx.hidden)
     dim = _dimension(ctx.filters, ctx.scope)
-    rows = figures.breakdown(s, dim, now=ctx.now, with_now=True)
+    rows = figures.breakdown(s, dim, now=ctx.now, with_now=True, hidden=ctx.hidden)
 
     def link(r):
         if dim == "owner_id" and not r.key:
@@ -444,7 +445,9 @@ def cases(request):
         show = "overdue_now"
     s = ctx.slice
     month = parse_month(request.GET.get("month", ""))
-    qs = figures._open(s) if show in ("overdue_now", "due_soon", "overdue", "pending") else _all(s)
+    qs = (
+        figures._open(s, ctx.hidden) if show in ("overdue_now", "due_soon", "overdue", "pending") else _all(s)
+    )
     if show == "overdue_now":
         qs = qs.filter(due_at__lt=ctx.now)
     elif show == "due_soon":

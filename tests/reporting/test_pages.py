@@ -141,3 +141,79 @@ def test_analyst_home_is_the_dashboard(make_client, analyst):
 def test_supervisor_home_has_the_headline(history, make_client, supervisor):
     html = make_client(supervisor).get(reverse("contacts:my_work")).content.decode()
     assert "See the compliance dashboard" in html and "duties met on time" in html or "Too few" in html
+
+
+def test_an_outsider_officer_sees_only_their_own_duties(history, make_client, outsider, officer):
+    r = make_client(outsider).get(reverse("reporting:dashboard"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert officer.display_name not in html
+    r = make_client(outsider).get(reverse("reporting:cases"), {"show": "overdue_now"})
+    assert "There are no duties like this on the cases you can see." in r.content.decode()
+    # Naming someone else's figures in the URL is refused, and nothing of theirs is shown.
+    r = make_client(outsider).get(reverse("reporting:cases"), {"show": "overdue_now", "officer": officer.pk})
+    assert not any(c.reference in r.content.decode() for c in history)
+
+
+def test_an_inspector_of_another_bcu_sees_nothing_of_this_one(history, make_client, org):
+    other = UserFactory(role=Role.INSPECTOR, team=None)
+    org["bcu_b"].inspectors.add(other)
+    c = make_client(other)
+    html = c.get(reverse("reporting:dashboard"), {"bcu": org["bcu_a"].pk}).content.decode()
+    assert "Choose a BCU from the list" in html and "A1 Response" not in html
+    listed = c.get(reverse("reporting:cases"), {"show": "overdue_now"}).content.decode()
+    a_refs = [cr.reference for cr in history if cr.bcu_id == org["bcu_a"].pk]
+    assert a_refs and not any(ref in listed for ref in a_refs)
+
+
+def test_a_restricted_case_is_left_out_of_working_figures_for_those_not_named(
+    history, make_client, supervisor, officer
+):
+    from cases.models import Crime
+
+    c = make_client(supervisor)
+    before = c.get(reverse("reporting:dashboard")).content.decode()
+    restricted = history[0]  # the officer's (team A1), with duties overdue
+    assert Obligation.objects.filter(crime=restricted, state="open", due_at__lt=NOW).exists()
+    Crime.objects.filter(pk=restricted.pk).update(is_restricted=True)
+    restricted.named_users.add(officer)
+    after = c.get(reverse("reporting:dashboard")).content.decode()
+    assert before != after
+    listed = c.get(reverse("reporting:cases"), {"show": "overdue_now"}).content.decode()
+    assert restricted.reference not in listed
+    # Named on it, the supervisor sees it again.
+    restricted.named_users.add(supervisor)
+    listed = c.get(reverse("reporting:cases"), {"show": "overdue_now"}).content.decode()
+    assert restricted.reference in listed
+
+
+def test_a_figure_changes_the_moment_a_contact_is_logged(history, make_client, supervisor, officer):
+    from cases.constants import ContactMethod
+    from contacts.constants import ContactOutcome
+    from contacts.services import contact_log
+
+    c = make_client(supervisor)
+
+    def overdue_now():
+        html = c.get(reverse("reporting:dashboard")).content.decode()
+        return int(html.split('id="overdue-now">')[1].split("<")[0])
+
+    first = overdue_now()
+    ob = (
+        Obligation.objects.filter(team=supervisor.team, state="open", due_at__lt=NOW)
+        .exclude(code="NEEDS_ASSESSMENT")
+        .exclude(code="CONTACT_PLAN")
+        .first()
+    )
+    contact_log(
+        crime_victim=ob.crime_victim,
+        by=officer,
+        method=ContactMethod.PHONE,
+        outcome=ContactOutcome.SPOKE,
+        summary="Caught up.",
+        occurred_at=NOW,
+        obligation_ids=[ob.pk],
+        now=NOW,
+    )
+    direct = Obligation.objects.filter(team=supervisor.team, state="open", due_at__lt=NOW).count()
+    assert overdue_now() == direct < first
