@@ -12,6 +12,11 @@ from django.db import models
 
 # The dimensions a cell is keyed by, in order.
 DIMENSIONS = ("month", "bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group", "outcome")
+# The same counts at three grains: by officer (every dimension), by team (no officer) and by BCU (no team
+# or officer). A read uses the coarsest grain that has every column it groups or filters by: a force's year
+# is about a hundred thousand BCU cells instead of millions of officer cells.
+TEAM_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "owner_id")
+BCU_DIMENSIONS = tuple(d for d in TEAM_DIMENSIONS if d != "team_id")
 
 
 class _Counts(models.Model):
@@ -32,10 +37,49 @@ class _Counts(models.Model):
 class ComplianceCell(_Counts):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(DIMENSIONS), name="compliance_cell_key")]
-        indexes = [models.Index(fields=["bcu_id", "month"], name="compliance_cell_bcu_idx")]
+        indexes = [
+            models.Index(fields=["bcu_id", "month"], name="compliance_cell_bcu_idx"),
+            models.Index(fields=["team_id", "month"], name="compliance_cell_team_idx"),
+            models.Index(fields=["owner_id", "month"], name="compliance_cell_owner_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n}"
+
+
+class _Coarse(models.Model):
+    month = models.DateField()
+    bcu_id = models.IntegerField()
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ComplianceTeamCell(_Coarse):
+    team_id = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(TEAM_DIMENSIONS), name="compliance_team_cell_key")]
+        indexes = [
+            models.Index(fields=["bcu_id", "month"], name="compliance_team_cell_bcu_idx"),
+            models.Index(fields=["team_id", "month"], name="compliance_team_cell_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} team {self.team_id} {self.code} {self.outcome}: {self.n}"
+
+
+class ComplianceBcuCell(_Coarse):
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(BCU_DIMENSIONS), name="compliance_bcu_cell_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} BCU {self.bcu_id} {self.code} {self.outcome}: {self.n}"
 
 
 class ComplianceDelta(_Counts):

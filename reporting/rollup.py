@@ -91,13 +91,22 @@ def _rolled(s: Slice, by: tuple[str, ...]) -> Counter:
         where.append("enhanced = %s")
         params.append(s.enhanced)
     cond = " AND ".join(where)
+    # The coarsest grain with every column grouped or filtered by.
+    needed = set(by) | {c for c, v in (("team_id", s.team_ids), ("owner_id", s.owner_ids)) if v is not None}
+    table = (
+        "reporting_compliancecell"
+        if "owner_id" in needed
+        else "reporting_complianceteamcell"
+        if "team_id" in needed
+        else "reporting_compliancebcucell"
+    )
     cols = ", ".join(by) if by else "1"
     group = f"GROUP BY {', '.join(by)}" if by else ""
-    # Every name in the statement comes from GROUPABLE (checked above) or the literal list; values are
+    # Every name in the statement comes from GROUPABLE (checked above) or the literal lists; values are
     # parameters.
     query = f"""
         SELECT {cols}, sum(n) FROM (
-          SELECT {cols}, n FROM reporting_compliancecell WHERE {cond}
+          SELECT {cols}, n FROM {table} WHERE {cond}
           UNION ALL
           SELECT {cols}, n FROM reporting_compliancedelta WHERE {cond}
         ) AS cells {group}

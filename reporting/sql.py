@@ -101,19 +101,35 @@ DROP FUNCTION IF EXISTS reporting_outcome(text, boolean);
 """
 
 _KEY = "month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome"
+_TEAM_KEY = "month, bcu_id, team_id, code, enhanced, offence_group, outcome"
+_BCU_KEY = "month, bcu_id, code, enhanced, offence_group, outcome"
+# The three grains (reporting.models): table and key.
+GRAINS = [
+    ("reporting_compliancecell", _KEY),
+    ("reporting_complianceteamcell", _TEAM_KEY),
+    ("reporting_compliancebcucell", _BCU_KEY),
+]
 
-# Fold every delta written so far into its cell; cells that reach zero go. One statement per step, in one
-# transaction with an advisory lock, so two folds never add the same delta twice.
+
+def _upsert(table: str, key: str, source: str) -> str:
+    return (
+        f"INSERT INTO {table} ({key}, n) SELECT {key}, sum(n) FROM {source} "  # noqa: S608 (constants only)
+        f"GROUP BY {key} HAVING sum(n) <> 0 ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + EXCLUDED.n"
+    )
+
+
+# Fold every delta written so far into its cell at each grain, in one statement (the deltas are read once);
+# cells that reach zero go. In one transaction with an advisory lock, so two folds never add the same delta
+# twice.
 FOLD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     f"""
     WITH moved AS (DELETE FROM reporting_compliancedelta RETURNING {_KEY}, n),
-         summed AS (SELECT {_KEY}, sum(n) AS n FROM moved GROUP BY {_KEY})
-    INSERT INTO reporting_compliancecell ({_KEY}, n)
-    SELECT {_KEY}, n FROM summed WHERE n <> 0
-    ON CONFLICT ({_KEY}) DO UPDATE SET n = reporting_compliancecell.n + EXCLUDED.n
+         fine AS ({_upsert(GRAINS[0][0], _KEY, "moved")}),
+         team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")})
+    {_upsert(GRAINS[2][0], _BCU_KEY, "moved")}
     """,  # noqa: S608 (constants only)
-    "DELETE FROM reporting_compliancecell WHERE n = 0",
+    *[f"DELETE FROM {table} WHERE n = 0" for table, _ in GRAINS],  # noqa: S608 (constants only)
 ]
 
 # Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
@@ -121,7 +137,7 @@ REBUILD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     "LOCK TABLE contacts_obligation IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
-    "TRUNCATE reporting_compliancecell",
+    *[f"TRUNCATE {table}" for table, _ in GRAINS],
     f"""
     INSERT INTO reporting_compliancecell ({_KEY}, n)
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
@@ -131,4 +147,8 @@ REBUILD = [
     JOIN cases_offence o ON o.id = c.offence_id
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
     """,  # noqa: S608 (constants only)
+    f"INSERT INTO {GRAINS[1][0]} ({_TEAM_KEY}, n) SELECT {_TEAM_KEY}, sum(n) FROM {GRAINS[0][0]} "  # noqa: S608
+    f"GROUP BY {_TEAM_KEY}",
+    f"INSERT INTO {GRAINS[2][0]} ({_BCU_KEY}, n) SELECT {_BCU_KEY}, sum(n) FROM {GRAINS[1][0]} "  # noqa: S608
+    f"GROUP BY {_BCU_KEY}",
 ]

@@ -1,5 +1,5 @@
-"""The roll-up's triggers (PostgreSQL; see reporting/sql.py), and the cells counted once from the duties
-already there. SQLite counts from the duties directly and needs neither."""
+"""The roll-up's triggers (PostgreSQL; see reporting/sql.py). The cells are counted from the duties already
+there by 0003, once every grain exists. SQLite counts from the duties directly and needs neither."""
 
 from django.db import migrations
 
@@ -11,8 +11,6 @@ def install(apps, schema_editor):
         return
     schema_editor.execute(sql.OUTCOME_FUNCTION)
     schema_editor.execute(sql.TRIGGERS)
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
 
 
 def remove(apps, schema_editor):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from cases import services as case_services
 from cases.constants import ContactMethod
@@ -13,7 +14,7 @@ from contacts.constants import ContactOutcome, Duty, ObligationState
 from contacts.models import Obligation
 from contacts.services import contact_log, eligibility_add, obligation_waive
 from reporting import rollup
-from reporting.models import ComplianceCell, ComplianceDelta
+from reporting.models import ComplianceBcuCell, ComplianceCell, ComplianceDelta, ComplianceTeamCell
 from reporting.rollup import Slice
 from tests.contacts.support import NOW, event, one, record, victims
 from tests.factories import UserFactory
@@ -54,6 +55,8 @@ def recorded(officer, clock):
 def test_recording_a_crime(recorded):
     assert ComplianceDelta.objects.count() == Obligation.objects.count()  # one +1 each
     assert_equal(fold=True)
+    for grain in (ComplianceCell, ComplianceTeamCell, ComplianceBcuCell):
+        assert grain.objects.aggregate(n=Sum("n"))["n"] == Obligation.objects.count(), grain
     assert sum(rollup.counts(EVERYTHING, ()).values()) == Obligation.objects.count()
 
 
