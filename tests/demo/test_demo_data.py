@@ -230,7 +230,7 @@ def test_dates_are_ordered_and_not_in_the_future(seeded):
         assert crime.occurred_at <= crime.reported_at <= crime.recorded_at <= now
         if crime.occurred_to:
             assert crime.occurred_at <= crime.occurred_to <= crime.reported_at
-        assert crime.recorded_at >= now - timezone.timedelta(days=185)
+        assert crime.recorded_at >= now - timezone.timedelta(days=366)
         times = [e.occurred_at for e in crime.events.all()]
         assert times == sorted(times) and len(set(times)) == len(times)
         assert times[0] >= crime.recorded_at and times[-1] <= now

@@ -1,5 +1,6 @@
-"""Synthetic demo data: a small fictional force with staff, support organisations and ~2,000 crimes, with
-their Victims' Code duties (obligations), contact plans, contact log and a few staff absences.
+"""Synthetic demo data: a small fictional force with staff, support organisations and ~4,000 crimes
+recorded over the last year, with their Victims' Code duties (obligations), contact plans, contact log and
+a few staff absences.
 
     python manage.py seed_demo                # the full demo data set
     python manage.py seed_demo --crimes 60    # a small one (tests)
@@ -21,10 +22,18 @@ calendar), and the contacts that meet them go through the contact log's own rule
 contact_log and the case services call (duties_a_contact_meets, contact_restarts_updates, ends_at_closure,
 closure_met_by_earlier_contacts), and every state change through set_met / set_closed. The replay works on
 duties in memory and writes them in bulk, which is what keeps the seed to seconds: calling contact_log and
-event_record for each of the ~11,000 contacts and ~9,000 events would take minutes. The two portal demo
+event_record for each of the ~25,000 contacts and ~19,000 events would take minutes. The two portal demo
 victims are recorded through the real services end to end (victimcare.demo.portal_victims).
 Everything is relative to the time of seeding: old duties were mostly met, recent ones are due in the
-coming days, a few are overdue. No reminder or escalation is marked as sent, so the first beat tick of
+coming days, a few are overdue.
+
+A year of history for the compliance dashboards: crimes are recorded over the last 365 days (a few more in
+the summer), and how often a duty is met on time follows data.on_time_chance, drawn from the seed's
+random stream: the force improves over the year with a dip in the summer, one team (North CID) is clearly
+weaker and has more overdue duties now, BCUs and officers differ a little, enhanced victims' duties (shorter
+deadlines) are met on time less often, and duties for victims of self-defined ethnic-minority groups less
+often than for White British victims, a gap that narrows over the year. A few event notifications are
+waived with a reason. No reminder or escalation is marked as sent, so the first beat tick of
 `make run` sends them (inbox and digest email).
 
 The package: `data` (the force's tables), `crimes` (organisation, staff and crimes), `replay` (each

@@ -1,5 +1,5 @@
-"""The demo organisation (BCUs, teams, staff, support organisations) and ~2,000 crimes with their
-victims, needs assessments and case histories."""
+"""The demo organisation (BCUs, teams, staff, support organisations) and ~4,000 crimes recorded over
+the last year, with their victims, needs assessments and case histories."""
 
 import random
 import re
@@ -29,6 +29,7 @@ from .data import (
     CHILD_ONLY,
     CHILD_SOMETIMES,
     CONTACT_TIMES,
+    CRIME_SEASON,
     DA_CONTACT_TIMES,
     DA_RATE,
     DA_RATE_DEFAULT,
@@ -48,6 +49,7 @@ from .data import (
     ETHNICITY_WEIGHTS,
     FOREIGN_LOCALES,
     HATE_MOTIVES,
+    HISTORY_DAYS,
     INWARD_LETTERS,
     LANGUAGES,
     NAME_POOLS,
@@ -74,6 +76,7 @@ from .data import (
     WORKING_PATTERNS_CY,
     ascii_keep_space,
     ascii_only,
+    on_time_chance,
     weighted_choice,
 )
 
@@ -239,8 +242,8 @@ class DemoSeeder:
     def seed_crimes(self, org: Org, n: int) -> None:
         # The seed writes in bulk (bulk_create in batches, one transaction) instead of calling
         # cases.services per crime: the services validate and write row by row with several queries each
-        # (exists checks, select_for_update, one INSERT per event), too slow for ~2,000 crimes, ~2,000
-        # people and ~9,000 events on SQLite. Instead the data is generated to satisfy the same rules:
+        # (exists checks, select_for_update, one INSERT per event), too slow for ~4,000 crimes, ~4,000
+        # people and ~19,000 events on SQLite. Instead the data is generated to satisfy the same rules:
         # _plan_events replays every event list through cases.events and asserts the resulting status.
         if n <= 0:
             return
@@ -252,6 +255,8 @@ class DemoSeeder:
             self.foreign[loc] = Faker(loc)
             self.foreign[loc].seed_instance(self.seed + 2 + i)
         self.org = org
+        bcu_code = {b.id: b.code for b in org.bcus}
+        self.team_key = {t.team.id: (bcu_code.get(t.team.bcu_id, ""), t.team.name) for t in org.teams}
         offences = list(Offence.objects.filter(active=True))
         if not offences:
             raise CommandError("No offences loaded: run `manage.py migrate` first.")
@@ -298,7 +303,7 @@ class DemoSeeder:
 
     def _plan_crime(self, offence: Offence, info: TeamInfo, is_demo: bool) -> Plan:
         rng = self.rng
-        recorded_at = self.now - timedelta(seconds=rng.randint(3 * 3600, 182 * 86400))
+        recorded_at = self._recorded_at()
         fresh = self._demo_fresh.pop(0) if is_demo and self._demo_fresh else None
         if fresh is not None:  # the demo officer always has live cases: their worklist is never empty
             recorded_at = self.now - timedelta(days=rng.uniform(fresh[0], fresh[1]))
@@ -359,6 +364,14 @@ class DemoSeeder:
         self._plan_victims(plan)
         return plan
 
+    def _recorded_at(self) -> datetime:
+        """A time in the last HISTORY_DAYS days (at least 3 hours ago), more often in the busier months."""
+        rng, top = self.rng, max(CRIME_SEASON.values())
+        while True:
+            at = self.now - timedelta(seconds=rng.randint(3 * 3600, HISTORY_DAYS * 86400))
+            if rng.random() * top < CRIME_SEASON.get(timezone.localtime(at).month, 1):
+                return at
+
     def _occurred(self, offence: Offence, reported_at: datetime) -> tuple[datetime, datetime | None]:
         rng = self.rng
         hours = timedelta(hours=1)
@@ -401,7 +414,7 @@ class DemoSeeder:
                 S.COURT: 4,
                 S.CLOSED: 28,
             }
-        else:
+        elif age < 120:
             weights = {
                 S.RECORDED: 1,
                 S.ALLOCATED: 12,
@@ -409,6 +422,24 @@ class DemoSeeder:
                 S.SUSPECT_CHARGED: 5,
                 S.COURT: 10,
                 S.CLOSED: 52,
+            }
+        elif age < 240:  # most crimes have an outcome within a few months; court cases take longer
+            weights = {
+                S.RECORDED: 0.5,
+                S.ALLOCATED: 5,
+                S.UNDER_INVESTIGATION: 12,
+                S.SUSPECT_CHARGED: 3,
+                S.COURT: 10,
+                S.CLOSED: 70,
+            }
+        else:
+            weights = {
+                S.RECORDED: 0.2,
+                S.ALLOCATED: 2,
+                S.UNDER_INVESTIGATION: 7,
+                S.SUSPECT_CHARGED: 1,
+                S.COURT: 8,
+                S.CLOSED: 82,
             }
         status = weighted_choice(rng, weights)
         if status != S.CLOSED:
@@ -611,7 +642,7 @@ class DemoSeeder:
             options = dict(LANGUAGES[ethnicity])
             options["English"] = 100 - sum(options.values())
             language = weighted_choice(rng, options)
-        disability = weighted_choice(rng, {"yes": 13, "no": 68, "not_said": 5, "": 14})
+        disability = weighted_choice(rng, {"yes": 14, "no": 73, "not_said": 5, "": 8})
         details, interpreter, large_print, easy_read, braille = "", False, False, False, False
         if disability == "yes":
             details = rng.choices(DISABILITIES, [d[4] for d in DISABILITIES])[0][0]
@@ -1110,9 +1141,18 @@ class DemoSeeder:
             consent = Consent.GIVEN if rng.random() < 0.95 else Consent.NOT_ASKED
         else:
             consent = Consent.DECLINED if rng.random() < 0.8 else Consent.NOT_ASKED
+        # Due within a working day: mostly done the same day, as often as the team meets its duties on time
+        # (data.on_time_chance); otherwise within five days.
+        quick = rng.random() < on_time_chance(
+            days_ago=plan.age_days,
+            month=timezone.localtime(crime.recorded_at).month,
+            team=self.team_key.get(crime.team_id, ("", "")),
+            ethnicity=person.ethnicity,
+        )
         span = min(5 * 86400, max(60, (self.now - crime.recorded_at).total_seconds() - 60))
+        lo = 30 * 60 if span > 3600 else 30
         completed_at = crime.recorded_at + timedelta(
-            seconds=rng.uniform(30 * 60 if span > 3600 else 30, span)
+            seconds=rng.uniform(lo, max(lo, min(span, 20 * 3600))) if quick else rng.uniform(lo, span)
         )
         return NeedsAssessment(
             crime_victim=cv,

@@ -9,7 +9,8 @@ SEED = 2026
 DEMO_PASSWORD = "victimcare-demo"
 DEMO_DOMAIN = "demo.police.uk"
 REFERENCE_PREFIX = "VC"
-DEMO_OFFICER_SHARE = 0.03  # ~60 of 2,000 crimes belong to officer@demo.police.uk
+DEMO_CRIMES = 4000  # a year of a small force's crime (seed_demo's default)
+DEMO_OFFICER_SHARE = 0.03  # ~120 of 4,000 crimes belong to officer@demo.police.uk
 REPEAT_VICTIM_SHARE = 0.05  # ~5% of people are victims on more than one crime
 BATCH = 500
 
@@ -34,6 +35,74 @@ BCU_SPECS = [
 ]
 # (team name, kind, officers, supervisors, officer rank, sergeant rank)
 TEAM_SPECS = [("Response", "response", 4, 1, "PC", "PS"), ("CID", "cid", 3, 1, "DC", "DS")]
+
+# --- a year of history, and how well it went --------------------------------------------------------
+# Crimes are recorded over the last HISTORY_DAYS days, a little more of them in the summer and before
+# Christmas (month -> relative volume; months not listed are 1).
+HISTORY_DAYS = 365
+CRIME_SEASON = {2: 0.92, 5: 1.04, 6: 1.08, 7: 1.12, 8: 1.1, 12: 1.05}
+# The chance that an officer meets a duty on time (the rest late; see replay.EngineSeeder._when). The
+# figures the compliance dashboards show come from these: a force improving steadily over the year
+# (ON_TIME_START a year ago, ON_TIME_END now) with a dip in the summer (leave and more crime), better for
+# recurring progress updates, worse for enhanced victims (shorter deadlines), one weak team, a little
+# spread between BCUs and officers, and an equality gap that narrows over the year.
+ON_TIME_START = 0.76
+ON_TIME_END = 0.91
+ON_TIME_SUMMER_DIP = {6: 0.03, 7: 0.09, 8: 0.14, 9: 0.06}  # month the duty fell due -> points lost
+ON_TIME_RECURRING = 0.04
+ON_TIME_ENHANCED = -0.06
+ON_TIME_BCU = {"north": -0.02, "central": 0.03, "south": 0.0}
+# (BCU code, team name) -> points; North CID is the weak team: fewer on time, and more left undone now.
+ON_TIME_TEAM = {
+    ("north", "Response"): 0.0,
+    ("north", "CID"): -0.16,
+    ("central", "Response"): 0.02,
+    ("central", "CID"): 0.0,
+    ("south", "Response"): 0.0,
+    ("south", "CID"): -0.04,
+}
+WEAK_TEAM = ("north", "CID")
+ON_TIME_OFFICER_SPREAD = 0.025  # each officer's own offset: normal with this spread, at most twice it
+# Duties for victims of self-defined ethnic-minority groups (Asian, Black, mixed, other: A*, B*, M*, O*)
+# met on time less often than for White British victims: this many points a year ago, narrowing to
+# MINORITY_GAP_END now.
+MINORITY_GAP_START = 0.14
+MINORITY_GAP_END = 0.02
+MINORITY_GROUPS = ("A", "B", "M", "O")
+
+
+def on_time_chance(
+    *,
+    days_ago: float,
+    month: int,
+    team: tuple[str, str],
+    ethnicity: str,
+    recurring: bool = False,
+    enhanced: bool = False,
+    officer: float = 0.0,
+) -> float:
+    """The chance a duty that fell due `days_ago` days ago, in `month`, is met on time by `team` (BCU
+    code, team name), for a victim of `ethnicity`; `officer` is the officer's own offset."""
+    progress = 1 - min(max(days_ago / HISTORY_DAYS, 0.0), 1.0)  # 0 a year ago, 1 now
+    chance = ON_TIME_START + (ON_TIME_END - ON_TIME_START) * progress - ON_TIME_SUMMER_DIP.get(month, 0.0)
+    chance += ON_TIME_BCU.get(team[0], 0.0) + ON_TIME_TEAM.get(team, 0.0) + officer
+    if recurring:
+        chance += ON_TIME_RECURRING
+    if enhanced:
+        chance += ON_TIME_ENHANCED
+    if ethnicity[:1] in MINORITY_GROUPS:
+        chance -= MINORITY_GAP_START + (MINORITY_GAP_END - MINORITY_GAP_START) * progress
+    return min(max(chance, 0.3), 0.99)
+
+
+# A few event notifications waived by the supervisor, with the reason.
+WAIVE_NOTIFICATION_SHARE = 0.015
+WAIVE_NOTIFICATION_REASONS = [
+    "The victim asked, through their independent advocate, that all contact goes through the advocate "
+    "for now; the advocate was told.",
+    "The victim is in hospital and too unwell to be contacted; their family was told instead.",
+    "The victim has moved abroad and asked to hear only about a charge or the outcome.",
+]
 
 # Fixed logins (documented in the README): email -> (first, last, role, shoulder number, working pattern)
 DEMO_OFFICER = f"officer@{DEMO_DOMAIN}"

@@ -45,6 +45,11 @@ from .crimes import (
 )
 from .data import (
     BATCH,
+    ON_TIME_OFFICER_SPREAD,
+    WAIVE_NOTIFICATION_REASONS,
+    WAIVE_NOTIFICATION_SHARE,
+    WEAK_TEAM,
+    on_time_chance,
     weighted_choice,
 )
 
@@ -136,6 +141,21 @@ class EngineSeeder:
         self.demo_behind = 0
         self.book = load_rulebook()  # one rule book and calendar for the whole replay
         self.cal = working_calendar()
+        # How well each team and officer keeps to time (data.ON_TIME_*), fixed by the seed.
+        bcu_code = {b.id: b.code for b in org.bcus}
+        self.team_key: dict[int, tuple[str, str]] = {}
+        self.weak_teams: set[int] = set()
+        self.officer_on_time: dict[int, float] = {}
+        spread = random.Random(seed + 11)
+        for info in org.teams:
+            key = self.team_key[info.team.id] = (bcu_code.get(info.team.bcu_id, ""), info.team.name)
+            if key == WEAK_TEAM:
+                self.weak_teams.add(info.team.id)
+            for officer in info.officers + info.supervisors:
+                offset = spread.gauss(0, ON_TIME_OFFICER_SPREAD)
+                limit = 2 * ON_TIME_OFFICER_SPREAD
+                self.officer_on_time[officer.id] = max(-limit, min(limit, offset))
+        self.officer_on_time[org.demo_officer.id] = 0.0
 
     def seed(self, crimes_qs) -> None:
         crimes = list(crimes_qs.select_related("offence").order_by("id"))
@@ -304,7 +324,12 @@ class EngineSeeder:
                 else:
                     groups.setdefault((cv.id, ob.trigger == Trigger.PLAN), []).append(ob)
             for (cv_id, recurring), obs in groups.items():
-                when = self._when(obs[0].triggered_at, min(o.due_at for o in obs), recurring, demo)
+                if not recurring and self._waived(crime, obs):
+                    continue
+                due = min(o.due_at for o in obs)
+                chance = self._on_time_chance(crime, cv_by_id[cv_id], due, recurring, obs)
+                weak = crime.team_id in self.weak_teams
+                when = self._when(obs[0].triggered_at, due, recurring, demo, chance, weak)
                 if when is not None and when <= now:
                     push(when, "contact", (cv_by_id[cv_id], obs, False))
 
@@ -386,25 +411,60 @@ class EngineSeeder:
                 ob.closed_by_id = self.supervisor_of.get(crime.team_id) or crime.oic_id or crime.created_by_id
         return made, contacts
 
-    def _when(self, trigger_at: datetime, due: datetime, recurring: bool, demo: bool) -> datetime | None:
-        """When an officer meets a duty: mostly on time (a recurring update late in its period), some late,
-        a few not at all (yet). The demo officer is a little behind, so their worklist has every colour."""
+    def _on_time_chance(
+        self, crime: Crime, cv: CrimeVictim, due: datetime, recurring: bool, obs: list[Obligation]
+    ) -> float:
+        """The chance these duties are met on time (data.on_time_chance): the force's trend over the year
+        and its summer dip, the team, the officer, recurring or not, enhanced or not, the equality gap."""
+        return on_time_chance(
+            days_ago=(self.now - due).total_seconds() / 86400,
+            month=timezone.localtime(due).month,
+            team=self.team_key.get(crime.team_id, ("", "")),
+            ethnicity=cv.person.ethnicity,
+            recurring=recurring,
+            enhanced=any(o.enhanced for o in obs),
+            officer=self.officer_on_time.get(crime.oic_id, 0.0),
+        )
+
+    def _waived(self, crime: Crime, obs: list[Obligation]) -> bool:
+        """A few event notifications are waived by the supervisor, with a reason (never the closure, a
+        referral or the first duties of the case: those have their own rules)."""
+        if any(o.trigger in (Trigger.VICTIM_ADDED, Trigger.CLOSED, Trigger.PLAN) for o in obs):
+            return False
+        if any(o.code in (Duty.SUPPORT_REFERRAL, Duty.VCS_REFERRAL, Duty.CLOSURE) for o in obs):
+            return False
+        if self.rng.random() >= WAIVE_NOTIFICATION_SHARE:
+            return False
+        reason = self.rng.choice(WAIVE_NOTIFICATION_REASONS)
+        for ob in obs:
+            set_closed(ob, state=ObligationState.WAIVED, reason=reason)
+            ob.closed_by_id = self.supervisor_of.get(crime.team_id) or crime.oic_id or crime.created_by_id
+        return True
+
+    def _when(
+        self, trigger_at: datetime, due: datetime, recurring: bool, demo: bool, on_time: float, weak: bool
+    ) -> datetime | None:
+        """When an officer meets a duty: on time with the chance given (a recurring update late in its
+        period), otherwise late; a few not at all (yet), more in the weak team. The demo officer is a
+        little behind, so their worklist has every colour."""
         rng, now = self.rng, self.now
         overdue_days = (now - due).total_seconds() / 86400
         if demo and 0 < overdue_days < 14 and self.demo_behind < 2:
             self.demo_behind += 1  # the demo officer's worklist always shows something overdue
             return None
         if 0 < overdue_days < 14:
-            neglect = 0.15 if demo else 0.03
+            neglect = 0.15 if demo else 0.3 if weak else 0.03
         elif 0 < overdue_days < 45:
-            neglect = 0.02 if demo else 0.01
+            neglect = 0.02 if demo else 0.12 if weak else 0.01
+        elif weak and 0 < overdue_days < 120:
+            neglect = 0.02  # forgotten for months
         elif demo and -5 < overdue_days <= 0:
             neglect = 0.4  # not done yet, still in time
         else:
             neglect = 0.0
         if rng.random() < neglect:
             return None
-        if rng.random() < (0.92 if recurring else 0.88):
+        if rng.random() < on_time:
             lo, hi = (0.5, 0.97) if recurring else (0.02, 0.8)
             return self._daytime(trigger_at + (due - trigger_at) * rng.uniform(lo, hi), trigger_at, due)
         late = due + timedelta(hours=min(rng.expovariate(1 / 36), 24 * 20))

@@ -14,7 +14,7 @@ from referrals.models import Referral
 from victimcare.accounts.models import User
 
 from .crimes import DemoSeeder
-from .data import DEMO_DOMAIN, SEED
+from .data import DEMO_CRIMES, DEMO_DOMAIN, SEED
 from .portal_victims import portal_demo_missing, seed_portal_demo
 from .referrals import ReferralSeeder, seed_referral_setup
 from .replay import EngineSeeder
@@ -50,7 +50,7 @@ def nothing_to_do(*, portal_demo: bool = True) -> bool:
 
 
 def seed_demo(
-    *, crimes: int = 2000, if_empty: bool = False, seed: int = SEED, portal_demo: bool = True
+    *, crimes: int = DEMO_CRIMES, if_empty: bool = False, seed: int = SEED, portal_demo: bool = True
 ) -> tuple[DemoSeeder, Counter]:
     """Create what is missing, in one transaction. Returns the seeder (its organisation and clock) and
     how many of each thing were created."""

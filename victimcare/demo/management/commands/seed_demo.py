@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.constants import CrimeStatus
 from cases.models import Crime
-from victimcare.demo.data import DEMO_LOGINS, DEMO_OFFICER, DEMO_PASSWORD, SEED
+from victimcare.demo.data import DEMO_CRIMES, DEMO_LOGINS, DEMO_OFFICER, DEMO_PASSWORD, SEED
 from victimcare.demo.portal_victims import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS
 from victimcare.demo.seed import demo_crimes, nothing_to_do, seed_demo, worklist_summary
 
@@ -25,7 +25,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--crimes", type=int, default=2000, help="How many crimes to create (default 2000)."
+            "--crimes",
+            type=int,
+            default=DEMO_CRIMES,
+            help=f"How many crimes to create, over the last year (default {DEMO_CRIMES}).",
         )
         parser.add_argument(
             "--if-empty",
