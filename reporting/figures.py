@@ -2,9 +2,10 @@
 and the quarterly return can never disagree. Counts come from reporting.rollup; rates, intervals and
 suppression from reporting.stats."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, Q
 from django.db.models import DurationField as DurationOutput
@@ -88,11 +89,31 @@ def tallies(s: Slice, by: tuple[str, ...], *, now: datetime | None = None) -> di
         elif outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.WAIVED, Outcome.NOT_REQUIRED):
             setattr(t, outcome, getattr(t, outcome) + n)
     if s.first <= current <= s.last:
-        this_month = replace(s, first=current, last=current)
-        for key, n in rollup.counts(this_month, by, open_due_before=now).items():
-            out[key].overdue += n
-            out[key].pending -= n
+        for key, n in overdue_this_month(s, now).items():
+            k = tuple(current if d == "month" else key[_OVERDUE_KEY.index(d)] for d in by)
+            out[k].overdue += n
+            out[k].pending -= n
     return dict(out)
+
+
+_OVERDUE_KEY = ("bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group")
+
+
+def _today(now: datetime) -> tuple[date, datetime]:
+    today = timezone.localdate(now)
+    return today, timezone.make_aware(datetime(today.year, today.month, today.day))
+
+
+@lru_cache(maxsize=64)
+def overdue_this_month(s: Slice, now: datetime) -> Counter:
+    """This month's open duties already past due, by every dimension but the month, once per page for all
+    its tables: those due on earlier days of the month from the open cells, today's due before now counted
+    directly (a day's few)."""
+    today, midnight = _today(now)
+    first = date(today.year, today.month, 1)
+    out = rollup.open_counts(s, _OVERDUE_KEY, first_day=first, before_day=today)
+    out.update(rollup.open_direct(s, _OVERDUE_KEY, start=midnight, end=now))
+    return out
 
 
 def total(s: Slice, *, now: datetime | None = None) -> Tally:
@@ -115,10 +136,11 @@ def by_month(s: Slice, *, now: datetime | None = None) -> list[tuple[date, Tally
 # --- now: overdue and due soon -------------------------------------------------------------------------
 
 
-def _open(s: Slice, hidden: tuple[int, ...] = ()):
+def _open(s: Slice, hidden: tuple[int, ...] = (), *, groups: bool = True):
     """Open duties (any due month) within the slice's scope filters, for the 'now' figures; `hidden`: the
     restricted cases the reader is not named on (cases.selectors.hidden_restricted), left out of these
-    working figures as they are left out of every list the reader could open from them."""
+    working figures as they are left out of every list the reader could open from them. `groups=False`
+    leaves the offence-group filter to the caller."""
     qs = Obligation.objects.filter(state=ObligationState.OPEN)
     if hidden:
         qs = qs.exclude(crime_id__in=hidden)
@@ -127,8 +149,12 @@ def _open(s: Slice, hidden: tuple[int, ...] = ()):
     if s.team_ids is not None:
         qs = qs.filter(team_id__in=s.team_ids)
     if s.owner_ids is not None:
-        qs = qs.filter(owner_id__in=s.owner_ids)
-    if s.offence_groups is not None:
+        qs = (
+            qs.filter(owner_id__in=[o for o in s.owner_ids if o])
+            if 0 not in s.owner_ids
+            else qs.filter(Q(owner_id__in=s.owner_ids) | Q(owner__isnull=True))
+        )
+    if s.offence_groups is not None and groups:
         qs = qs.filter(crime__offence__group__in=s.offence_groups)
     if s.codes is not None:
         qs = qs.filter(code__in=s.codes)
@@ -148,23 +174,53 @@ class Now:
     due_soon: int  # due by the end of the next working day
 
 
+def _overdue_now(s: Slice, by: tuple[str, ...], now: datetime, hidden: tuple[int, ...]) -> Counter:
+    """Open duties past due now: due before today from the open cells, today's before now directly, less
+    those on the hidden restricted cases (counted directly: a few cases)."""
+    today, midnight = _today(now)
+    out = rollup.open_counts(s, by, first_day=None, before_day=today)
+    out.update(rollup.open_direct(s, by, start=midnight, end=now))
+    if hidden:
+        out.subtract(_hidden_open(s, by, hidden, end=now))
+    return out
+
+
+def _hidden_open(s: Slice, by, hidden, *, start=None, end=None) -> Counter:
+    qs = rollup._filtered(Obligation.objects.filter(state=ObligationState.OPEN, crime_id__in=hidden), s)
+    if start is not None:
+        qs = qs.filter(due_at__gte=start)
+    if end is not None:
+        qs = qs.filter(due_at__lt=end)
+    fields = ["owner_id" if d == "owner_id" else d for d in by]
+    out = Counter()
+    for row in qs.values(*fields).annotate(n=Count("id")).order_by():
+        out[tuple((row[f] or 0) if f == "owner_id" else row[f] for f in fields)] += row["n"]
+    return out
+
+
 def now_figures(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Now:
     if s.empty():
         return Now(0, 0)
     now = _now(now)
-    agg = _open(s, hidden).aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-        soon=Count("id", filter=Q(due_at__gte=now, due_at__lt=end_of_next_working_day(now))),
-    )
-    return Now(agg["overdue"], agg["soon"])
+    today, midnight = _today(now)
+    overdue = _overdue_now(s, (), now, hidden)[()]
+    end = end_of_next_working_day(now)
+    # Due from now to the end of the next working day: the open cells from today to that day, less today's
+    # already past (counted directly), less the hidden cases'.
+    soon = rollup.open_counts(
+        s, (), first_day=today, before_day=timezone.localdate(end - timedelta(seconds=1)) + timedelta(days=1)
+    )[()]
+    soon -= rollup.open_direct(s, (), start=midnight, end=now)[()]
+    if hidden:
+        soon -= _hidden_open(s, (), hidden, start=now, end=end)[()]
+    return Now(overdue, soon)
 
 
 def overdue_by(s: Slice, column: str, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> dict:
     """Open past-due duties now by bcu_id, team_id, owner_id or code."""
     if s.empty():
         return {}
-    rows = _open(s, hidden).filter(due_at__lt=_now(now)).values(column).annotate(n=Count("id")).order_by()
-    return {r[column] if column != "owner_id" else (r[column] or 0): r["n"] for r in rows}
+    return {k[0]: n for k, n in _overdue_now(s, (column,), _now(now), hidden).items() if n}
 
 
 # --- labels ------------------------------------------------------------------------------------------

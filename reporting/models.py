@@ -17,6 +17,7 @@ DIMENSIONS = ("month", "bcu_id", "team_id", "owner_id", "code", "enhanced", "off
 # is about a hundred thousand BCU cells instead of millions of officer cells.
 TEAM_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "owner_id")
 BCU_DIMENSIONS = tuple(d for d in TEAM_DIMENSIONS if d != "team_id")
+OPEN_DIMENSIONS = ("due_day", "bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group")
 
 
 class _Counts(models.Model):
@@ -82,8 +83,36 @@ class ComplianceBcuCell(_Coarse):
         return f"{self.month:%Y-%m} BCU {self.bcu_id} {self.code} {self.outcome}: {self.n}"
 
 
+class OpenDueCell(models.Model):
+    """Open duties by the day they fall due (UK time): what makes a duty overdue is time, not a change, so
+    "overdue now" is the open duties due before today, read from here, plus today's due before now,
+    counted directly (a day's few). Kept by the same deltas as the other cells."""
+
+    due_day = models.DateField()
+    bcu_id = models.IntegerField()
+    team_id = models.IntegerField()
+    owner_id = models.IntegerField()
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(OPEN_DIMENSIONS), name="open_due_cell_key")]
+        indexes = [
+            models.Index(fields=["bcu_id", "due_day"], name="open_due_cell_bcu_idx"),
+            models.Index(fields=["team_id", "due_day"], name="open_due_cell_team_idx"),
+            models.Index(fields=["owner_id", "due_day"], name="open_due_cell_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_day} {self.code}: {self.n} open"
+
+
 class ComplianceDelta(_Counts):
-    """Append-only; removed by the fold that adds it to its cell."""
+    """Append-only; removed by the fold that adds it to its cells. `due_day`: an open duty's due date."""
+
+    due_day = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n:+d}"

@@ -15,11 +15,12 @@ $$;
 _ROW = """
   SELECT date_trunc('month', {r}.due_at AT TIME ZONE 'Europe/London')::date, {r}.bcu_id, {r}.team_id,
          coalesce({r}.owner_id, 0), {r}.code, {r}.enhanced, o."group",
-         reporting_outcome({r}.state, {r}.met_on_time), {n}
+         reporting_outcome({r}.state, {r}.met_on_time), {n},
+         CASE WHEN {r}.state = 'open' THEN ({r}.due_at AT TIME ZONE 'Europe/London')::date END
   FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id WHERE c.id = {r}.crime_id
 """
 
-_COLUMNS = "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome, n)"
+_COLUMNS = "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome, n, due_day)"
 
 TRIGGERS = f"""
 CREATE OR REPLACE FUNCTION reporting_obligation_delta() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -46,8 +47,7 @@ CREATE TRIGGER reporting_obligation_update
         OR OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.code IS DISTINCT FROM NEW.code
         OR OLD.enhanced IS DISTINCT FROM NEW.enhanced OR OLD.team_id IS DISTINCT FROM NEW.team_id
         OR OLD.bcu_id IS DISTINCT FROM NEW.bcu_id OR OLD.crime_id IS DISTINCT FROM NEW.crime_id
-        OR date_trunc('month', OLD.due_at AT TIME ZONE 'Europe/London')
-           IS DISTINCT FROM date_trunc('month', NEW.due_at AT TIME ZONE 'Europe/London'))
+        OR OLD.due_at IS DISTINCT FROM NEW.due_at)
   EXECUTE FUNCTION reporting_obligation_delta();
 
 -- A crime reclassified into another offence group moves its duties between cells.
@@ -59,7 +59,8 @@ BEGIN
   IF old_group IS DISTINCT FROM new_group THEN
     INSERT INTO reporting_compliancedelta {_COLUMNS}
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
-           coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n
+           coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
+           CASE WHEN b.state = 'open' THEN (b.due_at AT TIME ZONE 'Europe/London')::date END
     FROM contacts_obligation b CROSS JOIN (VALUES (old_group, -1), (new_group, 1)) AS g(grp, n)
     WHERE b.crime_id = NEW.id;
   END IF;
@@ -76,7 +77,8 @@ CREATE OR REPLACE FUNCTION reporting_offence_group_delta() RETURNS trigger LANGU
 BEGIN
   INSERT INTO reporting_compliancedelta {_COLUMNS}
   SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
-         coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n
+         coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
+         CASE WHEN b.state = 'open' THEN (b.due_at AT TIME ZONE 'Europe/London')::date END
   FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
   CROSS JOIN (VALUES (OLD."group"::text, -1), (NEW."group"::text, 1)) AS g(grp, n)
   WHERE c.offence_id = NEW.id;
@@ -103,6 +105,8 @@ DROP FUNCTION IF EXISTS reporting_outcome(text, boolean);
 _KEY = "month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome"
 _TEAM_KEY = "month, bcu_id, team_id, code, enhanced, offence_group, outcome"
 _BCU_KEY = "month, bcu_id, code, enhanced, offence_group, outcome"
+_OPEN_KEY = "due_day, bcu_id, team_id, owner_id, code, enhanced, offence_group"
+OPEN_TABLE = "reporting_openduecell"
 # The three grains (reporting.models): table and key.
 GRAINS = [
     ("reporting_compliancecell", _KEY),
@@ -124,12 +128,14 @@ def _upsert(table: str, key: str, source: str) -> str:
 FOLD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     f"""
-    WITH moved AS (DELETE FROM reporting_compliancedelta RETURNING {_KEY}, n),
+    WITH moved AS (DELETE FROM reporting_compliancedelta RETURNING {_KEY}, n, due_day),
+         opened AS (SELECT * FROM moved WHERE due_day IS NOT NULL),
          fine AS ({_upsert(GRAINS[0][0], _KEY, "moved")}),
-         team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")})
-    {_upsert(GRAINS[2][0], _BCU_KEY, "moved")}
+         team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")}),
+         bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")})
+    {_upsert(OPEN_TABLE, _OPEN_KEY, "opened")}
     """,  # noqa: S608 (constants only)
-    *[f"DELETE FROM {table} WHERE n = 0" for table, _ in GRAINS],  # noqa: S608 (constants only)
+    *[f"DELETE FROM {table} WHERE n = 0" for table in [g[0] for g in GRAINS] + [OPEN_TABLE]],  # noqa: S608
 ]
 
 # Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
@@ -137,7 +143,7 @@ REBUILD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     "LOCK TABLE contacts_obligation IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
-    *[f"TRUNCATE {table}" for table, _ in GRAINS],
+    *[f"TRUNCATE {table}" for table in [g[0] for g in GRAINS] + [OPEN_TABLE]],
     f"""
     INSERT INTO reporting_compliancecell ({_KEY}, n)
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
@@ -151,4 +157,13 @@ REBUILD = [
     f"GROUP BY {_TEAM_KEY}",
     f"INSERT INTO {GRAINS[2][0]} ({_BCU_KEY}, n) SELECT {_BCU_KEY}, sum(n) FROM {GRAINS[1][0]} "  # noqa: S608
     f"GROUP BY {_BCU_KEY}",
+    f"""
+    INSERT INTO {OPEN_TABLE} ({_OPEN_KEY}, n)
+    SELECT (b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id, coalesce(b.owner_id, 0),
+           b.code, b.enhanced, o."group", count(*)
+    FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+    JOIN cases_offence o ON o.id = c.offence_id
+    WHERE b.state = 'open'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    """,  # noqa: S608 (constants only)
 ]

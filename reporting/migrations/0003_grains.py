@@ -2,15 +2,6 @@
 
 from django.db import migrations, models
 
-from reporting import sql
-
-
-def fill(apps, schema_editor):
-    """Every grain counted from the duties already there (PostgreSQL keeps the roll-up)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -71,5 +62,4 @@ class Migration(migrations.Migration):
             model_name='complianceteamcell',
             constraint=models.UniqueConstraint(fields=('month', 'bcu_id', 'team_id', 'code', 'enhanced', 'offence_group', 'outcome'), name='compliance_team_cell_key'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
