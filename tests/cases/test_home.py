@@ -1,5 +1,5 @@
-"""Where each role lands after signing in: case workers on their work, analysts and partners on a page
-that says plainly what they can do (never an error)."""
+"""Where each role lands after signing in: case workers on their work, analysts on the compliance
+dashboards, partners on their referrals (never an error)."""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +8,7 @@ from django.urls import reverse
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("who", "says"),
-    [("analyst", "Analysts see figures"), ("partner", "Partner agencies see the referrals sent to them")],
+    [("analyst", "Reported indicators"), ("partner", "Partner agencies see the referrals sent to them")],
 )
 def test_analysts_and_partners_land_on_a_page_of_their_own(client, who, says, request):
     user = request.getfixturevalue(who)
