@@ -5,7 +5,6 @@ suppression from reporting.stats."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, Q
 from django.db.models import DurationField as DurationOutput
@@ -70,30 +69,48 @@ def _now(now: datetime | None) -> datetime:
 
 def tallies(s: Slice, by: tuple[str, ...], *, now: datetime | None = None) -> dict[tuple, Tally]:
     """{key of `by`: Tally} over the duties of the slice. An open duty is past due if its due time has
-    passed at `now`: every open duty of an earlier month, and those of this month due before now (counted
-    directly: time, not a change, makes a duty overdue)."""
+    passed at `now`: every open duty of an earlier month, and those of this month due before now."""
+    return tallies_many(s, [by], now=now)[by]
+
+
+def tallies_many(
+    s: Slice, bys: list[tuple[str, ...]], *, now: datetime | None = None
+) -> dict[tuple, dict[tuple, Tally]]:
+    """tallies() for several groupings: two reads of the roll-up (the cells, and this month's overdue)
+    and one small direct count (today's), however many tables the page shows."""
     now = _now(now)
     current = month_of(timezone.localdate(now))
-    dims = tuple(dict.fromkeys((*by, "month", "outcome")))
-    where = [dims.index(d) for d in by]
-    raw = rollup.counts(s, dims)
-    out: dict[tuple, Tally] = defaultdict(Tally)
-    for key, n in raw.items():
-        month, outcome = key[dims.index("month")], key[dims.index("outcome")]
-        t = out[tuple(key[i] for i in where)]
-        if outcome == Outcome.OPEN:
-            if month < current:
-                t.overdue += n
-            else:
-                t.pending += n
-        elif outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.WAIVED, Outcome.NOT_REQUIRED):
-            setattr(t, outcome, getattr(t, outcome) + n)
-    if s.first <= current <= s.last:
-        for key, n in overdue_this_month(s, now).items():
-            k = tuple(current if d == "month" else key[_OVERDUE_KEY.index(d)] for d in by)
-            out[k].overdue += n
-            out[k].pending -= n
-    return dict(out)
+    full = {by: tuple(dict.fromkeys((*by, "month", "outcome"))) for by in bys}
+    raw = rollup.counts_many(s, list(dict.fromkeys(full.values())))
+    this_month = s.first <= current <= s.last
+    over = (
+        overdue_this_month(s, now, tuple(tuple(d for d in by if d != "month") for by in bys))
+        if this_month
+        else {}
+    )
+    result = {}
+    for by in bys:
+        dims = full[by]
+        where = [dims.index(d) for d in by]
+        out: dict[tuple, Tally] = defaultdict(Tally)
+        for key, n in raw[dims].items():
+            month, outcome = key[dims.index("month")], key[dims.index("outcome")]
+            t = out[tuple(key[i] for i in where)]
+            if outcome == Outcome.OPEN:
+                if month < current:
+                    t.overdue += n
+                else:
+                    t.pending += n
+            elif outcome in (Outcome.ON_TIME, Outcome.LATE, Outcome.WAIVED, Outcome.NOT_REQUIRED):
+                setattr(t, outcome, getattr(t, outcome) + n)
+        if this_month:
+            nm = tuple(d for d in by if d != "month")
+            for key, n in over[nm].items():
+                k = tuple(current if d == "month" else key[nm.index(d)] for d in by)
+                out[k].overdue += n
+                out[k].pending -= n
+        result[by] = dict(out)
+    return result
 
 
 _OVERDUE_KEY = ("bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group")
@@ -104,15 +121,28 @@ def _today(now: datetime) -> tuple[date, datetime]:
     return today, timezone.make_aware(datetime(today.year, today.month, today.day))
 
 
-@lru_cache(maxsize=64)
-def overdue_this_month(s: Slice, now: datetime) -> Counter:
-    """This month's open duties already past due, by every dimension but the month, once per page for all
-    its tables: those due on earlier days of the month from the open cells, today's due before now counted
-    directly (a day's few)."""
-    today, midnight = _today(now)
+def _project(counter: Counter, key: tuple[str, ...], by: tuple[str, ...]) -> Counter:
+    out = Counter()
+    for k, n in counter.items():
+        out[tuple(k[key.index(d)] for d in by)] += n
+    return out
+
+
+def _due_today_so_far(s: Slice, now: datetime) -> Counter:
+    """Open duties due today before now, by every dimension: counted directly (a day's few)."""
+    _, midnight = _today(now)
+    return rollup.open_direct(s, _OVERDUE_KEY, start=midnight, end=now)
+
+
+def overdue_this_month(s: Slice, now: datetime, bys: tuple[tuple[str, ...], ...]) -> dict[tuple, Counter]:
+    """This month's open duties already past due, for each grouping (no month): those due on earlier days
+    of the month from the open cells, today's before now counted directly."""
+    today, _ = _today(now)
     first = date(today.year, today.month, 1)
-    out = rollup.open_counts(s, _OVERDUE_KEY, first_day=first, before_day=today)
-    out.update(rollup.open_direct(s, _OVERDUE_KEY, start=midnight, end=now))
+    out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=first, before_day=today)
+    today_so_far = _due_today_so_far(s, now)
+    for by in bys:
+        out[by].update(_project(today_so_far, _OVERDUE_KEY, by))
     return out
 
 
@@ -174,14 +204,16 @@ class Now:
     due_soon: int  # due by the end of the next working day
 
 
-def _overdue_now(s: Slice, by: tuple[str, ...], now: datetime, hidden: tuple[int, ...]) -> Counter:
-    """Open duties past due now: due before today from the open cells, today's before now directly, less
-    those on the hidden restricted cases (counted directly: a few cases)."""
-    today, midnight = _today(now)
-    out = rollup.open_counts(s, by, first_day=None, before_day=today)
-    out.update(rollup.open_direct(s, by, start=midnight, end=now))
-    if hidden:
-        out.subtract(_hidden_open(s, by, hidden, end=now))
+def _overdue_now(s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tuple[int, ...]):
+    """Open duties past due now, for each grouping: due before today from the open cells, today's before
+    now directly, less those on the hidden restricted cases (counted directly: a few cases)."""
+    today, _ = _today(now)
+    out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=None, before_day=today)
+    today_so_far = _due_today_so_far(s, now)
+    for by in bys:
+        out[by].update(_project(today_so_far, _OVERDUE_KEY, by))
+        if hidden:
+            out[by].subtract(_hidden_open(s, by, hidden, end=now))
     return out
 
 
@@ -198,29 +230,27 @@ def _hidden_open(s: Slice, by, hidden, *, start=None, end=None) -> Counter:
     return out
 
 
-def now_figures(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Now:
+def now_figures(
+    s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = (), by: str = ""
+) -> tuple[Now, dict]:
+    """Overdue now and due by the end of the next working day; and overdue now by `by` (a column of
+    bcu_id, team_id, owner_id, code), all from one read of the open cells."""
     if s.empty():
-        return Now(0, 0)
+        return Now(0, 0), {}
     now = _now(now)
     today, midnight = _today(now)
-    overdue = _overdue_now(s, (), now, hidden)[()]
+    groupings = [(), (by,)] if by else [()]
+    over = _overdue_now(s, groupings, now, hidden)
     end = end_of_next_working_day(now)
     # Due from now to the end of the next working day: the open cells from today to that day, less today's
-    # already past (counted directly), less the hidden cases'.
-    soon = rollup.open_counts(
-        s, (), first_day=today, before_day=timezone.localdate(end - timedelta(seconds=1)) + timedelta(days=1)
-    )[()]
-    soon -= rollup.open_direct(s, (), start=midnight, end=now)[()]
+    # already past, less the hidden cases'.
+    last = timezone.localdate(end - timedelta(seconds=1))
+    soon = rollup.open_counts(s, (), first_day=today, before_day=last + timedelta(days=1))[()]
+    soon -= sum(_due_today_so_far(s, now).values())
     if hidden:
         soon -= _hidden_open(s, (), hidden, start=now, end=end)[()]
-    return Now(overdue, soon)
-
-
-def overdue_by(s: Slice, column: str, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> dict:
-    """Open past-due duties now by bcu_id, team_id, owner_id or code."""
-    if s.empty():
-        return {}
-    return {k[0]: n for k, n in _overdue_now(s, (column,), _now(now), hidden).items() if n}
+    by_column = {k[0]: n for k, n in over[(by,)].items() if n} if by else {}
+    return Now(over[()][()], soon), by_column
 
 
 # --- labels ------------------------------------------------------------------------------------------
@@ -274,18 +304,18 @@ def breakdown(
     dimension: str,
     *,
     now: datetime | None = None,
-    with_now: bool = False,
-    hidden: tuple[int, ...] = (),
+    tallied: dict[tuple, Tally] | None = None,
+    overdue_now: dict | None = None,
 ) -> list[Row]:
-    t = tallies(s, (dimension,), now=now)
+    """Rows by one dimension, labelled; `tallied` (from tallies_many) and `overdue_now` (by the same
+    column, from now_figures) when the page has read them already."""
+    t = tallied if tallied is not None else tallies(s, (dimension,), now=now)
     keys = [k[0] for k in t]
     names = labels(dimension, keys)
-    over = (
-        overdue_by(s, dimension, now=now, hidden=hidden)
-        if with_now and dimension in ("bcu_id", "team_id", "owner_id", "code")
-        else {}
-    )
-    rows = [Row(k, str(names.get(k, k)), t[(k,)], over.get(k, 0) if with_now else None) for k in keys]
+    rows = [
+        Row(k, str(names.get(k, k)), t[(k,)], overdue_now.get(k, 0) if overdue_now is not None else None)
+        for k in keys
+    ]
     rows.sort(key=lambda r: r.label if dimension != "enhanced" else str(not r.key))
     return rows
 

@@ -17,6 +17,7 @@ DIMENSIONS = ("month", "bcu_id", "team_id", "owner_id", "code", "enhanced", "off
 # is about a hundred thousand BCU cells instead of millions of officer cells.
 TEAM_DIMENSIONS = tuple(d for d in DIMENSIONS if d != "owner_id")
 BCU_DIMENSIONS = tuple(d for d in TEAM_DIMENSIONS if d != "team_id")
+FORCE_DIMENSIONS = tuple(d for d in BCU_DIMENSIONS if d != "bcu_id")
 OPEN_DIMENSIONS = ("due_day", "bcu_id", "team_id", "owner_id", "code", "enhanced", "offence_group")
 
 
@@ -73,6 +74,26 @@ class ComplianceTeamCell(_Coarse):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} team {self.team_id} {self.code} {self.outcome}: {self.n}"
+
+
+class ComplianceForceCell(models.Model):
+    """The force's counts, no BCU, team or officer: what a force-wide page reads for everything but its
+    BCU breakdown."""
+
+    month = models.DateField()
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=list(FORCE_DIMENSIONS), name="compliance_force_cell_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n}"
 
 
 class ComplianceBcuCell(_Coarse):

@@ -76,49 +76,101 @@ def counts(s: Slice, by: tuple[str, ...], *, direct: bool = False, open_due_befo
 
 
 def _rolled(s: Slice, by: tuple[str, ...]) -> Counter:
-    where, params = ["month BETWEEN %s AND %s"], [s.first, s.last]
-    for column, values in (
-        ("bcu_id", s.bcu_ids),
-        ("team_id", s.team_ids),
-        ("owner_id", s.owner_ids),
-        ("offence_group", s.offence_groups),
-        ("code", s.codes),
-    ):
-        if values is not None:
-            where.append(f"{column} = ANY(%s)")
-            params.append(list(values))
-    if s.enhanced is not None:
-        where.append("enhanced = %s")
-        params.append(s.enhanced)
+    return _grouped(s, [by])[by]
+
+
+def counts_many(s: Slice, bys: list[tuple[str, ...]], *, direct: bool = False) -> dict[tuple, Counter]:
+    """counts() for several groupings at once: on PostgreSQL one read of the cells (GROUPING SETS), however
+    many tables a page shows."""
+    for by in bys:
+        assert all(d in GROUPABLE for d in by), by
+    if s.empty():
+        return {by: Counter() for by in bys}
+    if direct or not uses_rollup():
+        return {by: _direct(s, by) for by in bys}
+    return _grouped(s, bys)
+
+
+def _grouping_sets(bys: list[tuple[str, ...]], allowed) -> tuple[list[str], str]:
+    dims = list(dict.fromkeys(d for by in bys for d in by))
+    assert all(d in allowed for d in dims), dims
+    sets = ", ".join("(" + ", ".join(by) + ")" for by in dict.fromkeys(bys))
+    return dims, sets
+
+
+def _split(rows, dims: list[str], bys: list[tuple[str, ...]]) -> dict[tuple, Counter]:
+    """Rows of (GROUPING flag per dim..., value per dim..., sum) back into one Counter per grouping."""
+    out = {by: Counter() for by in bys}
+    k = len(dims)
+    for row in rows:
+        flags, values, n = row[:k], row[k : 2 * k], row[-1]
+        if not n:
+            continue
+        present = {d for d, f in zip(dims, flags, strict=True) if not f}
+        for by in bys:
+            if set(by) == present:
+                out[by][tuple(values[dims.index(d)] for d in by)] += int(n)
+    return out
+
+
+GRAIN_TABLES = [  # coarsest first: (table, the dimensions it has)
+    ("reporting_complianceforcecell", {"month", "code", "enhanced", "offence_group", "outcome"}),
+    ("reporting_compliancebcucell", {"month", "bcu_id", "code", "enhanced", "offence_group", "outcome"}),
+    ("reporting_complianceteamcell", set(GROUPABLE) - {"owner_id"}),
+    ("reporting_compliancecell", set(GROUPABLE)),
+]
+
+
+def _grain(s: Slice, by: tuple[str, ...]) -> str:
+    """The coarsest grain with every column grouped or filtered by."""
+    filtered = {
+        c
+        for c, v in (("bcu_id", s.bcu_ids), ("team_id", s.team_ids), ("owner_id", s.owner_ids))
+        if v is not None
+    }
+    needed = set(by) | filtered
+    return next(table for table, dims in GRAIN_TABLES if needed <= dims)
+
+
+def _grouped(s: Slice, bys: list[tuple[str, ...]]) -> dict[tuple, Counter]:
+    """One read per grain the groupings need (GROUPING SETS). Each read adds the pending deltas to the cells
+    in one statement, so each is exact at its moment."""
+    by_grain: dict[str, list[tuple[str, ...]]] = {}
+    for by in dict.fromkeys(bys):
+        by_grain.setdefault(_grain(s, by), []).append(by)
+    out: dict[tuple, Counter] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Enough memory to hash the groupings instead of sorting them on disk.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        for table, group in by_grain.items():
+            out.update(_read_grain(cursor, table, s, group))
+    return out
+
+
+def _read_grain(cursor, table: str, s: Slice, bys: list[tuple[str, ...]]) -> dict[tuple, Counter]:
+    where, params = _where(s)
+    where.insert(0, "month BETWEEN %s AND %s")
+    params[:0] = [s.first, s.last]
     cond = " AND ".join(where)
-    # The coarsest grain with every column grouped or filtered by.
-    needed = set(by) | {c for c, v in (("team_id", s.team_ids), ("owner_id", s.owner_ids)) if v is not None}
-    table = (
-        "reporting_compliancecell"
-        if "owner_id" in needed
-        else "reporting_complianceteamcell"
-        if "team_id" in needed
-        else "reporting_compliancebcucell"
-    )
-    cols = ", ".join(by) if by else "1"
-    group = f"GROUP BY {', '.join(by)}" if by else ""
-    # Every name in the statement comes from GROUPABLE (checked above) or the literal lists; values are
-    # parameters.
+    dims, sets = _grouping_sets(bys, GROUPABLE)
+    inner = ", ".join(dims) if dims else "1 AS one"
+    flags = ", ".join(f"GROUPING({d})" for d in dims)
+    cols = ", ".join(dims)
+    select = f"{flags}, {cols}, sum(n)" if dims else "sum(n)"
+    group = f"GROUP BY GROUPING SETS ({sets})" if dims else ""
+    # Every name in the statement comes from GROUPABLE (checked) or the literal lists; values are parameters.
     query = f"""
-        SELECT {cols}, sum(n) FROM (
-          SELECT {cols}, n FROM {table} WHERE {cond}
+        SELECT {select} FROM (
+          SELECT {inner}, n FROM {table} WHERE {cond}
           UNION ALL
-          SELECT {cols}, n FROM reporting_compliancedelta WHERE {cond}
+          SELECT {inner}, n FROM reporting_compliancedelta WHERE {cond}
         ) AS cells {group}
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, params + params)
-        rows = cursor.fetchall()
-    out = Counter()
-    for row in rows:
-        if row[-1]:
-            out[tuple(row[: len(by)])] = int(row[-1])
-    return out
+    cursor.execute(query, params + params)
+    rows = cursor.fetchall()
+    if not dims:
+        return {(): Counter({(): int(rows[0][0])} if rows and rows[0][0] else {})}
+    return _split(rows, dims, bys)
 
 
 def _direct(s: Slice, by: tuple[str, ...], *, open_due_before=None) -> Counter:
@@ -234,12 +286,19 @@ def _where(s: Slice) -> tuple[list[str], list]:
 def open_counts(s: Slice, by: tuple[str, ...], *, first_day: date | None, before_day: date) -> Counter:
     """Open duties due on days first_day (None: any) to before_day (exclusive), UK time, within the slice's
     filters (not its months): {key of `by`: count}. From the open cells plus pending deltas on
-    PostgreSQL; counted directly on SQLite (or with `direct`)."""
-    assert all(d in OPEN_GROUPABLE for d in by), by
+    PostgreSQL; counted directly on SQLite."""
+    return open_counts_many(s, [by], first_day=first_day, before_day=before_day)[by]
+
+
+def open_counts_many(
+    s: Slice, bys: list[tuple[str, ...]], *, first_day: date | None, before_day: date
+) -> dict[tuple, Counter]:
+    for by in bys:
+        assert all(d in OPEN_GROUPABLE for d in by), by
     if s.empty():
-        return Counter()
+        return {by: Counter() for by in bys}
     if not uses_rollup():
-        return _open_direct(s, by, first_day=first_day, before_day=before_day)
+        return {by: _open_direct(s, by, first_day=first_day, before_day=before_day) for by in bys}
     where, params = _where(s)
     where.append("due_day < %s")
     params.append(before_day)
@@ -247,19 +306,24 @@ def open_counts(s: Slice, by: tuple[str, ...], *, first_day: date | None, before
         where.append("due_day >= %s")
         params.append(first_day)
     cond = " AND ".join(where)
-    cols = ", ".join(by) if by else "1"
-    group = f"GROUP BY {', '.join(by)}" if by else ""
+    dims, sets = _grouping_sets(bys, OPEN_GROUPABLE)
+    inner = ", ".join(dims) if dims else "1 AS one"
+    flags = ", ".join(f"GROUPING({d})" for d in dims)
+    select = f"{flags}, {', '.join(dims)}, sum(n)" if dims else "sum(n)"
+    group = f"GROUP BY GROUPING SETS ({sets})" if dims else ""
     query = f"""
-        SELECT {cols}, sum(n) FROM (
-          SELECT {cols}, n FROM reporting_openduecell WHERE {cond}
+        SELECT {select} FROM (
+          SELECT {inner}, n FROM reporting_openduecell WHERE {cond}
           UNION ALL
-          SELECT {cols}, n FROM reporting_compliancedelta WHERE due_day IS NOT NULL AND {cond}
+          SELECT {inner}, n FROM reporting_compliancedelta WHERE due_day IS NOT NULL AND {cond}
         ) AS cells {group}
     """  # noqa: S608 (names from OPEN_GROUPABLE and literals; values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(query, params + params)
         rows = cursor.fetchall()
-    return Counter({tuple(r[: len(by)]): int(r[-1]) for r in rows if r[-1]})
+    if not dims:
+        return {(): Counter({(): int(rows[0][0])} if rows and rows[0][0] else {})}
+    return _split(rows, dims, bys)
 
 
 def open_direct(s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime) -> Counter:

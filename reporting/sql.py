@@ -105,6 +105,7 @@ DROP FUNCTION IF EXISTS reporting_outcome(text, boolean);
 _KEY = "month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome"
 _TEAM_KEY = "month, bcu_id, team_id, code, enhanced, offence_group, outcome"
 _BCU_KEY = "month, bcu_id, code, enhanced, offence_group, outcome"
+_FORCE_KEY = "month, code, enhanced, offence_group, outcome"
 _OPEN_KEY = "due_day, bcu_id, team_id, owner_id, code, enhanced, offence_group"
 OPEN_TABLE = "reporting_openduecell"
 # The three grains (reporting.models): table and key.
@@ -112,6 +113,7 @@ GRAINS = [
     ("reporting_compliancecell", _KEY),
     ("reporting_complianceteamcell", _TEAM_KEY),
     ("reporting_compliancebcucell", _BCU_KEY),
+    ("reporting_complianceforcecell", _FORCE_KEY),
 ]
 
 
@@ -132,7 +134,8 @@ FOLD = [
          opened AS (SELECT * FROM moved WHERE due_day IS NOT NULL),
          fine AS ({_upsert(GRAINS[0][0], _KEY, "moved")}),
          team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")}),
-         bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")})
+         bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")}),
+         force AS ({_upsert(GRAINS[3][0], _FORCE_KEY, "moved")})
     {_upsert(OPEN_TABLE, _OPEN_KEY, "opened")}
     """,  # noqa: S608 (constants only)
     *[f"DELETE FROM {table} WHERE n = 0" for table in [g[0] for g in GRAINS] + [OPEN_TABLE]],  # noqa: S608
@@ -157,6 +160,8 @@ REBUILD = [
     f"GROUP BY {_TEAM_KEY}",
     f"INSERT INTO {GRAINS[2][0]} ({_BCU_KEY}, n) SELECT {_BCU_KEY}, sum(n) FROM {GRAINS[1][0]} "  # noqa: S608
     f"GROUP BY {_BCU_KEY}",
+    f"INSERT INTO {GRAINS[3][0]} ({_FORCE_KEY}, n) SELECT {_FORCE_KEY}, sum(n) FROM {GRAINS[2][0]} "  # noqa: S608
+    f"GROUP BY {_FORCE_KEY}",
     f"""
     INSERT INTO {OPEN_TABLE} ({_OPEN_KEY}, n)
     SELECT (b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id, coalesce(b.owner_id, 0),

@@ -167,13 +167,19 @@ def _month_rows(ctx: Context, series):
 def compliance(request):
     ctx = _context(request)
     s = ctx.slice
-    series = figures.by_month(s, now=ctx.now)
+    dim = _dimension(ctx.filters, ctx.scope)
+    others = [d for d in ("code", "enhanced", "offence_group") if d != dim]
+    # Every table of the page from one read of the roll-up (and one of the open cells).
+    tallied = figures.tallies_many(s, [("month",), (dim,), *[(d,) for d in others]], now=ctx.now)
+    by_month = tallied[("month",)]
+    series = [(m, by_month.get((m,), figures.Tally())) for m in figures.months(s.first, s.last)]
     total = figures.Tally()
     for _, t in series:
         total.add(t)
-    now_figs = figures.now_figures(s, now=ctx.now, hidden=ctx.hidden)
-    dim = _dimension(ctx.filters, ctx.scope)
-    rows = figures.breakdown(s, dim, now=ctx.now, with_now=True, hidden=ctx.hidden)
+    now_figs, overdue_by = figures.now_figures(
+        s, now=ctx.now, hidden=ctx.hidden, by=dim if dim in ("bcu_id", "team_id", "owner_id", "code") else ""
+    )
+    rows = figures.breakdown(s, dim, tallied=tallied[(dim,)], overdue_now=overdue_by)
 
     def link(r):
         if dim == "owner_id" and not r.key:
@@ -207,10 +213,8 @@ def compliance(request):
             overdue_link=overdue_link if ctx.scope.can_drill else None,
         ),
     ]
-    for other in ("code", "enhanced", "offence_group"):
-        if other == dim:
-            continue
-        other_rows = figures.breakdown(s, other, now=ctx.now)
+    for other in others:
+        other_rows = figures.breakdown(s, other, tallied=tallied[(other,)])
         tables.append(
             breakdown_table(
                 "by-" + DIMENSION_WORDS[other].lower().replace(" ", "-"),

@@ -6,13 +6,11 @@ from reporting import sql
 
 
 def install(apps, schema_editor):
-    """The triggers again (they now write an open duty's due day) and every grain counted from the duties
-    already there (PostgreSQL keeps the roll-up; SQLite counts directly)."""
+    """The triggers again (they now write an open duty's due day); 0005 counts every grain once they all
+    exist."""
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(sql.TRIGGERS)
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

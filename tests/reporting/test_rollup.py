@@ -15,7 +15,13 @@ from contacts.constants import ContactOutcome, Duty, ObligationState
 from contacts.models import Obligation
 from contacts.services import contact_log, eligibility_add, obligation_waive
 from reporting import rollup
-from reporting.models import ComplianceBcuCell, ComplianceCell, ComplianceDelta, ComplianceTeamCell
+from reporting.models import (
+    ComplianceBcuCell,
+    ComplianceCell,
+    ComplianceDelta,
+    ComplianceForceCell,
+    ComplianceTeamCell,
+)
 from reporting.rollup import Slice
 from tests.contacts.support import NOW, event, one, record, victims
 from tests.factories import UserFactory
@@ -44,6 +50,11 @@ def assert_equal(*, fold: bool = False):
         )
         for d in ALL_DIMENSIONS:
             assert rollup.counts(EVERYTHING, (d,)) == rollup.counts(EVERYTHING, (d,), direct=True), d
+        # Several groupings in one read (GROUPING SETS) equal each counted alone.
+        bys = [("month", "outcome"), ("bcu_id", "month", "outcome"), ("code",), ("owner_id", "enhanced"), ()]
+        assert rollup.counts_many(EVERYTHING, bys) == {
+            b: rollup.counts(EVERYTHING, b, direct=True) for b in bys
+        }
         # Open duties by the day they fall due (what "overdue now" is read from).
         far = date(2040, 1, 1)
         for by in (rollup.OPEN_GROUPABLE, ("due_day",), ("team_id",), ()):
@@ -52,6 +63,11 @@ def assert_equal(*, fold: bool = False):
                 EVERYTHING, by, start=None, end=timezone.make_aware(datetime(2040, 1, 1))
             )
             assert rolled == direct, by
+        many = rollup.open_counts_many(
+            EVERYTHING, [(), ("bcu_id",), ("code", "enhanced")], first_day=None, before_day=far
+        )
+        for by, counted in many.items():
+            assert counted == rollup.open_counts(EVERYTHING, by, first_day=None, before_day=far), by
 
 
 @pytest.fixture
@@ -64,7 +80,7 @@ def recorded(officer, clock):
 def test_recording_a_crime(recorded):
     assert ComplianceDelta.objects.count() == Obligation.objects.count()  # one +1 each
     assert_equal(fold=True)
-    for grain in (ComplianceCell, ComplianceTeamCell, ComplianceBcuCell):
+    for grain in (ComplianceCell, ComplianceTeamCell, ComplianceBcuCell, ComplianceForceCell):
         assert grain.objects.aggregate(n=Sum("n"))["n"] == Obligation.objects.count(), grain
     assert sum(rollup.counts(EVERYTHING, ()).values()) == Obligation.objects.count()
 
