@@ -68,7 +68,7 @@ bench: install-dev
 	@# Then the load test on that database: gunicorn + locust, 200 staff and 500 portal users for 10 minutes
 	@# (bench/load.py; LOAD_SECONDS=0 skips it, LOAD_STAFF/LOAD_PORTAL/LOAD_SECONDS make it smaller).
 	@# Last, the compliance dashboards, their quarterly return and the roll-up's catch-up on that database
-	@# with its duties topped up (once) to 10,000,000 (bench/dashboard.py).
+	@# (10.6M duties; bench/dashboard.py).
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
 		url="$${BENCH_PORTAL_DATABASE_URL:-$${DATABASE_URL%/*}/vc_bench_portal}"; \
 		DATABASE_URL="$$url" $(PY) -m bench.portal && DATABASE_URL="$$url" $(PY) -m bench.case_lists \
