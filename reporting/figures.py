@@ -559,10 +559,9 @@ def age_band(age: int | None) -> str:
 
 
 def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tally]:
-    """Tallies by (month, ethnicity, gender, disability, date of birth year/month/day of the victim and
-    the crime's report date): counted directly from the duties (a victim's self-defined details are theirs
-    to change, so no cell could hold them)."""
-    from django.db.models import Case, CharField, Value, When
+    """Tallies by (month, ethnicity, gender, disability, age band at the offence), counted directly from
+    the duties."""
+    from django.db.models import Case, CharField, IntegerField, Value, When
     from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
     now = _now(now)
@@ -590,6 +589,16 @@ def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tall
         default=Value("pending"),
         output_field=CharField(),
     )
+    # Age at the offence, in whole years, worked out in the database so that the rows group by age band,
+    # not by every victim's date of birth.
+    birthday_not_reached = Case(
+        When(Q(om__lt=F("bm")) | Q(om=F("bm"), od__lt=F("bd")), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    bands = [When(age__isnull=True, then=Value(NOT_KNOWN))] + [
+        When(age__lte=hi, then=Value(label)) for _, hi, label in AGE_BANDS
+    ]
     rows = (
         qs.annotate(
             month=TruncMonth("due_at"),
@@ -600,20 +609,19 @@ def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tall
             by=ExtractYear(f"{p}date_of_birth"),
             bm=ExtractMonth(f"{p}date_of_birth"),
             bd=ExtractDay(f"{p}date_of_birth"),
-            ry=ExtractYear("crime__occurred_at"),
-            rm=ExtractMonth("crime__occurred_at"),
-            rd=ExtractDay("crime__occurred_at"),
+            oy=ExtractYear("crime__occurred_at"),
+            om=ExtractMonth("crime__occurred_at"),
+            od=ExtractDay("crime__occurred_at"),
         )
-        .values("month", "o", "eth", "sex", "dis", "by", "bm", "bd", "ry", "rm", "rd")
+        .annotate(age=F("oy") - F("by") - birthday_not_reached)
+        .annotate(band=Case(*bands, default=Value(NOT_KNOWN), output_field=CharField()))
+        .values("month", "o", "eth", "sex", "dis", "band")
         .annotate(n=Count("id"))
         .order_by()
     )
     out = defaultdict(Tally)
     for r in rows:
-        age = None
-        if r["by"] is not None:
-            age = r["ry"] - r["by"] - ((r["rm"], r["rd"]) < (r["bm"], r["bd"]))
-        key = (rollup._plain(r["month"]), r["eth"] or "", r["sex"] or "", r["dis"] or "", age_band(age))
+        key = (rollup._plain(r["month"]), r["eth"] or "", r["sex"] or "", r["dis"] or "", r["band"])
         t = out[key]
         setattr(t, r["o"], getattr(t, r["o"]) + r["n"])
     return out
