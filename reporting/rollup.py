@@ -87,7 +87,16 @@ def counts_many(s: Slice, bys: list[tuple[str, ...]], *, direct: bool = False) -
     if s.empty():
         return {by: Counter() for by in bys}
     if direct or not uses_rollup():
-        return {by: _direct(s, by) for by in bys}
+        # One direct count by every dimension asked for, added up per grouping.
+        dims = tuple(dict.fromkeys(d for by in bys for d in by))
+        full = _direct(s, dims)
+        out = {}
+        for by in bys:
+            c = Counter()
+            for key, n in full.items():
+                c[tuple(key[dims.index(d)] for d in by)] += n
+            out[by] = c
+        return out
     return _grouped(s, bys)
 
 
