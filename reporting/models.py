@@ -130,6 +130,55 @@ class OpenDueCell(models.Model):
         return f"{self.due_day} {self.code}: {self.n} open"
 
 
+class OpenDueTeamCell(models.Model):
+    """OpenDueCell without the officer."""
+
+    due_day = models.DateField()
+    bcu_id = models.IntegerField()
+    team_id = models.IntegerField()
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[d for d in OPEN_DIMENSIONS if d != "owner_id"], name="open_due_team_cell_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["bcu_id", "due_day"], name="open_due_team_cell_bcu_idx"),
+            models.Index(fields=["team_id", "due_day"], name="open_due_team_cell_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_day} team {self.team_id} {self.code}: {self.n} open"
+
+
+class OpenDueBcuCell(models.Model):
+    """OpenDueCell without the team or officer: what force and BCU pages read."""
+
+    due_day = models.DateField()
+    bcu_id = models.IntegerField()
+    code = models.CharField(max_length=40)
+    enhanced = models.BooleanField()
+    offence_group = models.CharField(max_length=30)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[d for d in OPEN_DIMENSIONS if d not in ("owner_id", "team_id")],
+                name="open_due_bcu_cell_key",
+            )
+        ]
+        indexes = [models.Index(fields=["bcu_id", "due_day"], name="open_due_bcu_cell_bcu_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.due_day} BCU {self.bcu_id} {self.code}: {self.n} open"
+
+
 class ComplianceDelta(_Counts):
     """Append-only; removed by the fold that adds it to its cells. `due_day`: an open duty's due date."""
 

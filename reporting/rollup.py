@@ -316,13 +316,21 @@ def open_counts_many(
         params.append(first_day)
     cond = " AND ".join(where)
     dims, sets = _grouping_sets(bys, OPEN_GROUPABLE)
+    needed = set(dims) | {c for c, v in (("team_id", s.team_ids), ("owner_id", s.owner_ids)) if v is not None}
+    table = (
+        "reporting_openduecell"
+        if "owner_id" in needed
+        else "reporting_opendueteamcell"
+        if "team_id" in needed
+        else "reporting_openduebcucell"
+    )
     inner = ", ".join(dims) if dims else "1 AS one"
     flags = ", ".join(f"GROUPING({d})" for d in dims)
     select = f"{flags}, {', '.join(dims)}, sum(n)" if dims else "sum(n)"
     group = f"GROUP BY GROUPING SETS ({sets})" if dims else ""
     query = f"""
         SELECT {select} FROM (
-          SELECT {inner}, n FROM reporting_openduecell WHERE {cond}
+          SELECT {inner}, n FROM {table} WHERE {cond}
           UNION ALL
           SELECT {inner}, n FROM reporting_compliancedelta WHERE due_day IS NOT NULL AND {cond}
         ) AS cells {group}

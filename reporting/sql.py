@@ -107,7 +107,14 @@ _TEAM_KEY = "month, bcu_id, team_id, code, enhanced, offence_group, outcome"
 _BCU_KEY = "month, bcu_id, code, enhanced, offence_group, outcome"
 _FORCE_KEY = "month, code, enhanced, offence_group, outcome"
 _OPEN_KEY = "due_day, bcu_id, team_id, owner_id, code, enhanced, offence_group"
+_OPEN_TEAM_KEY = "due_day, bcu_id, team_id, code, enhanced, offence_group"
+_OPEN_BCU_KEY = "due_day, bcu_id, code, enhanced, offence_group"
 OPEN_TABLE = "reporting_openduecell"
+OPEN_GRAINS = [
+    (OPEN_TABLE, _OPEN_KEY),
+    ("reporting_opendueteamcell", _OPEN_TEAM_KEY),
+    ("reporting_openduebcucell", _OPEN_BCU_KEY),
+]
 # The three grains (reporting.models): table and key.
 GRAINS = [
     ("reporting_compliancecell", _KEY),
@@ -135,10 +142,12 @@ FOLD = [
          fine AS ({_upsert(GRAINS[0][0], _KEY, "moved")}),
          team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")}),
          bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")}),
-         force AS ({_upsert(GRAINS[3][0], _FORCE_KEY, "moved")})
-    {_upsert(OPEN_TABLE, _OPEN_KEY, "opened")}
+         force AS ({_upsert(GRAINS[3][0], _FORCE_KEY, "moved")}),
+         open_fine AS ({_upsert(OPEN_GRAINS[0][0], _OPEN_KEY, "opened")}),
+         open_team AS ({_upsert(OPEN_GRAINS[1][0], _OPEN_TEAM_KEY, "opened")})
+    {_upsert(OPEN_GRAINS[2][0], _OPEN_BCU_KEY, "opened")}
     """,  # noqa: S608 (constants only)
-    *[f"DELETE FROM {table} WHERE n = 0" for table in [g[0] for g in GRAINS] + [OPEN_TABLE]],  # noqa: S608
+    *[f"DELETE FROM {table} WHERE n = 0" for table, _ in GRAINS + OPEN_GRAINS],  # noqa: S608
 ]
 
 # Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
@@ -146,7 +155,7 @@ REBUILD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     "LOCK TABLE contacts_obligation IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
-    *[f"TRUNCATE {table}" for table in [g[0] for g in GRAINS] + [OPEN_TABLE]],
+    *[f"TRUNCATE {table}" for table, _ in GRAINS + OPEN_GRAINS],
     f"""
     INSERT INTO reporting_compliancecell ({_KEY}, n)
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
@@ -171,4 +180,8 @@ REBUILD = [
     WHERE b.state = 'open'
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     """,  # noqa: S608 (constants only)
+    f"INSERT INTO {OPEN_GRAINS[1][0]} ({_OPEN_TEAM_KEY}, n) SELECT {_OPEN_TEAM_KEY}, sum(n) "  # noqa: S608
+    f"FROM {OPEN_TABLE} GROUP BY {_OPEN_TEAM_KEY}",
+    f"INSERT INTO {OPEN_GRAINS[2][0]} ({_OPEN_BCU_KEY}, n) SELECT {_OPEN_BCU_KEY}, sum(n) "  # noqa: S608
+    f"FROM {OPEN_GRAINS[1][0]} GROUP BY {_OPEN_BCU_KEY}",
 ]

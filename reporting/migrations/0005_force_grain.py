@@ -2,16 +2,6 @@
 
 from django.db import migrations, models
 
-from reporting import sql
-
-
-def fill(apps, schema_editor):
-    """Every grain counted again from the duties (PostgreSQL keeps the roll-up; SQLite counts directly)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -35,5 +25,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'code', 'enhanced', 'offence_group', 'outcome'), name='compliance_force_cell_key')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -21,6 +21,9 @@ from reporting.models import (
     ComplianceDelta,
     ComplianceForceCell,
     ComplianceTeamCell,
+    OpenDueBcuCell,
+    OpenDueCell,
+    OpenDueTeamCell,
 )
 from reporting.rollup import Slice
 from tests.contacts.support import NOW, event, one, record, victims
@@ -57,7 +60,7 @@ def assert_equal(*, fold: bool = False):
         }
         # Open duties by the day they fall due (what "overdue now" is read from).
         far = date(2040, 1, 1)
-        for by in (rollup.OPEN_GROUPABLE, ("due_day",), ("team_id",), ()):
+        for by in (rollup.OPEN_GROUPABLE, ("due_day",), ("team_id",), ("bcu_id", "code"), ("owner_id",), ()):
             rolled = rollup.open_counts(EVERYTHING, by, first_day=None, before_day=far)
             direct = rollup.open_direct(
                 EVERYTHING, by, start=None, end=timezone.make_aware(datetime(2040, 1, 1))
@@ -82,6 +85,9 @@ def test_recording_a_crime(recorded):
     assert_equal(fold=True)
     for grain in (ComplianceCell, ComplianceTeamCell, ComplianceBcuCell, ComplianceForceCell):
         assert grain.objects.aggregate(n=Sum("n"))["n"] == Obligation.objects.count(), grain
+    open_now = Obligation.objects.filter(state="open").count()
+    for grain in (OpenDueCell, OpenDueTeamCell, OpenDueBcuCell):
+        assert grain.objects.aggregate(n=Sum("n"))["n"] == open_now, grain
     assert sum(rollup.counts(EVERYTHING, ()).values()) == Obligation.objects.count()
 
 
