@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.constants import Disability, Ethnicity, Gender, OffenceGroup
 from cases.models import CrimeVictim, NeedsAssessment
 from contacts.constants import Duty, ObligationState
-from contacts.models import Obligation, Rule
+from contacts.models import Rule
 from contacts.services import working_calendar
 from messaging.constants import MessageKind, MessageStatus
 from messaging.models import Message
@@ -167,30 +167,11 @@ def by_month(s: Slice, *, now: datetime | None = None) -> list[tuple[date, Tally
 
 
 def _open(s: Slice, hidden: tuple[int, ...] = (), *, groups: bool = True):
-    """Open duties (any due month) within the slice's scope filters, for the 'now' figures; `hidden`: the
-    restricted cases the reader is not named on (cases.selectors.hidden_restricted), left out of these
-    working figures as they are left out of every list the reader could open from them. `groups=False`
-    leaves the offence-group filter to the caller."""
-    qs = Obligation.objects.filter(state=ObligationState.OPEN)
-    if hidden:
-        qs = qs.exclude(crime_id__in=hidden)
-    if s.bcu_ids is not None:
-        qs = qs.filter(bcu_id__in=s.bcu_ids)
-    if s.team_ids is not None:
-        qs = qs.filter(team_id__in=s.team_ids)
-    if s.owner_ids is not None:
-        qs = (
-            qs.filter(owner_id__in=[o for o in s.owner_ids if o])
-            if 0 not in s.owner_ids
-            else qs.filter(Q(owner_id__in=s.owner_ids) | Q(owner__isnull=True))
-        )
-    if s.offence_groups is not None and groups:
-        qs = qs.filter(crime__offence__group__in=s.offence_groups)
-    if s.codes is not None:
-        qs = qs.filter(code__in=s.codes)
-    if s.enhanced is not None:
-        qs = qs.filter(enhanced=s.enhanced)
-    return qs
+    """Open duties (any due month) within the slice's filters, for the drill-downs; `hidden`: the restricted
+    cases the reader is not named on (cases.selectors.hidden_restricted), left out as they are left out of
+    the working figures."""
+    qs = rollup.duties(s, months=False, groups=groups).filter(state=ObligationState.OPEN)
+    return qs.exclude(crime_id__in=hidden) if hidden else qs
 
 
 def end_of_next_working_day(now: datetime) -> datetime:
@@ -218,7 +199,7 @@ def _overdue_now(s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tu
 
 
 def _hidden_open(s: Slice, by, hidden, *, start=None, end=None) -> Counter:
-    qs = rollup._filtered(Obligation.objects.filter(state=ObligationState.OPEN, crime_id__in=hidden), s)
+    qs = rollup.duties(s, months=False).filter(state=ObligationState.OPEN, crime_id__in=hidden)
     if start is not None:
         qs = qs.filter(due_at__gte=start)
     if end is not None:
@@ -565,22 +546,7 @@ def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tall
     from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
     now = _now(now)
-    start, end = _window(s)
-    qs = Obligation.objects.filter(due_at__gte=start, due_at__lt=end).exclude(
-        state__in=[ObligationState.WAIVED, ObligationState.NOT_REQUIRED]
-    )
-    if s.bcu_ids is not None:
-        qs = qs.filter(bcu_id__in=s.bcu_ids)
-    if s.team_ids is not None:
-        qs = qs.filter(team_id__in=s.team_ids)
-    if s.owner_ids is not None:
-        qs = qs.filter(owner_id__in=s.owner_ids)
-    if s.offence_groups is not None:
-        qs = qs.filter(crime__offence__group__in=s.offence_groups)
-    if s.codes is not None:
-        qs = qs.filter(code__in=s.codes)
-    if s.enhanced is not None:
-        qs = qs.filter(enhanced=s.enhanced)
+    qs = rollup.duties(s).exclude(state__in=[ObligationState.WAIVED, ObligationState.NOT_REQUIRED])
     p = "crime_victim__person__"
     outcome = Case(
         When(state=ObligationState.MET, met_on_time=True, then=Value("on_time")),

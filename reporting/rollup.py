@@ -3,7 +3,7 @@ duties (SQLite, and the tests' proof that the two agree). Both answer the same q
 shape: {key: count} for the dimensions asked for, over the duties a Slice selects."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -183,24 +183,9 @@ def _read_grain(cursor, table: str, s: Slice, bys: list[tuple[str, ...]]) -> dic
 
 
 def _direct(s: Slice, by: tuple[str, ...], *, open_due_before=None) -> Counter:
-    qs = Obligation.objects.filter(
-        due_at__gte=_month_start(s.first), due_at__lt=_month_start(_next_month(s.last))
-    )
+    qs = duties(s)
     if open_due_before is not None:
         qs = qs.filter(state=ObligationState.OPEN, due_at__lt=open_due_before)
-    if s.bcu_ids is not None:
-        qs = qs.filter(bcu_id__in=s.bcu_ids)
-    if s.team_ids is not None:
-        qs = qs.filter(team_id__in=s.team_ids)
-    if s.owner_ids is not None:
-        owners = Q(owner_id__in=[o for o in s.owner_ids if o])
-        qs = qs.filter(owners | Q(owner__isnull=True) if 0 in s.owner_ids else owners)
-    if s.offence_groups is not None:
-        qs = qs.filter(crime__offence__group__in=s.offence_groups)
-    if s.codes is not None:
-        qs = qs.filter(code__in=s.codes)
-    if s.enhanced is not None:
-        qs = qs.filter(enhanced=s.enhanced)
     annotations = {
         "month": TruncMonth("due_at"),
         "owner_key": Coalesce("owner_id", Value(0)),
@@ -345,10 +330,9 @@ def open_counts_many(
 
 def open_direct(s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime) -> Counter:
     """Open duties due from `start` (None: any time) to `end`, counted directly from the duties."""
-    qs = Obligation.objects.filter(state=ObligationState.OPEN, due_at__lt=end)
+    qs = duties(s, months=False).filter(state=ObligationState.OPEN, due_at__lt=end)
     if start is not None:
         qs = qs.filter(due_at__gte=start)
-    qs = _filtered(qs, s)
     names = {"owner_id": "owner_key", "offence_group": "group_key", "due_day": "day"}
     annotations = {
         "owner_key": Coalesce("owner_id", Value(0)),
@@ -370,6 +354,18 @@ def _open_direct(s: Slice, by, *, first_day: date | None, before_day: date) -> C
 
 def _day_start(d: date) -> datetime:
     return timezone.make_aware(datetime(d.year, d.month, d.day))
+
+
+def duties(s: Slice, *, months: bool = True, groups: bool = True):
+    """The duties a slice selects, as a queryset: the one place its filters become conditions on duties
+    (the drill-downs and direct counts all start here). `months=False`: any due month; `groups=False`:
+    the caller applies the offence-group filter itself."""
+    qs = Obligation.objects.all()
+    if months:
+        qs = qs.filter(due_at__gte=_month_start(s.first), due_at__lt=_month_start(_next_month(s.last)))
+    if not groups and s.offence_groups is not None:
+        s = replace(s, offence_groups=None)
+    return _filtered(qs, s)
 
 
 def _filtered(qs, s: Slice):

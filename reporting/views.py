@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from cases.selectors import cases_visible_to
 from contacts.constants import ObligationState
-from contacts.models import Obligation
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
-from . import charts, exports, figures, stats
+from . import charts, exports, figures, rollup, stats
 from .figures import DIMENSION_WORDS, FILTER_OF, OUTCOME_WORDS
 from .filters import (
     FilterForm,
@@ -450,7 +449,7 @@ def cases(request):
     s = ctx.slice
     month = parse_month(request.GET.get("month", ""))
     qs = (
-        figures._open(s, ctx.hidden) if show in ("overdue_now", "due_soon", "overdue", "pending") else _all(s)
+        figures._open(s, ctx.hidden) if show in ("overdue_now", "due_soon", "overdue", "pending") else _any(s)
     )
     if show == "overdue_now":
         qs = qs.filter(due_at__lt=ctx.now)
@@ -498,21 +497,9 @@ def cases(request):
     )
 
 
-def _all(s):
-    qs = Obligation.objects.all()
-    for column, values in (
-        ("bcu_id", s.bcu_ids),
-        ("team_id", s.team_ids),
-        ("owner_id", s.owner_ids),
-        ("code", s.codes),
-    ):
-        if values is not None:
-            qs = qs.filter(**{f"{column}__in": values})
-    if s.offence_groups is not None:
-        qs = qs.filter(crime__offence__group__in=s.offence_groups)
-    if s.enhanced is not None:
-        qs = qs.filter(enhanced=s.enhanced)
-    return qs
+def _any(s):
+    """Duties in any state and any due month within the filters (the month is narrowed below)."""
+    return rollup.duties(s, months=False)
 
 
 def _outcome_q(show: str, now) -> Q:
