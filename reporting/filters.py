@@ -56,6 +56,7 @@ def parse_month(value: str) -> date | None:
     return date(int(m[1]), int(m[2]), 1)
 
 
+MAX_TEAMS_LISTED = 5  # a supervisor's few teams: list their officers without choosing a team first
 VICTIMS = [("", "All victims"), ("standard", "Standard entitlements"), ("enhanced", "Enhanced entitlements")]
 
 
@@ -82,8 +83,16 @@ class FilterForm(forms.Form):
         self.fields["team"].choices = [("", "All teams")] + [
             (t.pk, f"{t.name} ({t.bcu.name})") for t in teams
         ]
-        officers = self._officers(teams)
-        self.fields["officer"].choices = [("", "All officers")] + [(u.pk, u.display_name) for u in officers]
+        # The officers listed: those of the team chosen, or of the reader's own teams when they have a few;
+        # a force or a BCU has too many to list, so its readers choose a team first. Any officer in the
+        # reader's area is accepted (a link from a team's breakdown names one).
+        self.team_bcu = {t.pk: t.bcu_id for t in teams}
+        chosen = self._chosen_team(data)
+        listed = [chosen] if chosen else [t.pk for t in teams] if len(teams) <= MAX_TEAMS_LISTED else []
+        officers = list(self._officers(listed)) if listed or scope.owner_ids is not None else []
+        first = "All officers" if officers or scope.owner_ids is not None else "Choose a team first"
+        self.fields["officer"].choices = [("", first)] + [(u.pk, u.display_name) for u in officers]
+        self.fields["officer"].valid_value = self._officer_allowed
         for name, what in (("bcu", "a BCU"), ("team", "a team"), ("officer", "an officer")):
             self.fields[name].error_messages["invalid_choice"] = (
                 f"Choose {what} from the list: you can only see figures for your own area."
@@ -91,15 +100,27 @@ class FilterForm(forms.Form):
         self.fields["group"].error_messages["invalid_choice"] = "Choose an offence group from the list."
         self.fields["duty"].error_messages["invalid_choice"] = "Choose a duty from the list."
         self.fields["victims"].error_messages["invalid_choice"] = "Choose all, standard or enhanced victims."
-        self.team_bcu = {t.pk: t.bcu_id for t in teams}
 
-    def _officers(self, teams):
+    def _chosen_team(self, data) -> int | None:
+        value = (data or {}).get("team", "")
+        return int(value) if str(value).isdigit() and int(value) in self.team_bcu else None
+
+    def _officers(self, team_ids):
         if self.scope.owner_ids is not None:
             return User.objects.filter(pk__in=self.scope.owner_ids)
-        qs = User.objects.filter(role__in=OIC_ROLES).order_by("last_name", "first_name")
-        if self.scope.everything:
-            return qs.filter(is_active=True)
-        return qs.filter(team__in=[t.pk for t in teams])
+        return User.objects.filter(role__in=OIC_ROLES, team__in=team_ids).order_by("last_name", "first_name")
+
+    def _officer_allowed(self, value) -> bool:
+        """Any officer in the reader's area (their own duties, for an officer)."""
+        if not str(value).isdigit() or len(str(value)) > 12:
+            return False
+        pk = int(value)
+        if self.scope.owner_ids is not None:
+            return pk in self.scope.owner_ids
+        qs = User.objects.filter(pk=pk, role__in=OIC_ROLES)
+        if not self.scope.everything:
+            qs = qs.filter(team__in=list(self.team_bcu))
+        return qs.exists()
 
     def clean_quarter(self):
         value = self.cleaned_data["quarter"].strip()

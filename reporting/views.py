@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.selectors import cases_visible_to
 from contacts.constants import ObligationState
+from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
@@ -99,7 +100,8 @@ def _trail(ctx: Context, name: str) -> list[tuple[str, str]]:
         label = str(dict(ctx.form.fields["team"].choices).get(f.team, "Team")).split(" (")[0]
         trail.append((label, ctx.url(name, officer=None)))
     if f.officer:
-        trail.append((str(dict(ctx.form.fields["officer"].choices).get(f.officer, "Officer")), ctx.url(name)))
+        officer = User.objects.filter(pk=f.officer).first()
+        trail.append((officer.display_name if officer else "Officer", ctx.url(name)))
     return trail
 
 

@@ -217,3 +217,17 @@ def test_a_figure_changes_the_moment_a_contact_is_logged(history, make_client, s
     )
     direct = Obligation.objects.filter(team=supervisor.team, state="open", due_at__lt=NOW).count()
     assert overdue_now() == direct < first
+
+
+def test_an_officer_outside_the_readers_area_is_refused(history, make_client, inspector, org, analyst):
+    stranger = UserFactory(team=org["team_b1"], role=Role.OFFICER)
+    html = (
+        make_client(inspector).get(reverse("reporting:dashboard"), {"officer": stranger.pk}).content.decode()
+    )
+    assert "Choose an officer from the list: you can only see figures for your own area." in html
+    # The force's analysts may look at any officer (from a team's breakdown), named in the breadcrumbs.
+    r = make_client(analyst).get(reverse("reporting:dashboard"), {"officer": stranger.pk})
+    assert "Choose an officer" not in r.content.decode() and stranger.display_name in r.content.decode()
+    for bad in ("abc", "-1", "9" * 30):
+        r = make_client(analyst).get(reverse("reporting:dashboard"), {"officer": bad})
+        assert r.status_code == 200 and "Choose an officer from the list" in r.content.decode()
