@@ -52,8 +52,10 @@ def table_response(table: Table, fmt: str, *, filename: str) -> HttpResponse:
     return response
 
 
-def _area_table(key: str, caption: str, scope: Scope, f: Filters, now: datetime) -> Table:
-    moj, _ = figures.indicators(f.slice(scope), now=now)
+def _area_table(
+    key: str, caption: str, scope: Scope, f: Filters, now: datetime, hidden: tuple[int, ...]
+) -> Table:
+    moj, _ = figures.indicators(f.slice(scope), now=now, hidden=hidden)
     table = Table(
         key,
         caption,
@@ -75,7 +77,9 @@ def _area_table(key: str, caption: str, scope: Scope, f: Filters, now: datetime)
     return table
 
 
-def quarter_workbook(scope: Scope, first: date, last: date, *, now: datetime) -> bytes:
+def quarter_workbook(
+    scope: Scope, first: date, last: date, *, now: datetime, hidden: tuple[int, ...] = ()
+) -> bytes:
     """The MoJ quarterly return and the PCC pack: the five areas for the force (or the reader's area) and
     for each BCU, the force indicators, compliance by BCU, and the equality breakdowns. Counts and rates
     below the threshold are suppressed throughout (the pack leaves the force)."""
@@ -96,7 +100,7 @@ def quarter_workbook(scope: Scope, first: date, last: date, *, now: datetime) ->
         ]
     )
     book.add_sheet(about)
-    sheets = [_area_table("moj", f"MoJ return {q} {scope.label}", scope, base, now)]
+    sheets = [_area_table("moj", f"MoJ return {q} {scope.label}", scope, base, now, hidden)]
     for bcu in scope.bcus():
         sheets.append(
             _area_table(
@@ -105,9 +109,10 @@ def quarter_workbook(scope: Scope, first: date, last: date, *, now: datetime) ->
                 scope,
                 Filters(first=first, last=last, bcu=bcu.pk),
                 now,
+                hidden,
             )
         )
-    _, classic = figures.indicators(base.slice(scope), now=now)
+    _, classic = figures.indicators(base.slice(scope), now=now, hidden=hidden)
     sheets.append(
         rate_table(
             "force-indicators",
@@ -120,10 +125,14 @@ def quarter_workbook(scope: Scope, first: date, last: date, *, now: datetime) ->
     s = base.slice(scope)
     sheets.append(
         breakdown_table(
-            "by-bcu", f"Compliance by BCU {q}", "BCU", figures.breakdown(s, "bcu_id", now=now), suppress=True
+            "by-bcu",
+            f"Compliance by BCU {q}",
+            "BCU",
+            figures.breakdown(s, "bcu_id", now=now, hidden=hidden),
+            suppress=True,
         )
     )
-    eq = figures.equality(s, now=now)
+    eq = figures.equality(s, now=now, hidden=hidden)
     for b in eq.breakdowns:
         sheets.append(
             rate_table(

@@ -4,7 +4,7 @@ suppression from reporting.stats."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, Q
 from django.db.models import DurationField as DurationOutput
@@ -14,7 +14,9 @@ from cases.constants import Disability, Ethnicity, Gender, OffenceGroup
 from cases.models import CrimeVictim, NeedsAssessment
 from contacts.constants import Duty, ObligationState
 from contacts.models import Rule
+from contacts.selectors import amber_limit
 from contacts.services import working_calendar
+from contacts.templatetags.duties import duty_label
 from messaging.constants import MessageKind, MessageStatus
 from messaging.models import Message
 from victimcare.accounts.models import BCU, Team, User
@@ -67,24 +69,33 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def tallies(s: Slice, by: tuple[str, ...], *, now: datetime | None = None) -> dict[tuple, Tally]:
+def tallies(
+    s: Slice, by: tuple[str, ...], *, now: datetime | None = None, hidden: tuple[int, ...] = ()
+) -> dict[tuple, Tally]:
     """{key of `by`: Tally} over the duties of the slice. An open duty is past due if its due time has
     passed at `now`: every open duty of an earlier month, and those of this month due before now."""
-    return tallies_many(s, [by], now=now)[by]
+    return tallies_many(s, [by], now=now, hidden=hidden)[by]
 
 
 def tallies_many(
-    s: Slice, bys: list[tuple[str, ...]], *, now: datetime | None = None
+    s: Slice, bys: list[tuple[str, ...]], *, now: datetime | None = None, hidden: tuple[int, ...] = ()
 ) -> dict[tuple, dict[tuple, Tally]]:
     """tallies() for several groupings: two reads of the roll-up (the cells, and this month's overdue)
-    and one small direct count (today's), however many tables the page shows."""
+    and one small direct count (today's), however many tables the page shows. `hidden`: restricted cases
+    the reader is not named on, taken away from every figure (counted directly: a few cases), so that no
+    figure counts a case its drill-down would not list."""
     now = _now(now)
     current = month_of(timezone.localdate(now))
     full = {by: tuple(dict.fromkeys((*by, "month", "outcome"))) for by in bys}
-    raw = rollup.counts_many(s, list(dict.fromkeys(full.values())))
+    groupings = list(dict.fromkeys(full.values()))
+    raw = rollup.counts_many(s, groupings)
+    if hidden:
+        for dims, counted in rollup.counts_for_crimes(s, groupings, hidden).items():
+            raw[dims] = raw[dims].copy()
+            raw[dims].subtract(counted)
     this_month = s.first <= current <= s.last
     over = (
-        overdue_this_month(s, now, tuple(tuple(d for d in by if d != "month") for by in bys))
+        overdue_this_month(s, now, tuple(tuple(d for d in by if d != "month") for by in bys), hidden)
         if this_month
         else {}
     )
@@ -134,15 +145,20 @@ def _due_today_so_far(s: Slice, now: datetime) -> Counter:
     return rollup.open_direct(s, _OVERDUE_KEY, start=midnight, end=now)
 
 
-def overdue_this_month(s: Slice, now: datetime, bys: tuple[tuple[str, ...], ...]) -> dict[tuple, Counter]:
+def overdue_this_month(
+    s: Slice, now: datetime, bys: tuple[tuple[str, ...], ...], hidden: tuple[int, ...] = ()
+) -> dict[tuple, Counter]:
     """This month's open duties already past due, for each grouping (no month): those due on earlier days
-    of the month from the open cells, today's before now counted directly."""
+    of the month from the open cells, today's before now counted directly, less the hidden cases'."""
     today, _ = _today(now)
     first = date(today.year, today.month, 1)
     out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=first, before_day=today)
     today_so_far = _due_today_so_far(s, now)
+    month_start = timezone.make_aware(datetime(first.year, first.month, 1))
     for by in bys:
         out[by].update(_project(today_so_far, _OVERDUE_KEY, by))
+        if hidden:
+            out[by].subtract(_hidden_open(s, by, hidden, start=month_start, end=now))
     return out
 
 
@@ -158,8 +174,10 @@ def months(first: date, last: date) -> list[date]:
     return out
 
 
-def by_month(s: Slice, *, now: datetime | None = None) -> list[tuple[date, Tally]]:
-    t = tallies(s, ("month",), now=now)
+def by_month(
+    s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()
+) -> list[tuple[date, Tally]]:
+    t = tallies(s, ("month",), now=now, hidden=hidden)
     return [(m, t.get((m,), Tally())) for m in months(s.first, s.last)]
 
 
@@ -174,9 +192,9 @@ def _open(s: Slice, hidden: tuple[int, ...] = (), *, groups: bool = True):
     return qs.exclude(crime_id__in=hidden) if hidden else qs
 
 
-def end_of_next_working_day(now: datetime) -> datetime:
-    day = working_calendar().next_working_day(timezone.localdate(now))
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+def due_soon_until(now: datetime) -> datetime:
+    """The end of the next working day: the worklists' own 'due soon' (contacts.selectors.amber_limit)."""
+    return amber_limit(now, working_calendar())
 
 
 @dataclass(frozen=True)
@@ -199,16 +217,8 @@ def _overdue_now(s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tu
 
 
 def _hidden_open(s: Slice, by, hidden, *, start=None, end=None) -> Counter:
-    qs = rollup.duties(s, months=False).filter(state=ObligationState.OPEN, crime_id__in=hidden)
-    if start is not None:
-        qs = qs.filter(due_at__gte=start)
-    if end is not None:
-        qs = qs.filter(due_at__lt=end)
-    fields = ["owner_id" if d == "owner_id" else d for d in by]
-    out = Counter()
-    for row in qs.values(*fields).annotate(n=Count("id")).order_by():
-        out[tuple((row[f] or 0) if f == "owner_id" else row[f] for f in fields)] += row["n"]
-    return out
+    """Open duties of the hidden restricted cases, due from `start` to `end` (counted directly)."""
+    return rollup.open_direct(s, tuple(by), start=start, end=end or timezone.now(), crimes=hidden)
 
 
 def now_figures(
@@ -222,14 +232,14 @@ def now_figures(
     today, midnight = _today(now)
     groupings = [(), (by,)] if by else [()]
     over = _overdue_now(s, groupings, now, hidden)
-    end = end_of_next_working_day(now)
+    end = due_soon_until(now)
     # Due from now to the end of the next working day: the open cells from today to that day, less today's
     # already past, less the hidden cases'.
-    last = timezone.localdate(end - timedelta(seconds=1))
+    last = timezone.localdate(end)
     soon = rollup.open_counts(s, (), first_day=today, before_day=last + timedelta(days=1))[()]
     soon -= sum(_due_today_so_far(s, now).values())
     if hidden:
-        soon -= _hidden_open(s, (), hidden, start=now, end=end)[()]
+        soon -= _hidden_open(s, (), hidden, start=now, end=end + timedelta(microseconds=1))[()]
     by_column = {k[0]: n for k, n in over[(by,)].items() if n} if by else {}
     return Now(over[()][()], soon), by_column
 
@@ -247,7 +257,7 @@ def labels(dimension: str, keys) -> dict:
         names = {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
         return {k: names.get(k, "No officer") for k in keys}
     if dimension == "code":
-        return {k: Duty(k).label if k in Duty.values else "Local duty" for k in keys}
+        return {k: duty_label(k) for k in keys}
     if dimension == "offence_group":
         return {k: OffenceGroup(k).label if k in OffenceGroup.values else "Other" for k in keys}
     if dimension == "enhanced":
@@ -287,10 +297,11 @@ def breakdown(
     now: datetime | None = None,
     tallied: dict[tuple, Tally] | None = None,
     overdue_now: dict | None = None,
+    hidden: tuple[int, ...] = (),
 ) -> list[Row]:
     """Rows by one dimension, labelled; `tallied` (from tallies_many) and `overdue_now` (by the same
     column, from now_figures) when the page has read them already."""
-    t = tallied if tallied is not None else tallies(s, (dimension,), now=now)
+    t = tallied if tallied is not None else tallies(s, (dimension,), now=now, hidden=hidden)
     keys = [k[0] for k in t]
     names = labels(dimension, keys)
     rows = [
@@ -367,14 +378,16 @@ def _days(n: int | None) -> str:
     return "1 working day" if n == 1 else f"{n} working days"
 
 
-def indicators(s: Slice, *, now: datetime | None = None) -> tuple[list[Indicator], list[Indicator]]:
+def indicators(
+    s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()
+) -> tuple[list[Indicator], list[Indicator]]:
     """The MoJ return's five areas and the classic force indicators (each split by standard and enhanced
     victims, whose deadlines differ), month by month, from one read of the roll-up."""
     codes = {c for _, cs in MOJ_AREAS for c in cs} | set(CLASSIC)
     base = replace(
         s, codes=tuple(sorted(codes & set(s.codes))) if s.codes is not None else tuple(sorted(codes))
     )
-    t = tallies(base, ("code", "enhanced", "month"), now=now)
+    t = tallies(base, ("code", "enhanced", "month"), now=now, hidden=hidden)
     ms = months(s.first, s.last)
 
     def build(label, cs, enhanced):
@@ -393,7 +406,7 @@ def indicators(s: Slice, *, now: datetime | None = None) -> tuple[list[Indicator
     classic = []
     for code in CLASSIC:
         std, enh = limits.get(code, (None, None))
-        name = Duty(code).label
+        name = duty_label(code)
         if code == Duty.PROGRESS_UPDATE:
             classic.append(build(f"{name} (as agreed in the contact plan)", (code,), None))
             continue
@@ -442,9 +455,12 @@ class Service:
     messages: dict[str, int]
 
 
-def service(s: Slice, *, now: datetime | None = None) -> Service:
+def service(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Service:
     t = tallies(
-        replace(s, codes=(Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN, Duty.QUERY_REPLY)), ("code",), now=now
+        replace(s, codes=(Duty.NEEDS_ASSESSMENT, Duty.CONTACT_PLAN, Duty.QUERY_REPLY)),
+        ("code",),
+        now=now,
+        hidden=hidden,
     )
     start, end = _window(s)
     took = (
@@ -461,7 +477,9 @@ def service(s: Slice, *, now: datetime | None = None) -> Service:
         .aggregate(avg=Avg("d"))["avg"]
     )
     # Enhanced identification: of the victims whose needs assessment fell due, how many were enhanced.
-    ident = rollup.counts(replace(s, codes=(Duty.NEEDS_ASSESSMENT,)), ("bcu_id", "enhanced"))
+    needs = replace(s, codes=(Duty.NEEDS_ASSESSMENT,))
+    ident = rollup.counts(needs, ("bcu_id", "enhanced"))
+    ident.subtract(rollup.counts_for_crimes(needs, [("bcu_id", "enhanced")], hidden)[("bcu_id", "enhanced")])
     per_bcu: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for (bcu, enhanced), n in ident.items():
         per_bcu[bcu][1] += n
@@ -471,7 +489,7 @@ def service(s: Slice, *, now: datetime | None = None) -> Service:
     enhanced_by_bcu = sorted(
         ((names.get(b, str(b)), stats.rate(k, n), n) for b, (k, n) in per_bcu.items()), key=lambda r: r[0]
     )
-    victims = _victims(s)
+    victims = _victims(s).exclude(crime_id__in=hidden) if hidden else _victims(s)
     portal = victims.aggregate(
         n=Count("id"), active=Count("id", filter=Q(person__portal_account__status="active"))
     )
@@ -539,7 +557,9 @@ def age_band(age: int | None) -> str:
     return NOT_KNOWN
 
 
-def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tally]:
+def _equality_rows(
+    s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()
+) -> dict[tuple, Tally]:
     """Tallies by (month, ethnicity, gender, disability, age band at the offence), counted directly from
     the duties."""
     from django.db.models import Case, CharField, IntegerField, Value, When
@@ -547,6 +567,8 @@ def _equality_rows(s: Slice, *, now: datetime | None = None) -> dict[tuple, Tall
 
     now = _now(now)
     qs = rollup.duties(s).exclude(state__in=[ObligationState.WAIVED, ObligationState.NOT_REQUIRED])
+    if hidden:
+        qs = qs.exclude(crime_id__in=hidden)
     p = "crime_victim__person__"
     outcome = Case(
         When(state=ObligationState.MET, met_on_time=True, then=Value("on_time")),
@@ -615,8 +637,8 @@ class Equality:
     minority: Tally
 
 
-def equality(s: Slice, *, now: datetime | None = None) -> Equality:
-    raw = _equality_rows(s, now=now)
+def equality(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Equality:
+    raw = _equality_rows(s, now=now, hidden=hidden)
 
     def collapse(title, fn, order=None):
         acc: dict[str, Tally] = defaultdict(Tally)

@@ -18,8 +18,8 @@ from victimcare.accounts.models import User
 from .rollup import Slice
 from .scope import Scope
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+MONTH = re.compile(r"^((?:19|20)\d{2})-(\d{2})$")
+QUARTER = re.compile(r"^((?:19|20)\d{2})-Q([1-4])$")
 EARLIEST = date(2015, 1, 1)  # the Code's first edition with these duties; no figures before
 
 

@@ -21,8 +21,9 @@ def work_page_headline(user) -> WorkPanel | None:
     now = timezone.now()
     last = month_of(timezone.localdate(now))
     s = Filters(first=add_months(last, -2), last=last).slice(scope)
-    series = figures.by_month(s, now=now)
-    overdue = figures.now_figures(s, now=now, hidden=hidden_cases(user))[0].overdue
+    hidden = hidden_cases(user)
+    series = figures.by_month(s, now=now, hidden=hidden)
+    overdue = figures.now_figures(s, now=now, hidden=hidden)[0].overdue
     text = f"{scope.label[:1].upper()}{scope.label[1:]}: " + figures.headline(series, now=now)
     if overdue:
         text += f" {overdue:,} {'duty is' if overdue == 1 else 'duties are'} overdue now."

@@ -182,8 +182,10 @@ def _read_grain(cursor, table: str, s: Slice, bys: list[tuple[str, ...]]) -> dic
     return _split(rows, dims, bys)
 
 
-def _direct(s: Slice, by: tuple[str, ...], *, open_due_before=None) -> Counter:
+def _direct(s: Slice, by: tuple[str, ...], *, open_due_before=None, crimes=None) -> Counter:
     qs = duties(s)
+    if crimes is not None:
+        qs = qs.filter(crime_id__in=crimes)
     if open_due_before is not None:
         qs = qs.filter(state=ObligationState.OPEN, due_at__lt=open_due_before)
     annotations = {
@@ -328,9 +330,14 @@ def open_counts_many(
     return _split(rows, dims, bys)
 
 
-def open_direct(s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime) -> Counter:
-    """Open duties due from `start` (None: any time) to `end`, counted directly from the duties."""
+def open_direct(
+    s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime, crimes=None
+) -> Counter:
+    """Open duties due from `start` (None: any time) to `end`, counted directly from the duties (of
+    `crimes` only, if given)."""
     qs = duties(s, months=False).filter(state=ObligationState.OPEN, due_at__lt=end)
+    if crimes is not None:
+        qs = qs.filter(crime_id__in=crimes)
     if start is not None:
         qs = qs.filter(due_at__gte=start)
     names = {"owner_id": "owner_key", "offence_group": "group_key", "due_day": "day"}
@@ -383,3 +390,19 @@ def _filtered(qs, s: Slice):
     if s.enhanced is not None:
         qs = qs.filter(enhanced=s.enhanced)
     return qs
+
+
+def counts_for_crimes(s: Slice, bys: list[tuple[str, ...]], crimes: tuple[int, ...]) -> dict[tuple, Counter]:
+    """Direct counts over a few crimes' duties (the restricted cases a reader is not named on, taken away
+    from their figures)."""
+    if not crimes:
+        return {by: Counter() for by in bys}
+    dims = tuple(dict.fromkeys(d for by in bys for d in by))
+    full = _direct(s, dims, crimes=crimes)
+    out = {}
+    for by in bys:
+        c = Counter()
+        for key, n in full.items():
+            c[tuple(key[dims.index(d)] for d in by)] += n
+        out[by] = c
+    return out

@@ -171,7 +171,9 @@ def compliance(request):
     dim = _dimension(ctx.filters, ctx.scope)
     others = [d for d in ("code", "enhanced", "offence_group") if d != dim]
     # Every table of the page from one read of the roll-up (and one of the open cells).
-    tallied = figures.tallies_many(s, [("month",), (dim,), *[(d,) for d in others]], now=ctx.now)
+    tallied = figures.tallies_many(
+        s, [("month",), (dim,), *[(d,) for d in others]], now=ctx.now, hidden=ctx.hidden
+    )
     by_month = tallied[("month",)]
     series = [(m, by_month.get((m,), figures.Tally())) for m in figures.months(s.first, s.last)]
     total = figures.Tally()
@@ -262,7 +264,7 @@ def compliance(request):
 @login_required
 def indicators(request):
     ctx = _context(request)
-    moj, classic = figures.indicators(ctx.slice, now=ctx.now)
+    moj, classic = figures.indicators(ctx.slice, now=ctx.now, hidden=ctx.hidden)
     ms = [m for m, _ in moj[0].series] if moj else []
     headers = ["Indicator"] + [f"{m:%b %Y}" for m in ms] + ["Whole period", "95% confidence interval"]
 
@@ -313,7 +315,7 @@ def indicators(request):
 @login_required
 def service(request):
     ctx = _context(request)
-    sv = figures.service(ctx.slice, now=ctx.now)
+    sv = figures.service(ctx.slice, now=ctx.now, hidden=ctx.hidden)
     tables = [
         tally_table(
             "service-duties",
@@ -376,7 +378,7 @@ def service(request):
 @login_required
 def equality(request):
     ctx = _context(request)
-    eq = figures.equality(ctx.slice, now=ctx.now)
+    eq = figures.equality(ctx.slice, now=ctx.now, hidden=ctx.hidden)
     tables = []
     for i, b in enumerate(eq.breakdowns):
         tables.append(
@@ -399,7 +401,7 @@ def equality(request):
         gap.rows.append([Cell(f"{m:%B %Y}", header=True), Cell(a.text), Cell(b.text), Cell(diff)])
     tables.insert(0, gap)
     for dim in ("bcu_id", "offence_group"):
-        rows = figures.breakdown(ctx.slice, dim, now=ctx.now)
+        rows = figures.breakdown(ctx.slice, dim, now=ctx.now, hidden=ctx.hidden)
         tables.append(
             rate_table(
                 f"equality-{dim.replace('_id', '').replace('_', '-')}",
@@ -456,7 +458,7 @@ def cases(request):
     if show == "overdue_now":
         qs = qs.filter(due_at__lt=ctx.now)
     elif show == "due_soon":
-        qs = qs.filter(due_at__gte=ctx.now, due_at__lt=figures.end_of_next_working_day(ctx.now))
+        qs = qs.filter(due_at__gte=ctx.now, due_at__lte=figures.due_soon_until(ctx.now))
     else:
         first, last = (month, month) if month and s.first <= month <= s.last else (s.first, s.last)
         start = timezone.make_aware(datetime(first.year, first.month, 1))
@@ -535,7 +537,7 @@ def quarter_return(request):
             status=400,
         )
     first, last = parse_quarter(value)
-    body = exports.quarter_workbook(scope, first, last, now=timezone.now())
+    body = exports.quarter_workbook(scope, first, last, now=timezone.now(), hidden=hidden_cases(request.user))
     response = HttpResponse(body, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="victims-code-return-{value}.xlsx"'
     return response

@@ -106,7 +106,7 @@ def test_quarter_return(history, make_client, analyst):
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content))
     assert "About" in wb.sheetnames and len(wb.sheetnames) >= 5
-    for bad in ("", "2026-Q5", "1999-Q1", "2099-Q1", "<script>"):
+    for bad in ("", "2026-Q5", "1999-Q1", "2099-Q1", "0000-Q1", "<script>"):
         r = c.get(reverse("reporting:quarter_return"), {"quarter": bad})
         assert r.status_code == 400, bad
         assert "<script>" not in r.content.decode()
@@ -124,7 +124,11 @@ def test_quarter_return(history, make_client, analyst):
         ({"bcu": "abc"}, "Choose a BCU from the list"),
         ({"duty": "NOPE"}, "Choose a duty from the list."),
         ({"victims": "x"}, "Choose all, standard or enhanced victims."),
-        ({"start": "0001-01"}, "Enter a month from January 2015"),
+        ({"start": "0001-01"}, "Enter a month like 2026-01."),
+        ({"start": "0000-01"}, "Enter a month like 2026-01."),
+        ({"end": "0000-12"}, "Enter a month like 2026-01."),
+        ({"quarter": "0000-Q1"}, "Enter a quarter like 2026-Q3."),
+        ({"start": "1999-01"}, "Enter a month from January 2015"),
     ],
 )
 def test_bad_filters_are_refused_in_words(params, message, history, make_client, analyst):
@@ -231,3 +235,35 @@ def test_an_officer_outside_the_readers_area_is_refused(history, make_client, in
     for bad in ("abc", "-1", "9" * 30):
         r = make_client(analyst).get(reverse("reporting:dashboard"), {"officer": bad})
         assert r.status_code == 200 and "Choose an officer from the list" in r.content.decode()
+
+
+def test_every_figure_counts_what_its_drill_down_lists_even_with_a_hidden_restricted_case(
+    history, make_client, supervisor, officer
+):
+    from datetime import datetime
+
+    from cases.models import Crime
+
+    restricted = history[0]
+    Crime.objects.filter(pk=restricted.pk).update(is_restricted=True)
+    restricted.named_users.add(officer)
+    c = make_client(supervisor)
+    r = c.get(reverse("reporting:dashboard"), {"table": "by-month", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(r.content.decode().lstrip("\ufeff"))))
+    header = rows[0]
+    checked = 0
+    for row in rows[1:]:
+        if row[0] == "Whole period":
+            continue
+        month = datetime.strptime(row[0].replace(" (so far)", ""), "%B %Y").strftime("%Y-%m")
+        for column, show in (("Met on time", "on_time"), ("Open past due", "overdue"), ("Met late", "late")):
+            n = int(row[header.index(column)].replace(",", ""))
+            listed = c.get(reverse("reporting:cases"), {"show": show, "month": month}).content.decode()
+            assert listed.count('<tr class="govuk-table__row">') - 1 == n or (
+                n == 0 and "There are no duties" in listed
+            ), (
+                month,
+                column,
+            )
+            checked += n
+    assert checked > 0
