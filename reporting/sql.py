@@ -25,6 +25,14 @@ _COLUMNS = "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, ou
 TRIGGERS = f"""
 CREATE OR REPLACE FUNCTION reporting_obligation_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A new duty waits for a reclassification of its crime (or of the crime's offence) still in flight, and
+  -- its delta (the next statement, a fresh snapshot) then sees the committed group: the reclassification's
+  -- own trigger cannot see a duty not yet committed. A changed or deleted duty needs no lock here: the
+  -- reclassification locks the duties it reads (below), so one of the two always sees the other.
+  IF TG_OP = 'INSERT' THEN
+    PERFORM 1 FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id WHERE c.id = NEW.crime_id
+      FOR SHARE;
+  END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO reporting_compliancedelta {_COLUMNS} {_ROW.format(r="OLD", n=-1)};
   END IF;
@@ -57,6 +65,8 @@ BEGIN
   SELECT "group" INTO old_group FROM cases_offence WHERE id = OLD.offence_id;
   SELECT "group" INTO new_group FROM cases_offence WHERE id = NEW.offence_id;
   IF old_group IS DISTINCT FROM new_group THEN
+    -- Wait for changes to these duties still in flight, then count them as committed (a new statement).
+    PERFORM 1 FROM contacts_obligation WHERE crime_id = NEW.id FOR UPDATE;
     INSERT INTO reporting_compliancedelta {_COLUMNS}
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
            coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
@@ -75,6 +85,8 @@ CREATE TRIGGER reporting_crime_offence AFTER UPDATE OF offence_id ON cases_crime
 -- An offence moved to another group (a data correction) moves the duties of all its crimes.
 CREATE OR REPLACE FUNCTION reporting_offence_group_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM 1 FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id WHERE c.offence_id = NEW.id
+    FOR UPDATE OF b;
   INSERT INTO reporting_compliancedelta {_COLUMNS}
   SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
          coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
@@ -153,7 +165,9 @@ FOLD = [
 # Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
 REBUILD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
-    "LOCK TABLE contacts_obligation IN SHARE MODE",
+    # No duty, crime or offence changes while every cell is counted again (a change committed between the
+    # clearing of the deltas and the count would otherwise count twice).
+    "LOCK TABLE contacts_obligation, cases_crime, cases_offence IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
     *[f"TRUNCATE {table}" for table, _ in GRAINS + OPEN_GRAINS],
     f"""
