@@ -101,6 +101,8 @@ def counts_many(s: Slice, bys: list[tuple[str, ...]], *, direct: bool = False) -
 
 
 def _grouping_sets(bys: list[tuple[str, ...]], allowed) -> tuple[list[str], str]:
+    # _split tells the groupings apart by their set of columns: two with the same set would count twice.
+    assert len({frozenset(by) for by in bys}) == len(set(bys)), bys
     dims = list(dict.fromkeys(d for by in bys for d in by))
     assert all(d in allowed for d in dims), dims
     sets = ", ".join("(" + ", ".join(by) + ")" for by in dict.fromkeys(bys))

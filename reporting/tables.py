@@ -105,16 +105,41 @@ def breakdown_table(
         ]
         if with_now:
             n = r.overdue_now or 0
-            row.append(Cell(f"{n:,}", href=overdue_link(r) if overdue_link and n else "", red=n > 0))
+            row.append(
+                Cell(
+                    count(n, suppress=suppress), href=overdue_link(r) if overdue_link and n else "", red=n > 0
+                )
+            )
         table.rows.append(row)
     return table
 
 
-def rate_table(key: str, caption: str, first: str, rows: list[tuple[str, int, int]], *, what: str) -> Table:
-    """Rows of (label, k, n) shown as a rate with its interval: always suppressed below the threshold."""
+def rate_table(
+    key: str, caption: str, first: str, rows: list[tuple[str, int, int]], *, what: str, partition: bool = True
+) -> Table:
+    """Rows of (label, k, n) shown as a rate with its interval, suppressed below the threshold. When the
+    rows split one total (`partition`, e.g. victims by ethnic group) and only one row is suppressed, the
+    next smallest is suppressed too, so that the hidden one cannot be worked out by subtraction."""
+    threshold = stats.suppress_below()
+    hidden = {i for i, (_, _, n) in enumerate(rows) if 0 < n < threshold}
+    if partition and len(hidden) == 1:
+        shown = sorted((n, i) for i, (_, _, n) in enumerate(rows) if n >= threshold)
+        if shown:
+            hidden.add(shown[0][1])
     table = Table(key, caption, [first, what, "Of", "Rate", "95% confidence interval"])
-    for label, k, n in rows:
+    for i, (label, k, n) in enumerate(rows):
         r = stats.rate(k, n)
+        if i in hidden:
+            table.rows.append(
+                [
+                    Cell(label, header=True),
+                    Cell("Not given"),
+                    Cell(f"Fewer than {threshold}" if n < threshold else "Not given"),
+                    Cell("Not given"),
+                    Cell("Not given"),
+                ]
+            )
+            continue
         table.rows.append(
             [
                 Cell(label, header=True),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.selectors import cases_visible_to
-from contacts.constants import ObligationState
+from contacts.constants import Duty, ObligationState
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
@@ -33,6 +33,7 @@ from .filters import (
 )
 from .scope import Scope, hidden_cases, scope_for
 from .tables import Cell, Table, breakdown_table, rate_table, tally_table
+from .tables import count as tables_count
 
 PAGE = 50
 
@@ -188,7 +189,7 @@ def compliance(request):
         if dim == "owner_id" and not r.key:
             return ""  # duties with no officer: no officer to look at
         if dim == "code":
-            return ctx.url("reporting:dashboard", duty=r.key)
+            return ctx.url("reporting:dashboard", duty=r.key) if r.key in Duty.values else ""
         return ctx.url("reporting:dashboard", **{FILTER_OF[dim]: r.key})
 
     def drill(r, outcome):
@@ -225,7 +226,13 @@ def compliance(request):
                 DIMENSION_WORDS[other],
                 other_rows,
                 suppress=ctx.suppress,
-                link=(lambda r, o=other: ctx.url("reporting:dashboard", **{FILTER_OF[o]: r.key}))
+                link=(
+                    lambda r, o=other: (
+                        ctx.url("reporting:dashboard", **{FILTER_OF[o]: r.key})
+                        if o != "code" or r.key in Duty.values
+                        else ""
+                    )
+                )
                 if other in FILTER_OF
                 else (lambda r: ctx.url("reporting:dashboard", victims="enhanced" if r.key else "standard")),
             )
@@ -250,6 +257,8 @@ def compliance(request):
             "title": "Compliance",
             "headline": figures.headline(series, now=ctx.now),
             "now_figures": now_figs,
+            "overdue_text": tables_count(now_figs.overdue, suppress=ctx.suppress),
+            "due_soon_text": tables_count(now_figs.due_soon, suppress=ctx.suppress),
             "overdue_href": ctx.drill(show="overdue_now"),
             "due_soon_href": ctx.drill(show="due_soon"),
             "trend": trend,

@@ -148,3 +148,22 @@ def test_age_bands(age, band):
 def test_gap_text(white, minority, text, settings):
     settings.VC_SUPPRESS_BELOW = 10
     assert gap_text(white, minority) == text
+
+
+@pytest.mark.parametrize(
+    "rows,hidden",
+    [
+        # One small group alone would be total minus the others: the next smallest goes too.
+        ([("A", 40, 50), ("B", 3, 4), ("C", 15, 20), ("D", 90, 100)], {"B", "C"}),
+        # Two small groups already hide each other.
+        ([("A", 40, 50), ("B", 3, 4), ("C", 5, 6)], {"B", "C"}),
+        ([("A", 40, 50), ("B", 30, 40)], set()),
+    ],
+)
+def test_complementary_suppression(rows, hidden, settings):
+    from reporting.tables import rate_table
+
+    settings.VC_SUPPRESS_BELOW = 10
+    table = rate_table("t", "T", "Group", rows, what="Met on time")
+    shown = {r[0].text for r in table.rows if r[3].text not in ("Not given",)}
+    assert {label for label, _, _ in rows} - shown == hidden
