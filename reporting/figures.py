@@ -560,15 +560,59 @@ def age_band(age: int | None) -> str:
 def _equality_rows(
     s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()
 ) -> dict[tuple, Tally]:
-    """Tallies by (month, ethnicity, gender, disability, age band at the offence), counted directly from
-    the duties."""
+    """Tallies by (month, ethnicity, gender, disability, age band at the offence). For a force or a BCU
+    (no team, officer, duty or offence-group filter) from the equality cells: past months' open duties are
+    past due, this month's split by a direct count of those due before now; the hidden restricted cases'
+    duties are counted directly and taken away. Anything narrower is counted directly."""
+    now = _now(now)
+    if not rollup.equality_cells_serve(s):
+        return _equality_direct(s, now=now, exclude=hidden)
+    current = month_of(timezone.localdate(now))
+    out = defaultdict(Tally)
+    for (month, outcome, eth, sex, dis, band), n in rollup.equality_counts(s).items():
+        if outcome in (Outcome.WAIVED, Outcome.NOT_REQUIRED):
+            continue
+        t = out[(month, eth or "", sex or "", dis or "", band)]
+        if outcome == Outcome.OPEN:
+            if month < current:
+                t.overdue += n
+            else:
+                t.pending += n
+        else:
+            setattr(t, outcome, getattr(t, outcome) + n)
+    if s.first <= current <= s.last:
+        start = timezone.make_aware(datetime(current.year, current.month, 1))
+        this_month = replace(s, first=current, last=current)
+        for key, t in _equality_direct(this_month, now=now, open_from=start).items():
+            out[key].overdue += t.overdue
+            out[key].pending -= t.overdue
+    if hidden:
+        for key, t in _equality_direct(s, now=now, only=hidden).items():
+            for name, _ in OUTCOMES:
+                setattr(out[key], name, getattr(out[key], name) - getattr(t, name))
+    return dict(out)
+
+
+def _equality_direct(
+    s: Slice,
+    *,
+    now: datetime,
+    exclude: tuple[int, ...] = (),
+    only: tuple[int, ...] | None = None,
+    open_from: datetime | None = None,
+) -> dict[tuple, Tally]:
+    """The equality tallies counted from the duties: all of the slice's (less `exclude`), only those of the
+    crimes `only`, or (`open_from`) only the open duties due from then to now."""
     from django.db.models import Case, CharField, IntegerField, Value, When
     from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 
-    now = _now(now)
     qs = rollup.duties(s).exclude(state__in=[ObligationState.WAIVED, ObligationState.NOT_REQUIRED])
-    if hidden:
-        qs = qs.exclude(crime_id__in=hidden)
+    if exclude:
+        qs = qs.exclude(crime_id__in=exclude)
+    if only is not None:
+        qs = qs.filter(crime_id__in=only)
+    if open_from is not None:
+        qs = qs.filter(state=ObligationState.OPEN, due_at__gte=open_from, due_at__lt=now)
     p = "crime_victim__person__"
     outcome = Case(
         When(state=ObligationState.MET, met_on_time=True, then=Value("on_time")),
@@ -638,7 +682,7 @@ class Equality:
 
 
 def equality(s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = ()) -> Equality:
-    raw = _equality_rows(s, now=now, hidden=hidden)
+    raw = {k: t for k, t in _equality_rows(s, now=now, hidden=hidden).items() if t.total}
 
     def collapse(title, fn, order=None):
         acc: dict[str, Tally] = defaultdict(Tally)

@@ -179,10 +179,51 @@ class OpenDueBcuCell(models.Model):
         return f"{self.due_day} BCU {self.bcu_id} {self.code}: {self.n} open"
 
 
+class EqualityCell(models.Model):
+    """Duties by the month they fell due, BCU, standard or enhanced, outcome, and the victim's
+    self-defined ethnicity, sex, disability and age band at the offence: what the equality breakdowns of a
+    force or a BCU read. Kept by the same deltas (a victim's changed details move their duties)."""
+
+    month = models.DateField()
+    bcu_id = models.IntegerField()
+    enhanced = models.BooleanField()
+    outcome = models.CharField(max_length=12)
+    ethnicity = models.CharField(max_length=2)
+    gender = models.CharField(max_length=20)
+    disability = models.CharField(max_length=10)
+    age_band = models.CharField(max_length=20)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "bcu_id",
+                    "enhanced",
+                    "outcome",
+                    "ethnicity",
+                    "gender",
+                    "disability",
+                    "age_band",
+                ],
+                name="equality_cell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.ethnicity or '-'} {self.outcome}: {self.n}"
+
+
 class ComplianceDelta(_Counts):
-    """Append-only; removed by the fold that adds it to its cells. `due_day`: an open duty's due date."""
+    """Append-only; removed by the fold that adds it to its cells. `due_day`: an open duty's due date; the
+    victim's details for the equality cells."""
 
     due_day = models.DateField(null=True, blank=True)
+    ethnicity = models.CharField(max_length=2, default="")
+    gender = models.CharField(max_length=20, default="")
+    disability = models.CharField(max_length=10, default="")
+    age_band = models.CharField(max_length=20, default="")
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n:+d}"

@@ -408,3 +408,38 @@ def counts_for_crimes(s: Slice, bys: list[tuple[str, ...]], crimes: tuple[int, .
             c[tuple(key[dims.index(d)] for d in by)] += n
         out[by] = c
     return out
+
+
+EQUALITY_KEY = ("month", "outcome", "ethnicity", "gender", "disability", "age_band")
+
+
+def equality_cells_serve(s: Slice) -> bool:
+    """Whether the equality cells hold what the slice asks for (they have no team, officer, duty or
+    offence group)."""
+    return uses_rollup() and all(v is None for v in (s.team_ids, s.owner_ids, s.codes, s.offence_groups))
+
+
+def equality_counts(s: Slice) -> Counter:
+    """{(month, outcome, ethnicity, gender, disability, age band): duties} from the equality cells plus
+    pending deltas (a force's or BCUs' slice: see equality_cells_serve)."""
+    assert equality_cells_serve(s)
+    where, params = ["month BETWEEN %s AND %s"], [s.first, s.last]
+    if s.bcu_ids is not None:
+        where.append("bcu_id = ANY(%s)")
+        params.append(list(s.bcu_ids))
+    if s.enhanced is not None:
+        where.append("enhanced = %s")
+        params.append(s.enhanced)
+    cond = " AND ".join(where)
+    cols = ", ".join(EQUALITY_KEY)
+    query = f"""
+        SELECT {cols}, sum(n) FROM (
+          SELECT {cols}, n FROM reporting_equalitycell WHERE {cond}
+          UNION ALL
+          SELECT {cols}, n FROM reporting_compliancedelta WHERE {cond}
+        ) AS cells GROUP BY {cols}
+    """  # noqa: S608 (names are constants; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params + params)
+        rows = cursor.fetchall()
+    return Counter({tuple(r[:-1]): int(r[-1]) for r in rows if r[-1]})

@@ -10,17 +10,38 @@ LANGUAGE sql IMMUTABLE AS $$
     WHEN 'met' THEN CASE WHEN met_on_time THEN 'on_time' ELSE 'late' END
     ELSE state END
 $$;
+
+-- A victim's age band at the offence (UK date). Python twin: reporting.figures.AGE_BANDS.
+CREATE OR REPLACE FUNCTION reporting_age_band(occurred timestamptz, dob date) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN dob IS NULL THEN 'Not known'
+    WHEN a <= 17 THEN 'Under 18' WHEN a <= 24 THEN '18 to 24' WHEN a <= 34 THEN '25 to 34'
+    WHEN a <= 44 THEN '35 to 44' WHEN a <= 54 THEN '45 to 54' WHEN a <= 64 THEN '55 to 64'
+    ELSE '65 and over' END
+  FROM (SELECT date_part('year', age((occurred AT TIME ZONE 'Europe/London')::date, dob))::int AS a) AS x
+$$;
 """
 
 _ROW = """
   SELECT date_trunc('month', {r}.due_at AT TIME ZONE 'Europe/London')::date, {r}.bcu_id, {r}.team_id,
          coalesce({r}.owner_id, 0), {r}.code, {r}.enhanced, o."group",
          reporting_outcome({r}.state, {r}.met_on_time), {n},
-         CASE WHEN {r}.state = 'open' THEN ({r}.due_at AT TIME ZONE 'Europe/London')::date END
-  FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id WHERE c.id = {r}.crime_id
+         CASE WHEN {r}.state = 'open' THEN ({r}.due_at AT TIME ZONE 'Europe/London')::date END,
+         p.ethnicity, p.gender, p.disability, reporting_age_band(c.occurred_at, p.date_of_birth)
+  FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id
+  JOIN cases_crimevictim cv ON cv.id = {r}.crime_victim_id JOIN cases_person p ON p.id = cv.person_id
+  WHERE c.id = {r}.crime_id
 """
 
-_COLUMNS = "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome, n, due_day)"
+_COLUMNS = (
+    "(month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome, n, due_day, "
+    "ethnicity, gender, disability, age_band)"
+)
+# The columns every delta computed from a duty row `b` (joined to its victim's person `p`) shares.
+_DUTY = """date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
+           coalesce(b.owner_id, 0), b.code, b.enhanced"""
+_OPEN_DAY = "CASE WHEN b.state = 'open' THEN (b.due_at AT TIME ZONE 'Europe/London')::date END"
 
 TRIGGERS = f"""
 CREATE OR REPLACE FUNCTION reporting_obligation_delta() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -30,8 +51,9 @@ BEGIN
   -- own trigger cannot see a duty not yet committed. A changed or deleted duty needs no lock here: the
   -- reclassification locks the duties it reads (below), so one of the two always sees the other.
   IF TG_OP = 'INSERT' THEN
-    PERFORM 1 FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id WHERE c.id = NEW.crime_id
-      FOR SHARE;
+    PERFORM 1 FROM cases_crime c JOIN cases_offence o ON o.id = c.offence_id
+      JOIN cases_crimevictim cv ON cv.id = NEW.crime_victim_id JOIN cases_person p ON p.id = cv.person_id
+      WHERE c.id = NEW.crime_id FOR SHARE OF c, o, p;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO reporting_compliancedelta {_COLUMNS} {_ROW.format(r="OLD", n=-1)};
@@ -58,29 +80,56 @@ CREATE TRIGGER reporting_obligation_update
         OR OLD.due_at IS DISTINCT FROM NEW.due_at)
   EXECUTE FUNCTION reporting_obligation_delta();
 
--- A crime reclassified into another offence group moves its duties between cells.
+-- A crime reclassified into another offence group, or whose offence date moves (its victims' ages at the
+-- offence), moves its duties between cells.
 CREATE OR REPLACE FUNCTION reporting_crime_offence_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE old_group text; new_group text;
 BEGIN
   SELECT "group" INTO old_group FROM cases_offence WHERE id = OLD.offence_id;
   SELECT "group" INTO new_group FROM cases_offence WHERE id = NEW.offence_id;
-  IF old_group IS DISTINCT FROM new_group THEN
+  IF old_group IS DISTINCT FROM new_group OR OLD.occurred_at IS DISTINCT FROM NEW.occurred_at THEN
     -- Wait for changes to these duties still in flight, then count them as committed (a new statement).
     PERFORM 1 FROM contacts_obligation WHERE crime_id = NEW.id FOR UPDATE;
     INSERT INTO reporting_compliancedelta {_COLUMNS}
-    SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
-           coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
-           CASE WHEN b.state = 'open' THEN (b.due_at AT TIME ZONE 'Europe/London')::date END
-    FROM contacts_obligation b CROSS JOIN (VALUES (old_group, -1), (new_group, 1)) AS g(grp, n)
+    SELECT {_DUTY}, g.grp, reporting_outcome(b.state, b.met_on_time), g.n, {_OPEN_DAY},
+           p.ethnicity, p.gender, p.disability, reporting_age_band(g.occurred, p.date_of_birth)
+    FROM contacts_obligation b
+    JOIN cases_crimevictim cv ON cv.id = b.crime_victim_id JOIN cases_person p ON p.id = cv.person_id
+    CROSS JOIN (VALUES (old_group, OLD.occurred_at, -1), (new_group, NEW.occurred_at, 1))
+      AS g(grp, occurred, n)
     WHERE b.crime_id = NEW.id;
   END IF;
   RETURN NULL;
 END $$;
 
 DROP TRIGGER IF EXISTS reporting_crime_offence ON cases_crime;
-CREATE TRIGGER reporting_crime_offence AFTER UPDATE OF offence_id ON cases_crime
-  FOR EACH ROW WHEN (OLD.offence_id IS DISTINCT FROM NEW.offence_id)
+CREATE TRIGGER reporting_crime_offence AFTER UPDATE OF offence_id, occurred_at ON cases_crime
+  FOR EACH ROW WHEN (OLD.offence_id IS DISTINCT FROM NEW.offence_id
+                     OR OLD.occurred_at IS DISTINCT FROM NEW.occurred_at)
   EXECUTE FUNCTION reporting_crime_offence_delta();
+
+-- A victim's self-defined details or date of birth changed: their duties move between equality cells.
+CREATE OR REPLACE FUNCTION reporting_person_delta() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM contacts_obligation b JOIN cases_crimevictim cv ON cv.id = b.crime_victim_id
+    WHERE cv.person_id = NEW.id FOR UPDATE OF b;
+  INSERT INTO reporting_compliancedelta {_COLUMNS}
+  SELECT {_DUTY}, o."group", reporting_outcome(b.state, b.met_on_time), g.n, {_OPEN_DAY},
+         g.eth, g.sex, g.dis, reporting_age_band(c.occurred_at, g.dob)
+  FROM contacts_obligation b JOIN cases_crimevictim cv ON cv.id = b.crime_victim_id
+  JOIN cases_crime c ON c.id = b.crime_id JOIN cases_offence o ON o.id = c.offence_id
+  CROSS JOIN (VALUES (OLD.ethnicity::text, OLD.gender::text, OLD.disability::text, OLD.date_of_birth, -1),
+                     (NEW.ethnicity::text, NEW.gender::text, NEW.disability::text, NEW.date_of_birth, 1))
+    AS g(eth, sex, dis, dob, n)
+  WHERE cv.person_id = NEW.id;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS reporting_person ON cases_person;
+CREATE TRIGGER reporting_person AFTER UPDATE OF ethnicity, gender, disability, date_of_birth ON cases_person
+  FOR EACH ROW WHEN (OLD.ethnicity IS DISTINCT FROM NEW.ethnicity OR OLD.gender IS DISTINCT FROM NEW.gender
+    OR OLD.disability IS DISTINCT FROM NEW.disability OR OLD.date_of_birth IS DISTINCT FROM NEW.date_of_birth)
+  EXECUTE FUNCTION reporting_person_delta();
 
 -- An offence moved to another group (a data correction) moves the duties of all its crimes.
 CREATE OR REPLACE FUNCTION reporting_offence_group_delta() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -88,10 +137,10 @@ BEGIN
   PERFORM 1 FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id WHERE c.offence_id = NEW.id
     FOR UPDATE OF b;
   INSERT INTO reporting_compliancedelta {_COLUMNS}
-  SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
-         coalesce(b.owner_id, 0), b.code, b.enhanced, g.grp, reporting_outcome(b.state, b.met_on_time), g.n,
-         CASE WHEN b.state = 'open' THEN (b.due_at AT TIME ZONE 'Europe/London')::date END
+  SELECT {_DUTY}, g.grp, reporting_outcome(b.state, b.met_on_time), g.n, {_OPEN_DAY},
+         p.ethnicity, p.gender, p.disability, reporting_age_band(c.occurred_at, p.date_of_birth)
   FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+  JOIN cases_crimevictim cv ON cv.id = b.crime_victim_id JOIN cases_person p ON p.id = cv.person_id
   CROSS JOIN (VALUES (OLD."group"::text, -1), (NEW."group"::text, 1)) AS g(grp, n)
   WHERE c.offence_id = NEW.id;
   RETURN NULL;
@@ -108,6 +157,9 @@ DROP TRIGGER IF EXISTS reporting_obligation_insert_delete ON contacts_obligation
 DROP TRIGGER IF EXISTS reporting_obligation_update ON contacts_obligation;
 DROP TRIGGER IF EXISTS reporting_crime_offence ON cases_crime;
 DROP TRIGGER IF EXISTS reporting_offence_group ON cases_offence;
+DROP TRIGGER IF EXISTS reporting_person ON cases_person;
+DROP FUNCTION IF EXISTS reporting_person_delta();
+DROP FUNCTION IF EXISTS reporting_age_band(timestamptz, date);
 DROP FUNCTION IF EXISTS reporting_obligation_delta();
 DROP FUNCTION IF EXISTS reporting_crime_offence_delta();
 DROP FUNCTION IF EXISTS reporting_offence_group_delta();
@@ -121,6 +173,8 @@ _FORCE_KEY = "month, code, enhanced, offence_group, outcome"
 _OPEN_KEY = "due_day, bcu_id, team_id, owner_id, code, enhanced, offence_group"
 _OPEN_TEAM_KEY = "due_day, bcu_id, team_id, code, enhanced, offence_group"
 _OPEN_BCU_KEY = "due_day, bcu_id, code, enhanced, offence_group"
+_EQUALITY_KEY = "month, bcu_id, enhanced, outcome, ethnicity, gender, disability, age_band"
+EQUALITY_TABLE = "reporting_equalitycell"
 OPEN_TABLE = "reporting_openduecell"
 OPEN_GRAINS = [
     (OPEN_TABLE, _OPEN_KEY),
@@ -149,17 +203,22 @@ def _upsert(table: str, key: str, source: str) -> str:
 FOLD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     f"""
-    WITH moved AS (DELETE FROM reporting_compliancedelta RETURNING {_KEY}, n, due_day),
+    WITH moved AS (DELETE FROM reporting_compliancedelta
+                   RETURNING {_KEY}, n, due_day, ethnicity, gender, disability, age_band),
          opened AS (SELECT * FROM moved WHERE due_day IS NOT NULL),
          fine AS ({_upsert(GRAINS[0][0], _KEY, "moved")}),
          team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")}),
          bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")}),
          force AS ({_upsert(GRAINS[3][0], _FORCE_KEY, "moved")}),
          open_fine AS ({_upsert(OPEN_GRAINS[0][0], _OPEN_KEY, "opened")}),
-         open_team AS ({_upsert(OPEN_GRAINS[1][0], _OPEN_TEAM_KEY, "opened")})
-    {_upsert(OPEN_GRAINS[2][0], _OPEN_BCU_KEY, "opened")}
+         open_team AS ({_upsert(OPEN_GRAINS[1][0], _OPEN_TEAM_KEY, "opened")}),
+         open_bcu AS ({_upsert(OPEN_GRAINS[2][0], _OPEN_BCU_KEY, "opened")})
+    {_upsert(EQUALITY_TABLE, _EQUALITY_KEY, "moved")}
     """,  # noqa: S608 (constants only)
-    *[f"DELETE FROM {table} WHERE n = 0" for table, _ in GRAINS + OPEN_GRAINS],  # noqa: S608
+    *[
+        f"DELETE FROM {table} WHERE n = 0"  # noqa: S608 (constants only)
+        for table in [g[0] for g in GRAINS + OPEN_GRAINS] + [EQUALITY_TABLE]
+    ],
 ]
 
 # Count every duty again from nothing (after a bulk load made with triggers off, or to repair).
@@ -167,9 +226,9 @@ REBUILD = [
     "SELECT pg_advisory_xact_lock(hashtext('reporting_fold'))",
     # No duty, crime or offence changes while every cell is counted again (a change committed between the
     # clearing of the deltas and the count would otherwise count twice).
-    "LOCK TABLE contacts_obligation, cases_crime, cases_offence IN SHARE MODE",
+    "LOCK TABLE contacts_obligation, cases_crime, cases_offence, cases_person IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
-    *[f"TRUNCATE {table}" for table, _ in GRAINS + OPEN_GRAINS],
+    *[f"TRUNCATE {table}" for table in [g[0] for g in GRAINS + OPEN_GRAINS] + [EQUALITY_TABLE]],
     f"""
     INSERT INTO reporting_compliancecell ({_KEY}, n)
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
@@ -198,4 +257,13 @@ REBUILD = [
     f"FROM {OPEN_TABLE} GROUP BY {_OPEN_TEAM_KEY}",
     f"INSERT INTO {OPEN_GRAINS[2][0]} ({_OPEN_BCU_KEY}, n) SELECT {_OPEN_BCU_KEY}, sum(n) "  # noqa: S608
     f"FROM {OPEN_GRAINS[1][0]} GROUP BY {_OPEN_BCU_KEY}",
+    f"""
+    INSERT INTO {EQUALITY_TABLE} ({_EQUALITY_KEY}, n)
+    SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.enhanced,
+           reporting_outcome(b.state, b.met_on_time), p.ethnicity, p.gender, p.disability,
+           reporting_age_band(c.occurred_at, p.date_of_birth), count(*)
+    FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+    JOIN cases_crimevictim cv ON cv.id = b.crime_victim_id JOIN cases_person p ON p.id = cv.person_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    """,  # noqa: S608 (constants only)
 ]

@@ -1,5 +1,5 @@
-"""The roll-up's triggers (PostgreSQL; see reporting/sql.py). The cells are counted from the duties already
-there by 0003, once every grain exists. SQLite counts from the duties directly and needs neither."""
+"""The roll-up's triggers (PostgreSQL; see reporting/sql.py): installed by 0008, removed here when
+migrating back. SQLite counts from the duties directly and needs none."""
 
 from django.db import migrations
 
@@ -7,10 +7,8 @@ from reporting import sql
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(sql.OUTCOME_FUNCTION)
-    schema_editor.execute(sql.TRIGGERS)
+    """Nothing now: 0008 installs the functions and triggers and counts every cell, once every table they
+    use exists (a trigger installed earlier would write to columns not made yet)."""
 
 
 def remove(apps, schema_editor):

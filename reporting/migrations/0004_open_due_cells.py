@@ -2,15 +2,10 @@
 
 from django.db import migrations, models
 
-from reporting import sql
-
 
 def install(apps, schema_editor):
-    """The triggers again (they now write an open duty's due day); 0005 counts every grain once they all
-    exist."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(sql.TRIGGERS)
+    """Nothing now: 0008 installs the functions and triggers and counts every cell, once every table they
+    use exists (a trigger installed earlier would write to columns not made yet)."""
 
 
 class Migration(migrations.Migration):

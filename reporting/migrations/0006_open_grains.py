@@ -2,17 +2,6 @@
 
 from django.db import migrations, models
 
-from reporting import sql
-
-
-def fill(apps, schema_editor):
-    """Every grain counted from the duties (PostgreSQL keeps the roll-up; SQLite counts directly). The last
-    migration that adds a grain does this, so that a new database counts once, with every grain there."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
-
 
 class Migration(migrations.Migration):
 
@@ -54,5 +43,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('due_day', 'bcu_id', 'team_id', 'code', 'enhanced', 'offence_group'), name='open_due_team_cell_key')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

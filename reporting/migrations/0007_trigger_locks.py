@@ -7,8 +7,8 @@ from reporting import sql
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(sql.TRIGGERS)
+    """Nothing now: 0008 installs the functions and triggers and counts every cell, once every table they
+    use exists (a trigger installed earlier would write to columns not made yet)."""
 
 
 class Migration(migrations.Migration):

@@ -14,7 +14,7 @@ from cases.models import Crime, Offence
 from contacts.constants import ContactOutcome, Duty, ObligationState
 from contacts.models import Obligation
 from contacts.services import contact_log, eligibility_add, obligation_waive
-from reporting import rollup
+from reporting import figures, rollup
 from reporting.models import (
     ComplianceBcuCell,
     ComplianceCell,
@@ -53,6 +53,14 @@ def assert_equal(*, fold: bool = False):
         )
         for d in ALL_DIMENSIONS:
             assert rollup.counts(EVERYTHING, (d,)) == rollup.counts(EVERYTHING, (d,), direct=True), d
+
+        # The equality cells: the same tallies as counted from the duties and their victims.
+        def tallies(rows):
+            return {k: (t.on_time, t.late, t.overdue, t.pending) for k, t in rows.items() if t.total}
+
+        assert tallies(figures._equality_rows(EVERYTHING, now=NOW)) == tallies(
+            figures._equality_direct(EVERYTHING, now=NOW)
+        )
         # Several groupings in one read (GROUPING SETS) equal each counted alone.
         bys = [("month", "outcome"), ("bcu_id", "month", "outcome"), ("code",), ("owner_id", "enhanced"), ()]
         assert rollup.counts_many(EVERYTHING, bys) == {
@@ -199,3 +207,18 @@ def test_many_officers_and_teams(org, clock):
     team = people[0].team_id
     s = Slice(first=date(2020, 1, 1), last=date(2030, 12, 1), team_ids=(team,))
     assert rollup.counts(s, ("month", "outcome")) == rollup.counts(s, ("month", "outcome"), direct=True)
+
+
+def test_a_victims_changed_details_and_a_moved_offence_date_move_their_duties(recorded, officer):
+    from cases.models import Person
+
+    rollup.fold()
+    person = victims(recorded)[0].person
+    Person.objects.filter(pk=person.pk).update(ethnicity="B1", gender="male", disability="yes")
+    assert_equal()
+    Person.objects.filter(pk=person.pk).update(date_of_birth=date(2015, 6, 1))  # now a child at the offence
+    assert_equal()
+    Crime.objects.filter(pk=recorded.pk).update(occurred_at=recorded.occurred_at - timedelta(days=3650))
+    assert_equal(fold=True)
+    bands = {k[5] for k in rollup.equality_counts(EVERYTHING)}
+    assert bands == {"Under 18"}  # born 2015, offence moved ten years back: still a child (or not yet born)
