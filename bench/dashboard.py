@@ -175,12 +175,13 @@ def select1_p50_ms(runs: int = 200) -> float:
 
 
 def cell_tables() -> list[str]:
-    """The roll-up's cell tables: every grain of the counts by month and outcome that the reporting app
-    keeps (each counts every duty), not its delta table."""
+    """The roll-up's cell tables: every grain of the counts by month, duty and outcome that the reporting
+    app keeps (each counts every duty); not its delta table, nor the open-duty or equality cells."""
     return [
         m._meta.db_table
         for m in apps.get_app_config("reporting").get_models()
-        if m._meta.db_table != DELTA and {"month", "outcome", "n"} <= {f.name for f in m._meta.get_fields()}
+        if m._meta.db_table != DELTA
+        and {"month", "code", "outcome", "n"} <= {f.name for f in m._meta.get_fields()}
     ]
 
 
@@ -321,6 +322,9 @@ def run() -> int:
     for table in cell_tables():
         if table != CELL:
             print(f"dashboard_cells_{table.removeprefix('reporting_compliance')}={counts[table]}")
+    others = [t for t in rollup_tables() if t not in cell_tables() and t != DELTA]
+    for table, n in _data.row_counts(others).items():
+        print(f"dashboard_rows_{table}={n}")
     sizes = _data.table_sizes_mb([portal.CRIME, portal.OBLIGATION])
     print(f"dashboard_data_mb={sum(sizes.values())}")
     print(f"dashboard_rollup_mb={sum(_data.table_sizes_mb(cell_tables()).values())}")
