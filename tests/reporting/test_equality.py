@@ -41,3 +41,17 @@ def test_ethnic_groups_sex_and_disability(officer, clock):
     assert set(_rows("Disability")) == {"Disabled", "Not disabled", "Not known"}
     eq = figures.equality(EVERYTHING, now=NOW)
     assert eq.white.total == groups["White"] and eq.minority.total == groups["Ethnic minority"]
+
+
+def test_this_months_overdue_split_matches_a_direct_count(officer, clock):
+    later = NOW + timedelta(days=20)  # still November: this month's duties are past due by then
+    for ethnicity in ("W1", "A3", "B2"):
+        record(officer, people=[person(ethnicity=ethnicity)], now=NOW)
+    rows = figures._equality_rows(EVERYTHING, now=later)
+    direct = figures._equality_direct(EVERYTHING, now=later)
+
+    def shape(d):
+        return {k: (t.on_time, t.late, t.overdue, t.pending) for k, t in d.items() if t.total}
+
+    assert shape(rows) == shape(direct)
+    assert sum(t.overdue for t in rows.values()) > 0
