@@ -40,6 +40,7 @@ class ComplianceCell(_Counts):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(DIMENSIONS), name="compliance_cell_key")]
         indexes = [
+            models.Index(fields=["id"], name="compliance_cell_zero_idx", condition=models.Q(n=0)),
             models.Index(fields=["bcu_id", "month"], name="compliance_cell_bcu_idx"),
             models.Index(fields=["team_id", "month"], name="compliance_cell_team_idx"),
             models.Index(fields=["owner_id", "month"], name="compliance_cell_owner_idx"),
@@ -68,12 +69,64 @@ class ComplianceTeamCell(_Coarse):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(TEAM_DIMENSIONS), name="compliance_team_cell_key")]
         indexes = [
+            models.Index(fields=["id"], name="compliance_team_cell_zero_idx", condition=models.Q(n=0)),
             models.Index(fields=["bcu_id", "month"], name="compliance_team_cell_bcu_idx"),
             models.Index(fields=["team_id", "month"], name="compliance_team_cell_team_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} team {self.team_id} {self.code} {self.outcome}: {self.n}"
+
+
+class ComplianceTeamOutcomeCell(models.Model):
+    """Outcomes by month, BCU and team only: a BCU's or a supervisor's breakdown by team reads a few
+    hundred of these instead of tens of thousands of team cells."""
+
+    month = models.DateField()
+    bcu_id = models.IntegerField()
+    team_id = models.IntegerField()
+    outcome = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "bcu_id", "team_id", "outcome"], name="compliance_tout_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["bcu_id", "month"], name="compliance_tout_bcu_idx"),
+            models.Index(fields=["id"], name="compliance_tout_zero_idx", condition=models.Q(n=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} team {self.team_id} {self.outcome}: {self.n}"
+
+
+class ComplianceOfficerOutcomeCell(models.Model):
+    """Outcomes by month, BCU, team and officer only: a team's breakdown by officer."""
+
+    month = models.DateField()
+    bcu_id = models.IntegerField()
+    team_id = models.IntegerField()
+    owner_id = models.IntegerField()
+    outcome = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "bcu_id", "team_id", "owner_id", "outcome"], name="compliance_oout_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["team_id", "month"], name="compliance_oout_team_idx"),
+            models.Index(fields=["owner_id", "month"], name="compliance_oout_owner_idx"),
+            models.Index(fields=["id"], name="compliance_oout_zero_idx", condition=models.Q(n=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} officer {self.owner_id} {self.outcome}: {self.n}"
 
 
 class ComplianceForceCell(models.Model):
@@ -91,6 +144,9 @@ class ComplianceForceCell(models.Model):
         constraints = [
             models.UniqueConstraint(fields=list(FORCE_DIMENSIONS), name="compliance_force_cell_key")
         ]
+        indexes = [
+            models.Index(fields=["id"], name="compliance_force_cell_zero_idx", condition=models.Q(n=0))
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.code} {self.outcome}: {self.n}"
@@ -99,6 +155,7 @@ class ComplianceForceCell(models.Model):
 class ComplianceBcuCell(_Coarse):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(BCU_DIMENSIONS), name="compliance_bcu_cell_key")]
+        indexes = [models.Index(fields=["id"], name="compliance_bcu_cell_zero_idx", condition=models.Q(n=0))]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} BCU {self.bcu_id} {self.code} {self.outcome}: {self.n}"
@@ -121,6 +178,7 @@ class OpenDueCell(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(OPEN_DIMENSIONS), name="open_due_cell_key")]
         indexes = [
+            models.Index(fields=["id"], name="open_due_cell_zero_idx", condition=models.Q(n=0)),
             models.Index(fields=["bcu_id", "due_day"], name="open_due_cell_bcu_idx"),
             models.Index(fields=["team_id", "due_day"], name="open_due_cell_team_idx"),
             models.Index(fields=["owner_id", "due_day"], name="open_due_cell_owner_idx"),
@@ -148,6 +206,7 @@ class OpenDueTeamCell(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["id"], name="open_due_team_cell_zero_idx", condition=models.Q(n=0)),
             models.Index(fields=["bcu_id", "due_day"], name="open_due_team_cell_bcu_idx"),
             models.Index(fields=["team_id", "due_day"], name="open_due_team_cell_team_idx"),
         ]
@@ -173,7 +232,10 @@ class OpenDueBcuCell(models.Model):
                 name="open_due_bcu_cell_key",
             )
         ]
-        indexes = [models.Index(fields=["bcu_id", "due_day"], name="open_due_bcu_cell_bcu_idx")]
+        indexes = [
+            models.Index(fields=["id"], name="open_due_bcu_cell_zero_idx", condition=models.Q(n=0)),
+            models.Index(fields=["bcu_id", "due_day"], name="open_due_bcu_cell_bcu_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.due_day} BCU {self.bcu_id} {self.code}: {self.n} open"
@@ -210,6 +272,7 @@ class EqualityCell(models.Model):
                 name="equality_cell_key",
             )
         ]
+        indexes = [models.Index(fields=["id"], name="equality_cell_zero_idx", condition=models.Q(n=0))]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.ethnicity or '-'} {self.outcome}: {self.n}"

@@ -124,22 +124,27 @@ def _split(rows, dims: list[str], bys: list[tuple[str, ...]]) -> dict[tuple, Cou
     return out
 
 
-GRAIN_TABLES = [  # coarsest first: (table, the dimensions it has)
+GRAIN_TABLES = [  # smallest first: (table, the dimensions it has)
     ("reporting_complianceforcecell", {"month", "code", "enhanced", "offence_group", "outcome"}),
+    ("reporting_complianceteamoutcomecell", {"month", "bcu_id", "team_id", "outcome"}),
     ("reporting_compliancebcucell", {"month", "bcu_id", "code", "enhanced", "offence_group", "outcome"}),
+    ("reporting_complianceofficeroutcomecell", {"month", "bcu_id", "team_id", "owner_id", "outcome"}),
     ("reporting_complianceteamcell", set(GROUPABLE) - {"owner_id"}),
     ("reporting_compliancecell", set(GROUPABLE)),
 ]
 
 
 def _grain(s: Slice, by: tuple[str, ...]) -> str:
-    """The coarsest grain with every column grouped or filtered by."""
-    filtered = {
-        c
-        for c, v in (("bcu_id", s.bcu_ids), ("team_id", s.team_ids), ("owner_id", s.owner_ids))
-        if v is not None
-    }
-    needed = set(by) | filtered
+    """The smallest grain with every column grouped or filtered by."""
+    filters = (
+        ("bcu_id", s.bcu_ids),
+        ("team_id", s.team_ids),
+        ("owner_id", s.owner_ids),
+        ("code", s.codes),
+        ("offence_group", s.offence_groups),
+        ("enhanced", s.enhanced),
+    )
+    needed = set(by) | {c for c, v in filters if v is not None}
     return next(table for table, dims in GRAIN_TABLES if needed <= dims)
 
 
@@ -237,8 +242,9 @@ def fold() -> int:
         cursor.execute(sql.FOLD[0])
         cursor.execute("SELECT count(*) FROM reporting_compliancedelta")
         pending = cursor.fetchone()[0]
-        for statement in sql.FOLD[1:]:
-            cursor.execute(statement)
+        if pending:  # nothing to fold: no cell to touch or to clear
+            for statement in sql.FOLD[1:]:
+                cursor.execute(statement)
     return pending
 
 

@@ -170,6 +170,8 @@ _KEY = "month, bcu_id, team_id, owner_id, code, enhanced, offence_group, outcome
 _TEAM_KEY = "month, bcu_id, team_id, code, enhanced, offence_group, outcome"
 _BCU_KEY = "month, bcu_id, code, enhanced, offence_group, outcome"
 _FORCE_KEY = "month, code, enhanced, offence_group, outcome"
+_TEAM_OUTCOME_KEY = "month, bcu_id, team_id, outcome"
+_OFFICER_OUTCOME_KEY = "month, bcu_id, team_id, owner_id, outcome"
 _OPEN_KEY = "due_day, bcu_id, team_id, owner_id, code, enhanced, offence_group"
 _OPEN_TEAM_KEY = "due_day, bcu_id, team_id, code, enhanced, offence_group"
 _OPEN_BCU_KEY = "due_day, bcu_id, code, enhanced, offence_group"
@@ -187,6 +189,8 @@ GRAINS = [
     ("reporting_complianceteamcell", _TEAM_KEY),
     ("reporting_compliancebcucell", _BCU_KEY),
     ("reporting_complianceforcecell", _FORCE_KEY),
+    ("reporting_complianceteamoutcomecell", _TEAM_OUTCOME_KEY),
+    ("reporting_complianceofficeroutcomecell", _OFFICER_OUTCOME_KEY),
 ]
 
 
@@ -210,6 +214,8 @@ FOLD = [
          team AS ({_upsert(GRAINS[1][0], _TEAM_KEY, "moved")}),
          bcu AS ({_upsert(GRAINS[2][0], _BCU_KEY, "moved")}),
          force AS ({_upsert(GRAINS[3][0], _FORCE_KEY, "moved")}),
+         team_outcome AS ({_upsert(GRAINS[4][0], _TEAM_OUTCOME_KEY, "moved")}),
+         officer_outcome AS ({_upsert(GRAINS[5][0], _OFFICER_OUTCOME_KEY, "moved")}),
          open_fine AS ({_upsert(OPEN_GRAINS[0][0], _OPEN_KEY, "opened")}),
          open_team AS ({_upsert(OPEN_GRAINS[1][0], _OPEN_TEAM_KEY, "opened")}),
          open_bcu AS ({_upsert(OPEN_GRAINS[2][0], _OPEN_BCU_KEY, "opened")})
@@ -228,7 +234,8 @@ REBUILD = [
     # clearing of the deltas and the count would otherwise count twice).
     "LOCK TABLE contacts_obligation, cases_crime, cases_offence, cases_person IN SHARE MODE",
     "DELETE FROM reporting_compliancedelta",
-    *[f"TRUNCATE {table}" for table in [g[0] for g in GRAINS + OPEN_GRAINS] + [EQUALITY_TABLE]],
+    # DELETE, not TRUNCATE: readers keep seeing the old cells until the new ones commit.
+    *[f"DELETE FROM {table}" for table in [g[0] for g in GRAINS + OPEN_GRAINS] + [EQUALITY_TABLE]],  # noqa: S608
     f"""
     INSERT INTO reporting_compliancecell ({_KEY}, n)
     SELECT date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id,
@@ -244,6 +251,10 @@ REBUILD = [
     f"GROUP BY {_BCU_KEY}",
     f"INSERT INTO {GRAINS[3][0]} ({_FORCE_KEY}, n) SELECT {_FORCE_KEY}, sum(n) FROM {GRAINS[2][0]} "  # noqa: S608
     f"GROUP BY {_FORCE_KEY}",
+    f"INSERT INTO {GRAINS[5][0]} ({_OFFICER_OUTCOME_KEY}, n) SELECT {_OFFICER_OUTCOME_KEY}, sum(n) "  # noqa: S608
+    f"FROM {GRAINS[0][0]} GROUP BY {_OFFICER_OUTCOME_KEY}",
+    f"INSERT INTO {GRAINS[4][0]} ({_TEAM_OUTCOME_KEY}, n) SELECT {_TEAM_OUTCOME_KEY}, sum(n) "  # noqa: S608
+    f"FROM {GRAINS[5][0]} GROUP BY {_TEAM_OUTCOME_KEY}",
     f"""
     INSERT INTO {OPEN_TABLE} ({_OPEN_KEY}, n)
     SELECT (b.due_at AT TIME ZONE 'Europe/London')::date, b.bcu_id, b.team_id, coalesce(b.owner_id, 0),

@@ -2,19 +2,10 @@
 
 from django.db import migrations, models
 
-from reporting import sql
-
 
 def install(apps, schema_editor):
-    """The functions and triggers again (deltas now carry the victim's details; a victim's changed details
-    move their duties), then every cell counted from the duties (PostgreSQL keeps the roll-up; SQLite
-    counts directly). The last migration that adds cells counts them, so a new database counts once."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(sql.OUTCOME_FUNCTION)
-    schema_editor.execute(sql.TRIGGERS)
-    for statement in sql.REBUILD:
-        schema_editor.execute(statement)
+    """Nothing now: 0009 installs the functions and triggers and counts the cells, once every table they
+    use exists."""
 
 
 class Migration(migrations.Migration):

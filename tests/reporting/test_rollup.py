@@ -20,7 +20,9 @@ from reporting.models import (
     ComplianceCell,
     ComplianceDelta,
     ComplianceForceCell,
+    ComplianceOfficerOutcomeCell,
     ComplianceTeamCell,
+    ComplianceTeamOutcomeCell,
     OpenDueBcuCell,
     OpenDueCell,
     OpenDueTeamCell,
@@ -63,6 +65,9 @@ def assert_equal(*, fold: bool = False):
         )
         # Several groupings in one read (GROUPING SETS) equal each counted alone.
         bys = [("month", "outcome"), ("bcu_id", "month", "outcome"), ("code",), ("owner_id", "enhanced"), ()]
+        # ... and each grain as a page would pick it (team or officer by month and outcome: the narrow ones).
+        for by in (("team_id", "month", "outcome"), ("owner_id", "month", "outcome"), ("bcu_id", "code")):
+            assert rollup.counts(EVERYTHING, by) == rollup.counts(EVERYTHING, by, direct=True), by
         assert rollup.counts_many(EVERYTHING, bys) == {
             b: rollup.counts(EVERYTHING, b, direct=True) for b in bys
         }
@@ -91,7 +96,14 @@ def recorded(officer, clock):
 def test_recording_a_crime(recorded):
     assert ComplianceDelta.objects.count() == Obligation.objects.count()  # one +1 each
     assert_equal(fold=True)
-    for grain in (ComplianceCell, ComplianceTeamCell, ComplianceBcuCell, ComplianceForceCell):
+    for grain in (
+        ComplianceCell,
+        ComplianceTeamCell,
+        ComplianceBcuCell,
+        ComplianceForceCell,
+        ComplianceTeamOutcomeCell,
+        ComplianceOfficerOutcomeCell,
+    ):
         assert grain.objects.aggregate(n=Sum("n"))["n"] == Obligation.objects.count(), grain
     open_now = Obligation.objects.filter(state="open").count()
     for grain in (OpenDueCell, OpenDueTeamCell, OpenDueBcuCell):
