@@ -400,20 +400,53 @@ def _filtered(qs, s: Slice):
     return qs
 
 
+_DUTY_COLUMNS = {
+    "month": "date_trunc('month', b.due_at AT TIME ZONE 'Europe/London')::date",
+    "bcu_id": "b.bcu_id",
+    "team_id": "b.team_id",
+    "owner_id": "coalesce(b.owner_id, 0)",
+    "code": "b.code",
+    "enhanced": "b.enhanced",
+    "offence_group": 'o."group"',
+    "outcome": "reporting_outcome(b.state, b.met_on_time)",
+}
+
+
 def counts_for_crimes(s: Slice, bys: list[tuple[str, ...]], crimes: tuple[int, ...]) -> dict[tuple, Counter]:
     """Direct counts over a few crimes' duties (the restricted cases a reader is not named on, taken away
-    from their figures)."""
+    from their figures), in the cells' shape: on PostgreSQL one statement with GROUPING SETS."""
     if not crimes:
         return {by: Counter() for by in bys}
-    dims = tuple(dict.fromkeys(d for by in bys for d in by))
-    full = _direct(s, dims, crimes=crimes)
-    out = {}
-    for by in bys:
-        c = Counter()
-        for key, n in full.items():
-            c[tuple(key[dims.index(d)] for d in by)] += n
-        out[by] = c
-    return out
+    if not uses_rollup():
+        dims = tuple(dict.fromkeys(d for by in bys for d in by))
+        full = _direct(s, dims, crimes=crimes)
+        out = {}
+        for by in bys:
+            c = Counter()
+            for key, n in full.items():
+                c[tuple(key[dims.index(d)] for d in by)] += n
+            out[by] = c
+        return out
+    where, params = _where(s)
+    where.insert(0, "month BETWEEN %s AND %s")
+    params[:0] = [s.first, s.last]
+    dims, sets = _grouping_sets(bys, GROUPABLE)
+    inner = ", ".join(f"{expr} AS {name}" for name, expr in _DUTY_COLUMNS.items())
+    flags = ", ".join(f"GROUPING({d})" for d in dims)
+    select = f"{flags}, {', '.join(dims)}, count(*)" if dims else "count(*)"
+    group = f"GROUP BY GROUPING SETS ({sets})" if dims else ""
+    query = f"""
+        SELECT {select} FROM (
+          SELECT {inner} FROM contacts_obligation b JOIN cases_crime c ON c.id = b.crime_id
+          JOIN cases_offence o ON o.id = c.offence_id WHERE b.crime_id = ANY(%s)
+        ) AS duties WHERE {" AND ".join(where)} {group}
+    """  # noqa: S608 (names from GROUPABLE and constants; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [list(crimes), *params])
+        rows = cursor.fetchall()
+    if not dims:
+        return {(): Counter({(): int(rows[0][0])} if rows and rows[0][0] else {})}
+    return _split(rows, dims, bys)
 
 
 EQUALITY_KEY = ("month", "outcome", "ethnicity", "gender", "disability", "age_band")
