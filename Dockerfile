@@ -9,6 +9,7 @@ COPY contacts ./contacts
 COPY portal ./portal
 COPY referrals ./referrals
 COPY surveys ./surveys
+COPY reporting ./reporting
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput

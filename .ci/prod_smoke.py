@@ -90,6 +90,22 @@ if "no-store" not in r.headers.get("Cache-Control", ""):
     print("FAIL staff pages may be cached:", r.headers.get("Cache-Control"))
     failures.append("Cache-Control")
 
+analyst = Session()
+sign_in(
+    analyst,
+    "/accounts/login/",
+    {"username": "analyst@demo.police.uk", "password": "victimcare-demo"},
+    "analyst sign-in",
+)
+for path in (
+    "/dashboard/",
+    "/dashboard/indicators/",
+    "/dashboard/service/",
+    "/dashboard/equality/",
+    "/dashboard/?table=by-month&format=csv",
+):
+    check(analyst, path)
+
 victim = Session()
 sign_in(
     victim,
