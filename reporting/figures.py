@@ -132,13 +132,6 @@ def _today(now: datetime) -> tuple[date, datetime]:
     return today, timezone.make_aware(datetime(today.year, today.month, today.day))
 
 
-def _project(counter: Counter, key: tuple[str, ...], by: tuple[str, ...]) -> Counter:
-    out = Counter()
-    for k, n in counter.items():
-        out[tuple(k[key.index(d)] for d in by)] += n
-    return out
-
-
 def _due_today_so_far(s: Slice, now: datetime) -> Counter:
     """Open duties due today before now, by every dimension: counted directly (a day's few)."""
     _, midnight = _today(now)
@@ -156,7 +149,7 @@ def overdue_this_month(
     today_so_far = _due_today_so_far(s, now)
     month_start = timezone.make_aware(datetime(first.year, first.month, 1))
     for by in bys:
-        out[by].update(_project(today_so_far, _OVERDUE_KEY, by))
+        out[by].update(rollup.project(today_so_far, _OVERDUE_KEY, by))
         if hidden:
             out[by].subtract(_hidden_open(s, by, hidden, start=month_start, end=now))
     return out
@@ -210,7 +203,7 @@ def _overdue_now(s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tu
     out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=None, before_day=today)
     today_so_far = _due_today_so_far(s, now)
     for by in bys:
-        out[by].update(_project(today_so_far, _OVERDUE_KEY, by))
+        out[by].update(rollup.project(today_so_far, _OVERDUE_KEY, by))
         if hidden:
             out[by].subtract(_hidden_open(s, by, hidden, end=now))
     return out

@@ -90,13 +90,7 @@ def counts_many(s: Slice, bys: list[tuple[str, ...]], *, direct: bool = False) -
         # One direct count by every dimension asked for, added up per grouping.
         dims = tuple(dict.fromkeys(d for by in bys for d in by))
         full = _direct(s, dims)
-        out = {}
-        for by in bys:
-            c = Counter()
-            for key, n in full.items():
-                c[tuple(key[dims.index(d)] for d in by)] += n
-            out[by] = c
-        return out
+        return {by: project(full, dims, by) for by in bys}
     return _grouped(s, bys)
 
 
@@ -124,17 +118,33 @@ def _split(rows, dims: list[str], bys: list[tuple[str, ...]]) -> dict[tuple, Cou
     return out
 
 
-GRAIN_TABLES = [  # smallest first: (table, the dimensions it has)
-    ("reporting_complianceforcecell", {"month", "code", "enhanced", "offence_group", "outcome"}),
-    ("reporting_complianceteamoutcomecell", {"month", "bcu_id", "team_id", "outcome"}),
-    ("reporting_compliancebcucell", {"month", "bcu_id", "code", "enhanced", "offence_group", "outcome"}),
-    ("reporting_complianceofficeroutcomecell", {"month", "bcu_id", "team_id", "owner_id", "outcome"}),
-    ("reporting_complianceteamcell", set(GROUPABLE) - {"owner_id"}),
-    ("reporting_compliancecell", set(GROUPABLE)),
+def _dims(key: str) -> frozenset[str]:
+    return frozenset(key.split(", "))
+
+
+# Smallest first (rows at a force's size): a read uses the first grain with every column it needs. The
+# tables and their keys are sql.GRAINS / sql.OPEN_GRAINS, the ones the triggers and the fold keep.
+_SMALLEST_FIRST = [
+    "reporting_complianceforcecell",
+    "reporting_complianceteamoutcomecell",
+    "reporting_compliancebcucell",
+    "reporting_complianceofficeroutcomecell",
+    "reporting_complianceteamcell",
+    "reporting_compliancecell",
 ]
+GRAIN_TABLES = sorted(((t, _dims(k)) for t, k in sql.GRAINS), key=lambda g: _SMALLEST_FIRST.index(g[0]))
+OPEN_GRAIN_TABLES = [(t, _dims(k)) for t, k in reversed(sql.OPEN_GRAINS)]  # BCU, team, officer
 
 
-def _grain(s: Slice, by: tuple[str, ...]) -> str:
+def project(counter: Counter, key: tuple[str, ...], by: tuple[str, ...]) -> Counter:
+    """Counts keyed by the columns `key`, added up by the columns `by` (a subset)."""
+    out = Counter()
+    for k, n in counter.items():
+        out[tuple(k[key.index(d)] for d in by)] += n
+    return out
+
+
+def _grain(s: Slice, by: tuple[str, ...], grains=None) -> str:
     """The smallest grain with every column grouped or filtered by."""
     filters = (
         ("bcu_id", s.bcu_ids),
@@ -145,7 +155,7 @@ def _grain(s: Slice, by: tuple[str, ...]) -> str:
         ("enhanced", s.enhanced),
     )
     needed = set(by) | {c for c, v in filters if v is not None}
-    return next(table for table, dims in GRAIN_TABLES if needed <= dims)
+    return next(table for table, dims in grains or GRAIN_TABLES if needed <= dims)
 
 
 def _grouped(s: Slice, bys: list[tuple[str, ...]]) -> dict[tuple, Counter]:
@@ -311,14 +321,7 @@ def open_counts_many(
         params.append(first_day)
     cond = " AND ".join(where)
     dims, sets = _grouping_sets(bys, OPEN_GROUPABLE)
-    needed = set(dims) | {c for c, v in (("team_id", s.team_ids), ("owner_id", s.owner_ids)) if v is not None}
-    table = (
-        "reporting_openduecell"
-        if "owner_id" in needed
-        else "reporting_opendueteamcell"
-        if "team_id" in needed
-        else "reporting_openduebcucell"
-    )
+    table = _grain(s, tuple(dims), OPEN_GRAIN_TABLES)
     inner = ", ".join(dims) if dims else "1 AS one"
     flags = ", ".join(f"GROUPING({d})" for d in dims)
     select = f"{flags}, {', '.join(dims)}, sum(n)" if dims else "sum(n)"
@@ -420,13 +423,7 @@ def counts_for_crimes(s: Slice, bys: list[tuple[str, ...]], crimes: tuple[int, .
     if not uses_rollup():
         dims = tuple(dict.fromkeys(d for by in bys for d in by))
         full = _direct(s, dims, crimes=crimes)
-        out = {}
-        for by in bys:
-            c = Counter()
-            for key, n in full.items():
-                c[tuple(key[dims.index(d)] for d in by)] += n
-            out[by] = c
-        return out
+        return {by: project(full, dims, by) for by in bys}
     where, params = _where(s)
     where.insert(0, "month BETWEEN %s AND %s")
     params[:0] = [s.first, s.last]
