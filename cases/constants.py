@@ -164,3 +164,35 @@ NEXT_STEPS = {
         "get support, and you may be able to ask for a review of the decision."
     ),
 }
+
+
+# Age bands for equality figures (the dashboards and the survey results). SQL twin: reporting.sql's
+# reporting_age_band, which must keep the same bands.
+AGE_NOT_KNOWN = "Not known"
+AGE_BANDS = [
+    (0, 17, "Under 18"),
+    (18, 24, "18 to 24"),
+    (25, 34, "25 to 34"),
+    (35, 44, "35 to 44"),
+    (45, 54, "45 to 54"),
+    (55, 64, "55 to 64"),
+    (65, 200, "65 and over"),
+]
+
+
+def age_on(date_of_birth, day) -> int | None:
+    """Age in whole years on `day` (a birthday counts from the day itself)."""
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return AGE_NOT_KNOWN
+    if age < 0:
+        return AGE_BANDS[0][2]
+    for lo, hi, label in AGE_BANDS:
+        if lo <= age <= hi:
+            return label
+    return AGE_NOT_KNOWN

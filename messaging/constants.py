@@ -38,6 +38,7 @@ class MessageKind(models.TextChoices):
     ALERT = "alert", _("Alert (no case details)")
     VICTIM = "victim", _("From the victim (portal)")
     ACCOUNT = "account", _("Portal account (activation or password reset)")
+    SURVEY = "survey", _("Survey invitation")
 
 
 class MessageStatus(models.TextChoices):

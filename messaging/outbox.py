@@ -320,7 +320,7 @@ def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> N
     fields = {"status": status, "provider_ref": provider_ref[:100], "sent_at": now, "last_error": ""}
     if status == MessageStatus.DELIVERED:
         fields["delivered_at"] = now
-    if msg.kind == MessageKind.ACCOUNT:
+    if msg.kind in LINK_KINDS:
         fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
     if msg.kind != MessageKind.ALERT and msg.channel in CONTENT_CHANNELS:
@@ -328,21 +328,24 @@ def _succeeded(msg: Message, status: str, provider_ref: str, now: datetime) -> N
         message_delivered.fire(MessageDelivered(message=msg, at=now))
 
 
-ACCOUNT_LINK = re.compile(r"/portal/(activate|reset)/[\w-]+/")
+ACCOUNT_LINK = re.compile(r"/(portal/activate|portal/reset|survey)/[\w-]+/")
+LINK_KINDS = {MessageKind.ACCOUNT, MessageKind.SURVEY}  # messages that carry a single-use link
 
 
 def redact_account_link(body: str) -> str:
-    """Once an activation or reset message has gone, its single-use link is removed from our copy, so no
-    one reading the outbox (staff, the admin, a database dump) can use it."""
-    return ACCOUNT_LINK.sub(r"/portal/\1/(link removed once sent)/", body)
+    """Once an activation, reset or survey message has gone, its single-use link is removed from our copy,
+    so no one reading the outbox (staff, the admin, a database dump) can use it."""
+    return ACCOUNT_LINK.sub(r"/\1/(link removed once sent)/", body)
 
 
 @transaction.atomic
 def _failed(msg: Message, error: str, now: datetime) -> None:
     fields = {"status": MessageStatus.PERMANENT_FAILURE, "last_error": error[:500]}
-    if msg.kind == MessageKind.ACCOUNT:
+    if msg.kind in LINK_KINDS:
         fields["body"] = redact_account_link(msg.body)
     Message.objects.filter(pk=msg.pk).update(**fields)
+    if msg.kind == MessageKind.SURVEY:
+        return  # a survey invitation that fails is counted in the results, not put in the officer's inbox
     # The duty stays open; whoever answers for the case is told.
     tell_staff(who_to_tell(msg.crime), messages=[msg], stage=Stage.DELIVERY_FAILED, now=now)
 

@@ -27,6 +27,8 @@ CONTEXT_KEYS = {
     "details",
     "portal_url",
     "bail_until",  # bail messages: when the suspect answers bail (empty: released under investigation)
+    "survey_url",  # survey invitations: the single-use link
+    "link_expires",  # the day a single-use link stops working
 }
 LANGUAGES = ("en", "cy")
 

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, ExpressionWrapper, F, Q
 from django.db.models import DurationField as DurationOutput
 from django.utils import timezone
 
-from cases.constants import Disability, Ethnicity, Gender, OffenceGroup
+from cases.constants import AGE_BANDS, Disability, Ethnicity, Gender, OffenceGroup, age_band, age_on
 from cases.models import CrimeVictim, NeedsAssessment
 from contacts.constants import Duty, ObligationState
 from contacts.models import Rule
@@ -524,30 +524,10 @@ WHITE = "White"
 MINORITY = "Ethnic minority"
 NOT_KNOWN = "Not known"
 
-AGE_BANDS = [
-    (0, 17, "Under 18"),
-    (18, 24, "18 to 24"),
-    (25, 34, "25 to 34"),
-    (35, 44, "35 to 44"),
-    (45, 54, "45 to 54"),
-    (55, 64, "55 to 64"),
-    (65, 200, "65 and over"),
-]
-
-
 def ethnic_group(code: str) -> str:
     if not code or code == Ethnicity.NOT_STATED:
         return NOT_KNOWN
     return WHITE if code.startswith("W") else MINORITY
-
-
-def age_band(age: int | None) -> str:
-    if age is None:
-        return NOT_KNOWN
-    for lo, hi, label in AGE_BANDS:
-        if lo <= age <= hi:
-            return label
-    return NOT_KNOWN
 
 
 def _equality_rows(
@@ -613,9 +593,7 @@ def _overdue_this_month_by_victim_details(s: Slice, now: datetime) -> Counter:
         "crime__occurred_at",
     )
     for pk, eth, sex, dis, dob, occurred in victims:
-        day = timezone.localdate(occurred)
-        age = None if dob is None else day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        band = NOT_KNOWN if age is None else ("Under 18" if age < 0 else age_band(age))
+        band = age_band(age_on(dob, timezone.localdate(occurred)))
         out[(month, eth or "", sex or "", dis or "", band)] += per_victim[pk]
     return out
 

@@ -11,7 +11,7 @@ LANGUAGE sql IMMUTABLE AS $$
     ELSE state END
 $$;
 
--- A victim's age band at the offence (UK date). Python twin: reporting.figures.AGE_BANDS.
+-- A victim's age band at the offence (UK date). Python twin: cases.constants.AGE_BANDS.
 CREATE OR REPLACE FUNCTION reporting_age_band(occurred timestamptz, dob date) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE

@@ -3,4 +3,9 @@ from django.apps import AppConfig
 
 class SurveysConfig(AppConfig):
     name = "surveys"
-    verbose_name = "Surveys and performance"
+    verbose_name = "Surveys"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.register()

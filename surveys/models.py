@@ -1,27 +1,271 @@
-"""Surveys: first model. Satisfaction surveys, call-backs, dip sampling and dashboards come later."""
+"""Surveys: questionnaires as data (versioned, English and Welsh), eligibility and sampling as data, the
+milestones that make a victim due one, invitations with single-use links, and the answers kept for
+analysis with the case's place and the victim's self-defined details as they were when they answered."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+
+from victimcare.core.models import TimestampedModel
+
+from .constants import Area, InvitationState, Milestone, QuestionKind, Source
+
+SCALE_MIN, SCALE_MAX = 1, 7
 
 
-class SurveyQuestion(models.Model):
-    """The national user-satisfaction questions (and follow-up diagnostics), loaded as data."""
+class Questionnaire(TimestampedModel):
+    """One version of a questionnaire. A new wording is a new version: an answer always records the exact
+    questions it answered. The survey plans name the version they send."""
 
-    class Area(models.TextChoices):
-        EASE_OF_CONTACT = "ease_of_contact", "Ease of contact"
-        ACTIONS = "actions", "Actions taken"
-        KEPT_INFORMED = "kept_informed", "Kept informed"
-        TREATMENT = "treatment", "Treatment"
-        WHOLE_EXPERIENCE = "whole_experience", "Whole experience"
+    code = models.SlugField(max_length=40)
+    version = models.PositiveSmallIntegerField(default=1)
+    title_en = models.CharField("title (English)", max_length=200)
+    title_cy = models.CharField("title (Welsh)", max_length=200)
+    intro_en = models.TextField("introduction (English)", blank=True)
+    intro_cy = models.TextField("introduction (Welsh)", blank=True)
 
-    code = models.SlugField(max_length=40, unique=True)
-    area = models.CharField(max_length=30, choices=Area.choices)
-    text_en = models.TextField()
-    text_cy = models.TextField(blank=True)
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title_en} (version {self.version})"
+
+    def title(self, language: str) -> str:
+        return self.title_cy if language == "cy" and self.title_cy else self.title_en
+
+    def intro(self, language: str) -> str:
+        return self.intro_cy if language == "cy" and self.intro_cy else self.intro_en
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(max_length=40)
     order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    area = models.CharField(
+        max_length=20, choices=Area.choices, blank=True, help_text="Set on the five headline questions only."
+    )
+    section_en = models.CharField("section heading (English)", max_length=200, blank=True)
+    section_cy = models.CharField("section heading (Welsh)", max_length=200, blank=True)
+    text_en = models.TextField("question (English)")
+    text_cy = models.TextField("question (Welsh)")
+    hint_en = models.CharField("hint (English)", max_length=300, blank=True)
+    hint_cy = models.CharField("hint (Welsh)", max_length=300, blank=True)
+    required = models.BooleanField(default=False)
+    choices = models.JSONField(
+        default=list, blank=True, help_text='For a list: [{"value": "...", "en": "...", "cy": "..."}, ...]'
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="question_code_once"),
+            models.UniqueConstraint(
+                fields=["questionnaire", "area"], condition=~Q(area=""), name="question_area_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_en
+
+    def text(self, language: str) -> str:
+        return self.text_cy if language == "cy" and self.text_cy else self.text_en
+
+    def hint(self, language: str) -> str:
+        return self.hint_cy if language == "cy" and self.hint_cy else self.hint_en
+
+    def section(self, language: str) -> str:
+        return self.section_cy if language == "cy" and self.section_cy else self.section_en
+
+
+class SurveyPlan(TimestampedModel):
+    """Who is asked, when and how often: eligibility and sampling as data."""
+
+    name = models.CharField(max_length=200)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    milestone = models.CharField(max_length=20, choices=Milestone.choices)
+    wait_days = models.PositiveSmallIntegerField(
+        "days to wait after the milestone", default=14, validators=[MaxValueValidator(365)]
+    )
+    window_days = models.PositiveSmallIntegerField(
+        "days in which to invite after that",
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A victim whose milestone is older than the wait plus this is not invited.",
+    )
+    offence_groups = models.JSONField(
+        default=list, blank=True, help_text="Offence groups to survey; empty means every group."
+    )
+    min_age = models.PositiveSmallIntegerField(
+        "youngest age asked", default=16, validators=[MinValueValidator(16)]
+    )
+    rate_percent = models.PositiveSmallIntegerField(
+        "share of eligible victims invited (%)",
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="For a BCU with no rate of its own.",
+    )
+    link_days = models.PositiveSmallIntegerField(
+        "days the link works", default=28, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    remind_after_days = models.PositiveSmallIntegerField(
+        "days before the one reminder", default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate_percent__lte=100), name="plan_rate_percent"),
+            models.CheckConstraint(condition=Q(min_age__gte=16), name="plan_min_age_16"),
+        ]
 
     def __str__(self) -> str:
-        return self.code
+        return self.name
+
+
+class PlanRate(models.Model):
+    """A BCU's own sampling rate for a plan (a busy BCU may ask fewer, a small one everyone)."""
+
+    plan = models.ForeignKey(SurveyPlan, on_delete=models.CASCADE, related_name="rates")
+    bcu = models.ForeignKey("accounts.BCU", on_delete=models.CASCADE, related_name="+")
+    rate_percent = models.PositiveSmallIntegerField(
+        "share invited (%)", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "bcu"], name="plan_rate_once"),
+            models.CheckConstraint(condition=Q(rate_percent__lte=100), name="plan_bcu_rate_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rate_percent}% in BCU {self.bcu_id}"
+
+
+class SurveySetting(TimestampedModel):
+    """What a person said about being surveyed: no surveys ever, or (for a bereaved relative, who is
+    never asked otherwise) that they would like to be asked."""
+
+    person = models.OneToOneField("cases.Person", on_delete=models.CASCADE, related_name="survey_setting")
+    wants_surveys = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+
+class MilestoneReached(models.Model):
+    """A victim reached a point in their case at which they may be surveyed. Written by the case-event
+    handlers, so the daily invitation run reads a few days' rows instead of every case."""
+
+    crime_victim = models.ForeignKey("cases.CrimeVictim", on_delete=models.CASCADE, related_name="+")
+    milestone = models.CharField(max_length=20, choices=Milestone.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["crime_victim", "milestone"], name="milestone_once_per_victim")
+        ]
+        # The invitation run: this milestone, reached in the window.
+        indexes = [models.Index(fields=["milestone", "at"], name="milestone_window")]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()} at {self.at:%Y-%m-%d}"
+
+
+class Invitation(models.Model):
+    crime_victim = models.ForeignKey("cases.CrimeVictim", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(SurveyPlan, on_delete=models.PROTECT, related_name="invitations")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    milestone = models.CharField(max_length=20, choices=Milestone.choices)
+    digest = models.CharField(
+        max_length=64, unique=True
+    )  # sha256 of the link's secret; the secret is never kept
+    language = models.CharField(max_length=5, default="en")
+    channels = models.JSONField(default=list)
+    state = models.CharField(max_length=20, choices=InvitationState.choices, default=InvitationState.SENT)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    remind_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # At most one invitation per person per period: the person's latest.
+            models.Index(fields=["person", "-created_at"], name="invitation_person_latest"),
+            # The reminder run.
+            models.Index(
+                fields=["remind_at"],
+                name="invitation_reminder_due",
+                condition=Q(state="sent", reminded_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey invitation {self.pk} ({self.get_state_display()})"
+
+
+class Response(models.Model):
+    """One victim's answers. The case's place and the victim's details are copied as they were, so a
+    later reallocation or change of details does not move an answer; the name is never kept here."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
+    )
+    crime_victim = models.ForeignKey("cases.CrimeVictim", on_delete=models.PROTECT, related_name="+")
+    crime = models.ForeignKey("cases.Crime", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    language = models.CharField(max_length=5, default="en")
+    submitted_at = models.DateTimeField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    milestone = models.CharField(max_length=20, choices=Milestone.choices, blank=True)
+    # Where the case was when they answered.
+    bcu = models.ForeignKey("accounts.BCU", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offence_group = models.CharField(max_length=30)
+    case_status = models.CharField(max_length=30)
+    closure_reason = models.CharField(max_length=40, blank=True)
+    restricted = models.BooleanField(default=False)
+    # The victim's self-defined details then.
+    ethnicity = models.CharField(max_length=5, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=10, blank=True)
+    age_band = models.CharField(max_length=20, blank=True)
+    # The five headline areas, 1 (completely dissatisfied) to 7 (completely satisfied); null: not answered.
+    ease_of_contact = models.PositiveSmallIntegerField(null=True, blank=True)
+    actions = models.PositiveSmallIntegerField(null=True, blank=True)
+    kept_informed = models.PositiveSmallIntegerField(null=True, blank=True)
+    treatment = models.PositiveSmallIntegerField(null=True, blank=True)
+    whole_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    answers = models.JSONField(default=dict)  # every answer by question code
+    comments = models.TextField(blank=True)
+    share_comments = models.BooleanField(default=False)  # the victim agreed their words go to the officer
+    passed_on = models.TextField(blank=True)  # what the victim asked to be passed on (call-backs)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{a}__isnull": True}) | Q(**{f"{a}__gte": SCALE_MIN, f"{a}__lte": SCALE_MAX}),
+                name=f"response_{a}_in_scale",
+            )
+            for a in Area.values
+        ]
+        indexes = [
+            # The results pages: a period, then the reader's BCU or the force.
+            models.Index(fields=["submitted_at"], name="response_submitted"),
+            models.Index(fields=["bcu", "submitted_at"], name="response_bcu_submitted"),
+            models.Index(fields=["crime_victim"], name="response_victim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk}"

@@ -69,6 +69,10 @@ app.conf.beat_schedule = {
     "referrals-webhooks": {"task": "referrals.tasks.deliver_webhooks", "schedule": 30.0},
     # The compliance roll-up: fold the deltas the duty triggers wrote into the cells.
     "reporting-fold": {"task": "reporting.tasks.fold_deltas", "schedule": 60.0},
+    # Surveys: invite victims a while after a milestone (in the morning, inside the texting hours), and
+    # remind once those who have not answered.
+    "surveys-invite": {"task": "surveys.tasks.send_invitations", "schedule": crontab(minute=15, hour=10)},
+    "surveys-remind": {"task": "surveys.tasks.send_reminders", "schedule": crontab(minute=45, hour=10)},
     "referrals-forget-idempotency-keys": {
         "task": "referrals.tasks.forget_idempotency_keys",
         "schedule": crontab(minute=41, hour=3),

@@ -286,6 +286,10 @@ if not DEBUG:
 # Portal sessions end after this much inactivity (issue 4: 15 minutes).
 PORTAL_IDLE_SECONDS = env.int("PORTAL_IDLE_SECONDS", default=15 * 60)
 PORTAL_ACTIVATION_HOURS = env.int("PORTAL_ACTIVATION_HOURS", default=72)
+# At most one survey invitation per person in this many days, whatever the case or plan.
+SURVEY_PERIOD_DAYS = env.int("SURVEY_PERIOD_DAYS", default=365)
+if SURVEY_PERIOD_DAYS < 1:
+    raise ImproperlyConfigured("SURVEY_PERIOD_DAYS must be 1 or more.")
 PORTAL_RESET_MINUTES = env.int("PORTAL_RESET_MINUTES", default=60)
 # Force setting: offer the portal to every victim who has an email address marked safe, without the
 # officer ticking "offer the portal" on the record-crime form.
