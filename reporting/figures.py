@@ -524,6 +524,7 @@ WHITE = "White"
 MINORITY = "Ethnic minority"
 NOT_KNOWN = "Not known"
 
+
 def ethnic_group(code: str) -> str:
     if not code or code == Ethnicity.NOT_STATED:
         return NOT_KNOWN

@@ -9,6 +9,7 @@ urlpatterns = [
     path("indicators/", views.indicators, name="indicators"),
     path("service/", views.service, name="service"),
     path("equality/", views.equality, name="equality"),
+    path("satisfaction/", views.satisfaction_results, name="satisfaction"),
     path("cases/", views.cases, name="cases"),
     path("return/", views.quarter_return, name="quarter_return"),
 ]

@@ -15,15 +15,17 @@ from django.utils import timezone
 
 from cases.selectors import cases_visible_to
 from contacts.constants import Duty, ObligationState
+from surveys.constants import Area
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
-from . import charts, exports, figures, rollup, stats
+from . import charts, exports, figures, rollup, satisfaction, stats
 from .figures import DIMENSION_WORDS, FILTER_OF, OUTCOME_WORDS
 from .filters import (
     FilterForm,
     Filters,
+    add_months,
     filters_from,
     month_of,
     parse_month,
@@ -150,6 +152,7 @@ def _tabs(request, query: str):
             ("reporting:indicators", "Reported indicators"),
             ("reporting:service", "Service"),
             ("reporting:equality", "Equality"),
+            ("reporting:satisfaction", "Satisfaction"),
         )
     ]
 
@@ -550,3 +553,226 @@ def quarter_return(request):
     response = HttpResponse(body, content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="victims-code-return-{value}.xlsx"'
     return response
+
+
+# --- satisfaction (survey answers) --------------------------------------------------------------------
+SATISFACTION_LEVEL = {
+    "bcu_id": "bcu_id",
+    "team_id": "team_id",
+    "owner_id": "officer_id",
+    "code": "officer_id",
+}
+SATISFACTION_BREAKDOWNS = [
+    ("offence_group", "Offence group"),
+    ("case_status", "Where the case was when they answered"),
+    ("gender", "Sex"),
+    ("age_band", "Age"),
+    ("disability", "Disability"),
+    ("ethnicity", "Self-defined ethnicity"),
+]
+
+
+def area_table(key: str, caption: str, first: str, rows, *, suppress: bool) -> Table:
+    """One row per group: the number who answered, then each area's satisfied rate with its interval."""
+    headers = [first, "Answers"]
+    for a in satisfaction.AREAS:
+        headers += [str(a.label), f"{a.label}: 95% confidence interval"]
+    table = Table(key, caption, headers)
+    for label, s in rows:
+        cells = [Cell(str(label), header=True), Cell(tables_count(s.responses, suppress=suppress))]
+        for a in satisfaction.AREAS:
+            r = s.rate(a.value)
+            cells += [Cell("No answers" if r.n == 0 else r.text), Cell(r.interval_text or "Not given")]
+        table.rows.append(cells)
+    return table
+
+
+def _gap_table(key, caption, series, names) -> Table:
+    table = Table(key, caption, ["Month", *names, "Gap (percentage points)"])
+    for m, a, b in series:
+        ra, rb = a.rate(Area.WHOLE_EXPERIENCE), b.rate(Area.WHOLE_EXPERIENCE)
+        diff = f"{round(100 * ra.value) - round(100 * rb.value):+d}" if ra.shown and rb.shown else "Not given"
+        table.rows.append([Cell(f"{m:%B %Y}", header=True), Cell(ra.text), Cell(rb.text), Cell(diff)])
+    return table
+
+
+@login_required
+def satisfaction_results(request):
+    """What victims said: the five areas by month, by the level below the reader's, by offence group,
+    case stage and the victim's details, the white / ethnic-minority and disability gaps with their trend,
+    and "kept informed" beside how the same victims' update duties went. Never a victim's name or words."""
+    ctx = _context(request)
+    qs = satisfaction.responses(ctx.slice, hidden=ctx.hidden)
+    sup = ctx.suppress
+    period = ctx.filters.period_label
+    everything = satisfaction.total(qs)
+    tables = [
+        rate_table(
+            "satisfaction-areas",
+            f"Victims satisfied with each part of the service, {period}",
+            "Part of the service",
+            [
+                (str(a.label), everything.satisfied[a.value], everything.answered[a.value])
+                for a in satisfaction.AREAS
+            ],
+            what="Satisfied",
+            partition=False,
+        )
+    ]
+    months = satisfaction.by(qs, "month")
+    month_list = []
+    m = ctx.filters.first
+    while m <= ctx.filters.last:
+        month_list.append(m)
+        m = add_months(m, 1)
+    tables.append(
+        area_table(
+            "satisfaction-months",
+            f"Victims satisfied, by the month they answered, {period}",
+            "Month",
+            [(f"{m:%B %Y}", months.get((m,), satisfaction.Satisfaction())) for m in month_list],
+            suppress=sup,
+        )
+    )
+    level = SATISFACTION_LEVEL[_dimension(ctx.filters, ctx.scope)]
+    level_rows = satisfaction.by(qs, level)
+    words = satisfaction.labels(level, [k[0] for k in level_rows])
+    level_word = {"bcu_id": "BCU", "team_id": "Team", "officer_id": "Officer"}[level]
+    tables.append(
+        area_table(
+            f"satisfaction-by-{level_word.lower()}",
+            f"Victims satisfied, by {level_word.lower()}, {period}",
+            level_word,
+            [(words[k], level_rows[(k,)]) for k in words],
+            suppress=sup,
+        )
+    )
+    details = satisfaction.by(qs, "month", "ethnicity", "disability")
+    for key, title in SATISFACTION_BREAKDOWNS:
+        rows = satisfaction.by(qs, key)
+        words = satisfaction.labels(key, [k[0] for k in rows])
+        tables.append(
+            area_table(
+                f"satisfaction-{key.replace('_', '-')}",
+                f"Victims satisfied, by {title[:1].lower() + title[1:]}, {period}",
+                title,
+                [(words[k], rows[(k,)]) for k in words],
+                suppress=sup,
+            )
+        )
+    ethnic = satisfaction.grouped(details, lambda k: satisfaction.ethnic_group(k[1]))
+    tables.insert(
+        3,
+        area_table(
+            "satisfaction-ethnic-group",
+            f"Victims satisfied, White and ethnic-minority victims, {period}",
+            "Ethnic group",
+            [
+                (g, ethnic.get(g, satisfaction.Satisfaction()))
+                for g in (satisfaction.WHITE, satisfaction.MINORITY, satisfaction.NOT_KNOWN)
+            ],
+            suppress=sup,
+        ),
+    )
+    eth_month = satisfaction.grouped(details, lambda k: (k[0], satisfaction.ethnic_group(k[1])))
+    dis_month = satisfaction.grouped(details, lambda k: (k[0], satisfaction.disability_group(k[2])))
+    empty = satisfaction.Satisfaction()
+    eth_series = [
+        (m, eth_month.get((m, satisfaction.WHITE), empty), eth_month.get((m, satisfaction.MINORITY), empty))
+        for m in month_list
+    ]
+    dis_series = [
+        (
+            m,
+            dis_month.get((m, satisfaction.DISABLED), empty),
+            dis_month.get((m, satisfaction.NOT_DISABLED), empty),
+        )
+        for m in month_list
+    ]
+    tables.append(
+        _gap_table(
+            "satisfaction-gap-ethnicity",
+            f"Satisfied with the whole experience, White and ethnic-minority victims by month, {period}",
+            eth_series,
+            ["White", "Ethnic minority"],
+        )
+    )
+    tables.append(
+        _gap_table(
+            "satisfaction-gap-disability",
+            f"Satisfied with the whole experience, disabled and not disabled victims by month, {period}",
+            dis_series,
+            ["Disabled", "Not disabled"],
+        )
+    )
+    updates = satisfaction.by(qs, "updates")
+    up_words = satisfaction.labels("updates", [k[0] for k in updates])
+    tables.append(
+        rate_table(
+            "satisfaction-kept-informed",
+            f"Satisfied with being kept informed, by how their update duties went, {period}",
+            "Their update duties when they answered",
+            [
+                (w, updates[(k,)].satisfied[Area.KEPT_INFORMED], updates[(k,)].answered[Area.KEPT_INFORMED])
+                for k, w in up_words.items()
+            ],
+            what="Satisfied with being kept informed",
+            partition=False,
+        )
+    )
+    white, minority = (ethnic.get(g, empty) for g in (satisfaction.WHITE, satisfaction.MINORITY))
+    disabled = satisfaction.grouped(details, lambda k: satisfaction.disability_group(k[2]))
+    eth_gap = satisfaction.gap_text(
+        "White",
+        white.rate(Area.WHOLE_EXPERIENCE),
+        "Ethnic-minority",
+        minority.rate(Area.WHOLE_EXPERIENCE),
+        "satisfied with the whole experience",
+    )
+    dis_gap = satisfaction.gap_text(
+        "Not disabled",
+        disabled.get(satisfaction.NOT_DISABLED, empty).rate(Area.WHOLE_EXPERIENCE),
+        "Disabled",
+        disabled.get(satisfaction.DISABLED, empty).rate(Area.WHOLE_EXPERIENCE),
+        "satisfied with the whole experience",
+    )
+    whole = everything.rate(Area.WHOLE_EXPERIENCE)
+    headline = (
+        f"{whole.percent} of victims who answered were satisfied with the whole experience, {period}."
+        if whole.shown
+        else f"Too few victims answered to give a rate for {period}."
+    )
+    trend = charts.line(
+        [f"{m:%b %Y}" for m in month_list],
+        [
+            (str(a.label), [months.get((m,), empty).rate(a.value).value for m in month_list])
+            for a in satisfaction.AREAS
+        ],
+        title="Victims satisfied with each part of the service, by month",
+        describe=headline + " The figures are in the tables below.",
+    )
+    gap_chart = charts.line(
+        [f"{m:%b %Y}" for m in month_list],
+        [
+            ("White", [w.rate(Area.WHOLE_EXPERIENCE).value for _, w, _ in eth_series]),
+            ("Ethnic minority", [e.rate(Area.WHOLE_EXPERIENCE).value for _, _, e in eth_series]),
+        ],
+        title="Satisfied with the whole experience: White and ethnic-minority victims, by month",
+        describe=eth_gap + " The figures are in the tables below.",
+    )
+    return _respond(
+        request,
+        ctx,
+        "reporting/satisfaction.html",
+        {
+            "title": "Satisfaction",
+            "headline": headline,
+            "responses": tables_count(everything.responses, suppress=sup),
+            "eth_gap": eth_gap,
+            "dis_gap": dis_gap,
+            "trend": trend,
+            "gap_chart": gap_chart,
+            "trail": _trail(ctx, "reporting:satisfaction"),
+        },
+        tables,
+    )

@@ -51,3 +51,12 @@ class InvitationState(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     DECLINED = "declined", _("The victim asked not to be surveyed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class UpdatesKept(models.TextChoices):
+    """How the victim's update duties had gone when they answered: set beside "kept informed", it asks
+    whether the deadlines we meet match what victims feel."""
+
+    ALL_ON_TIME = "all_on_time", _("Every update due was on time")
+    SOME_LATE = "some_late", _("At least one update late or missed")
+    NONE_DUE = "none_due", _("No update due yet")

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from victimcare.core.models import TimestampedModel
 
-from .constants import Area, InvitationState, Milestone, QuestionKind, Source
+from .constants import Area, InvitationState, Milestone, QuestionKind, Source, UpdatesKept
 
 SCALE_MIN, SCALE_MAX = 1, 7
 
@@ -241,6 +241,8 @@ class Response(models.Model):
     gender = models.CharField(max_length=20, blank=True)
     disability = models.CharField(max_length=10, blank=True)
     age_band = models.CharField(max_length=20, blank=True)
+    # How their update duties had gone by then (surveys.services.updates_kept).
+    updates = models.CharField(max_length=20, choices=UpdatesKept.choices, blank=True)
     # The five headline areas, 1 (completely dissatisfied) to 7 (completely satisfied); null: not answered.
     ease_of_contact = models.PositiveSmallIntegerField(null=True, blank=True)
     actions = models.PositiveSmallIntegerField(null=True, blank=True)

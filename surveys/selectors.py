@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from cases.constants import VictimRole
 from cases.models import CrimeVictim
 
@@ -24,6 +26,11 @@ class CaseSurvey:
             return f"Answered on {r.submitted_at:%d %B %Y} ({r.get_source_display().lower()})"
         if inv is None:
             return "Not invited"
+        if inv.state == InvitationState.SENT and inv.expires_at <= timezone.now():
+            return (
+                f"Invited on {inv.created_at:%d %B %Y}; the link closed on {inv.expires_at:%d %B %Y} "
+                "without an answer"
+            )
         if inv.state == InvitationState.SENT:
             return f"Invited on {inv.created_at:%d %B %Y}, not yet answered"
         return f"Invited on {inv.created_at:%d %B %Y}: {inv.get_state_display().lower()}"

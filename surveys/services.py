@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from cases.constants import age_band, age_on
 from cases.models import CrimeVictim, Person
 from contacts.auto_messages import language_code
+from contacts.constants import ObligationState
+from contacts.models import Obligation
 from messaging import templates as message_templates
 from messaging.constants import Channel, MessageKind
 from messaging.outbox import message_queue
@@ -24,7 +26,7 @@ from messaging.safety import next_sms_window
 from victimcare.accounts.models import User
 from victimcare.calendar import LONDON
 
-from .constants import STAFF_SOURCES, Area, InvitationState, Source
+from .constants import STAFF_SOURCES, Area, InvitationState, Source, UpdatesKept
 from .eligibility import Facts, Rules, reasons_not, sampled
 from .models import Invitation, MilestoneReached, Question, Questionnaire, Response, SurveyPlan, SurveySetting
 from .scoring import QuestionSpec, clean, score
@@ -300,6 +302,19 @@ def _comments(errors: dict, comments: str) -> str:
     return text
 
 
+def updates_kept(cv: CrimeVictim, now: datetime) -> str:
+    """Whether every update duty of this victim that had fallen due by `now` was met on time (waived and
+    not-required duties left out)."""
+    due = list(
+        Obligation.objects.filter(crime_victim=cv, rule__is_update=True, due_at__lte=now)
+        .exclude(state__in=(ObligationState.WAIVED, ObligationState.NOT_REQUIRED))
+        .values_list("met_on_time", flat=True)
+    )
+    if not due:
+        return UpdatesKept.NONE_DUE
+    return UpdatesKept.ALL_ON_TIME if all(due) else UpdatesKept.SOME_LATE
+
+
 def _snapshot(cv: CrimeVictim, now: datetime) -> dict:
     crime, person = cv.crime, cv.person
     return {
@@ -315,6 +330,7 @@ def _snapshot(cv: CrimeVictim, now: datetime) -> dict:
         "gender": person.gender,
         "disability": person.disability,
         "age_band": age_band(age_on(person.date_of_birth, timezone.localdate(now))),
+        "updates": updates_kept(cv, now),
     }
 
 

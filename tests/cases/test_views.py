@@ -168,8 +168,9 @@ class TestCasePage:
             )
         # session, user, crime, victims (+plans), eligibility reasons, events, audit insert, closure days,
         # obligations, contacts, repeat counts, unread count, portal accounts, referrals and the area's
-        # support services: constant whatever the number of victims/events.
-        with django_assert_max_num_queries(16):
+        # support services, survey invitations, answers and wishes: constant whatever the number of
+        # victims/events.
+        with django_assert_max_num_queries(19):
             assert officer_client.get(crime.get_absolute_url()).status_code == 200
 
     def test_access_log_for_inspector(self, make_client, inspector, officer, case):

@@ -16,7 +16,13 @@ from victimcare.audit.models import AccessAction, AccessRecord
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["reporting:dashboard", "reporting:indicators", "reporting:service", "reporting:equality"]
+PAGES = [
+    "reporting:dashboard",
+    "reporting:indicators",
+    "reporting:service",
+    "reporting:equality",
+    "reporting:satisfaction",
+]
 
 
 @pytest.fixture

@@ -1,0 +1,177 @@
+"""Satisfaction figures from the survey answers: for each of the five areas, the share of victims who were
+completely, very or fairly satisfied, by month and by every breakdown the results page shows, with the
+gaps between groups and "kept informed" set beside how the same victims' update duties went.
+
+Each figure is one grouped count over surveys.Response (which carries the case's place and the victim's
+details as they were when they answered), so a page is a handful of statements whatever the number of
+answers. The reader's area and the hidden restricted cases are applied exactly as on the compliance pages."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.constants import AGE_BANDS, AGE_NOT_KNOWN, CrimeStatus, Disability, Ethnicity, Gender, OffenceGroup
+from surveys.constants import Area, UpdatesKept
+from surveys.models import Response
+from surveys.scoring import SATISFIED_FROM
+from victimcare.accounts.models import BCU, Team, User
+
+from . import stats
+from .filters import add_months
+from .rollup import Slice
+
+AREAS = list(Area)
+NOT_KNOWN = "Not known"
+WHITE, MINORITY = "White", "Ethnic minority"
+DISABLED, NOT_DISABLED = "Disabled", "Not disabled"
+
+
+@dataclass
+class Satisfaction:
+    """Answers for one group: per area, how many answered it and how many were satisfied."""
+
+    responses: int = 0
+    satisfied: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    answered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: "Satisfaction") -> None:
+        self.responses += other.responses
+        for a in Area.values:
+            self.satisfied[a] += other.satisfied[a]
+            self.answered[a] += other.answered[a]
+
+    def rate(self, area: str) -> stats.Rate:
+        return stats.rate(self.satisfied[area], self.answered[area])
+
+
+def _bounds(s: Slice) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(s.first, time.min), tz)
+    end = timezone.make_aware(datetime.combine(add_months(s.last, 1), time.min), tz)
+    return start, end
+
+
+def responses(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
+    """The answers these filters select within the reader's area (answers given in the period)."""
+    start, end = _bounds(s)
+    qs = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if s.bcu_ids is not None:
+        qs = qs.filter(bcu_id__in=s.bcu_ids)
+    if s.team_ids is not None:
+        qs = qs.filter(team_id__in=s.team_ids)
+    if s.owner_ids is not None:
+        qs = qs.filter(officer_id__in=s.owner_ids)
+    if s.offence_groups:
+        qs = qs.filter(offence_group__in=s.offence_groups)
+    if hidden:
+        qs = qs.exclude(crime_id__in=hidden)
+    return qs
+
+
+def _aggregates() -> dict:
+    out = {"n": Count("pk")}
+    for a in Area.values:
+        out[f"{a}__k"] = Count("pk", filter=Q(**{f"{a}__gte": SATISFIED_FROM}))
+        out[f"{a}__n"] = Count(a)
+    return out
+
+
+def _satisfaction(row: dict) -> Satisfaction:
+    s = Satisfaction(responses=row["n"])
+    for a in Area.values:
+        s.satisfied[a] = row[f"{a}__k"]
+        s.answered[a] = row[f"{a}__n"]
+    return s
+
+
+def by(qs: QuerySet, *keys: str) -> dict[tuple, Satisfaction]:
+    """One grouped count: {(key values...): Satisfaction}. "month" is the London month answered."""
+    if "month" in keys:
+        qs = qs.annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
+    out = {}
+    for row in qs.values(*keys).annotate(**_aggregates()).order_by():
+        key = tuple(_month(row[k]) if k == "month" else row[k] for k in keys)
+        out[key] = _satisfaction(row)
+    return out
+
+
+def total(qs: QuerySet) -> Satisfaction:
+    return _satisfaction(qs.aggregate(**_aggregates()))
+
+
+def _month(value) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date(value.year, value.month, 1)
+
+
+# --- words for each breakdown ------------------------------------------------------------------------
+def ethnic_group(code: str) -> str:
+    if not code or code == Ethnicity.NOT_STATED:
+        return NOT_KNOWN
+    return WHITE if code.startswith("W") else MINORITY
+
+
+def disability_group(code: str) -> str:
+    return {Disability.YES: DISABLED, Disability.NO: NOT_DISABLED}.get(code, NOT_KNOWN)
+
+
+def labels(key: str, values) -> dict:
+    """Words for a breakdown's values, in the order they are shown."""
+    values = list(values)
+    if key == "bcu_id":
+        return dict(BCU.objects.filter(pk__in=values).order_by("name").values_list("pk", "name"))
+    if key == "team_id":
+        return dict(Team.objects.filter(pk__in=values).order_by("name").values_list("pk", "name"))
+    if key == "officer_id":
+        officers = User.objects.filter(pk__in=[v for v in values if v]).order_by("last_name", "first_name")
+        out = {u.pk: u.display_name for u in officers}
+        if None in values:
+            out[None] = "No officer in case"
+        return out
+    choices = {
+        "offence_group": OffenceGroup,
+        "case_status": CrimeStatus,
+        "ethnicity": Ethnicity,
+        "gender": Gender,
+        "disability": Disability,
+        "updates": UpdatesKept,
+    }.get(key)
+    if choices is not None:
+        words = {c.value: str(c.label) for c in choices}
+        ordered = {v: words[v] for v in words if v in values}
+        if any(not v for v in values):
+            ordered[""] = NOT_KNOWN
+        for v in values:  # a stored value no longer in the choices is still shown, never an error
+            ordered.setdefault(v, str(v) if v else NOT_KNOWN)
+        return ordered
+    if key == "age_band":
+        order = [b for _lo, _hi, b in AGE_BANDS] + [AGE_NOT_KNOWN]
+        return {v: v or NOT_KNOWN for v in sorted(values, key=lambda v: order.index(v) if v in order else 99)}
+    return {v: str(v) for v in values}
+
+
+def grouped(rows: dict[tuple, Satisfaction], fn) -> dict[str, Satisfaction]:
+    """Rows folded into broader groups (`fn(key) -> group`)."""
+    out: dict[str, Satisfaction] = defaultdict(Satisfaction)
+    for key, s in rows.items():
+        out[fn(key)].add(s)
+    return out
+
+
+def gap_text(a_name: str, a: stats.Rate, b_name: str, b: stats.Rate, what: str) -> str:
+    if not (a.shown and b.shown):
+        return f"Too few {a_name.lower()} or {b_name.lower()} victims answered to compare them."
+    diff = round(100 * a.value) - round(100 * b.value)
+    if diff == 0:
+        return f"{a_name} and {b_name.lower()} victims were {what} at the same rate ({a.percent})."
+    lower, higher = (b_name, a_name) if diff > 0 else (a_name, b_name)
+    low, high = (b, a) if diff > 0 else (a, b)
+    return (
+        f"{lower} victims were {what} {abs(diff)} percentage points less often than {higher.lower()} "
+        f"victims ({low.percent} against {high.percent})."
+    )
