@@ -9,6 +9,13 @@ from .constants import STAFF_SOURCES, QuestionKind, Source
 from .scoring import options
 
 
+class AnswerField(forms.ChoiceField):
+    """Radios whose value surveys.scoring checks (so the words for a wrong value are the survey's own)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class SurveyForm(forms.Form):
     def __init__(self, *args, questions, language: str = "en", staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,7 +26,7 @@ class SurveyForm(forms.Form):
             if q.kind == QuestionKind.TEXT:
                 field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
             else:
-                field = forms.ChoiceField(
+                field = AnswerField(
                     label=label,
                     required=False,
                     choices=options(q.kind, q.choices, language),
@@ -47,6 +54,10 @@ class SurveyForm(forms.Form):
                 label="How were the answers given?",
                 choices=[(s.value, s.label) for s in Source if s in STAFF_SOURCES],
                 widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose how the answers were given",
+                    "invalid_choice": "Choose how the answers were given: by phone or in person",
+                },
             )
             self.fields["passed_on"] = forms.CharField(
                 label="What did the victim ask to be passed on?",
