@@ -60,3 +60,60 @@ class UpdatesKept(models.TextChoices):
     ALL_ON_TIME = "all_on_time", _("Every update due was on time")
     SOME_LATE = "some_late", _("At least one update late or missed")
     NONE_DUE = "none_due", _("No update due yet")
+
+
+class FeedbackKind(models.TextChoices):
+    """What a victim asked to be passed on, as the supervisor heard it."""
+
+    PRAISE = "praise", _("Praise")
+    CONCERN = "concern", _("A concern")
+    OTHER = "other", _("Something else")
+
+
+class CallBackState(models.TextChoices):
+    QUEUED = "queued", _("To call")
+    DONE = "done", _("Called: answers recorded")
+    NOT_REACHED = "not_reached", _("Called: could not speak to them")
+    DECLINED = "declined", _("Called: did not want to talk")
+    CANCELLED = "cancelled", _("Taken off the list")
+
+
+# How a call-back call went, as a contact (contacts.constants.ContactOutcome values).
+CALLBACK_OUTCOMES = {
+    "spoke": CallBackState.DONE,
+    "no_answer": CallBackState.NOT_REACHED,
+    "left_message": CallBackState.NOT_REACHED,
+    "wrong_number": CallBackState.NOT_REACHED,
+    "declined": CallBackState.DECLINED,
+}
+
+
+class Check(models.TextChoices):
+    """The dip-sampling checklist (Dyfed-Powys practice; the Victims' Code entitlements)."""
+
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment complete")
+    ENHANCED_RIGHT = "enhanced_right", _("Enhanced eligibility right")
+    PLAN_AGREED = "plan_agreed", _("Contact plan agreed")
+    PLAN_FOLLOWED = "plan_followed", _("Contact plan followed")
+    UPDATES_ON_TIME = "updates_on_time", _("Updates on time")
+    UPDATES_QUALITY = "updates_quality", _("Updates of good quality")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Written acknowledgement sent")
+    REFERRAL = "referral", _("Referral to support made")
+    VPS_OFFERED = "vps_offered", _("Victim Personal Statement offered")
+    CLOSURE = "closure", _("Closure handled sensitively")
+
+
+class CheckAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "na", _("Does not apply")
+
+
+class SampleKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly random sample")
+    TARGETED = "targeted", _("The officer's next cases, after a poor result")
+
+
+class SampleCaseState(models.TextChoices):
+    TO_REVIEW = "to_review", _("To review")
+    REVIEWED = "reviewed", _("Reviewed")

@@ -9,7 +9,18 @@ from django.db.models import Q
 
 from victimcare.core.models import TimestampedModel
 
-from .constants import Area, InvitationState, Milestone, QuestionKind, Source, UpdatesKept
+from .constants import (
+    Area,
+    CallBackState,
+    FeedbackKind,
+    InvitationState,
+    Milestone,
+    QuestionKind,
+    SampleCaseState,
+    SampleKind,
+    Source,
+    UpdatesKept,
+)
 
 SCALE_MIN, SCALE_MAX = 1, 7
 
@@ -253,6 +264,7 @@ class Response(models.Model):
     comments = models.TextField(blank=True)
     share_comments = models.BooleanField(default=False)  # the victim agreed their words go to the officer
     passed_on = models.TextField(blank=True)  # what the victim asked to be passed on (call-backs)
+    passed_on_kind = models.CharField(max_length=10, choices=FeedbackKind.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -271,3 +283,89 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response {self.pk}"
+
+
+class CallBack(models.Model):
+    """One victim drawn at random for a quality call-back about one officer's work."""
+
+    crime_victim = models.ForeignKey("cases.CrimeVictim", on_delete=models.PROTECT, related_name="+")
+    crime = models.ForeignKey("cases.Crime", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="The first day of the month it was drawn for.")
+    drawn_at = models.DateTimeField()
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20, choices=CallBackState.choices, default=CallBackState.QUEUED)
+    called_at = models.DateTimeField(null=True, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    response = models.OneToOneField(
+        Response, on_delete=models.PROTECT, null=True, blank=True, related_name="callback"
+    )
+
+    class Meta:
+        constraints = [
+            # A victim is called back at most once a month, whoever draws.
+            models.UniqueConstraint(fields=["crime_victim", "month"], name="callback_once_a_month")
+        ]
+        indexes = [models.Index(fields=["team", "month", "state"], name="callback_team_queue")]
+
+    def __str__(self) -> str:
+        return f"Call-back {self.pk} ({self.get_state_display()})"
+
+
+class DipSample(models.Model):
+    """A supervisor's sample of a team's cases to check against the checklist: a month's random draw, or
+    an officer's next cases after a poor result."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=SampleKind.choices, default=SampleKind.MONTHLY)
+    month = models.DateField(help_text="The month whose cases were drawn (targeted: the month it began).")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    size = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "month"], condition=Q(kind="monthly"), name="dip_sample_monthly_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for team {self.team_id}, {self.month:%B %Y}"
+
+
+class DipSampleCase(models.Model):
+    sample = models.ForeignKey(DipSample, on_delete=models.CASCADE, related_name="cases")
+    crime = models.ForeignKey("cases.Crime", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=20, choices=SampleCaseState.choices, default=SampleCaseState.TO_REVIEW
+    )
+    answers = models.JSONField(default=dict)  # checklist item -> yes / no / na
+    note = models.TextField(blank=True)  # the supervisor's note to the officer
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    passed = models.PositiveSmallIntegerField(default=0)
+    failed = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sample", "crime"], name="dip_sample_case_once")]
+        indexes = [models.Index(fields=["officer", "reviewed_at"], name="dip_case_officer")]
+
+    def __str__(self) -> str:
+        return f"Dip-sampled case {self.crime_id}"
