@@ -5,7 +5,7 @@ disagree, and a forged value is refused in words."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import STAFF_SOURCES, QuestionKind, Source
+from .constants import STAFF_SOURCES, Check, CheckAnswer, FeedbackKind, QuestionKind, Source
 from .scoring import options
 
 
@@ -71,3 +71,67 @@ class SurveyForm(forms.Form):
 
     def question_sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.sections]
+
+
+CALL_OUTCOMES = [
+    ("spoke", "Spoke to the victim"),
+    ("no_answer", "No answer"),
+    ("left_message", "Left a message"),
+    ("wrong_number", "Wrong number"),
+    ("declined", "The victim did not want to talk"),
+]
+
+
+class CallBackForm(SurveyForm):
+    """A quality call-back: how the call went, then (if they spoke) the survey's questions, and what the
+    victim asked to be passed on."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, questions=questions, language="en", **kwargs)
+        self.fields["outcome"] = forms.ChoiceField(
+            label="How did the call go?",
+            choices=CALL_OUTCOMES,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Choose how the call went",
+                "invalid_choice": "Choose how the call went",
+            },
+        )
+        self.fields["passed_on"] = forms.CharField(
+            label="What did the victim ask to be passed on?",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="In their words where you can. The officer and their supervisor will see it.",
+        )
+        self.fields["passed_on_kind"] = forms.ChoiceField(
+            label="Is it praise or a concern?",
+            required=False,
+            choices=[(k.value, k.label) for k in FeedbackKind],
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Choose praise, a concern or something else"},
+        )
+        self.order_fields(["outcome"])
+
+
+class CheckForm(forms.Form):
+    """The dip-sampling checklist: every check answered yes, no or does not apply, and a note."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for check in Check:
+            self.fields[check.value] = AnswerField(
+                label=str(check.label),
+                required=False,
+                choices=list(CheckAnswer.choices),
+                widget=forms.RadioSelect,
+            )
+            self.fields[check.value].service_required = True
+        self.fields["note"] = forms.CharField(
+            label="Your note to the officer",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text="What went well and what to do differently. The officer sees it with your findings.",
+        )
+
+    def answers(self) -> dict[str, str]:
+        return {c.value: self.data.get(c.value, "") for c in Check}

@@ -2,9 +2,17 @@
 milestones after which a victim may be asked, and closes open links when a case is restricted. Each
 handler runs in the case service's transaction."""
 
-from cases import signals
+from datetime import timedelta
 
-from . import selectors, services
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import signals
+from contacts import hooks as contacts_hooks
+from contacts.hooks import WorkPanel
+from victimcare.accounts.constants import Role
+
+from . import dip_samples, selectors, services
 from .constants import MILESTONE_EVENTS, Milestone
 
 
@@ -33,7 +41,36 @@ def case_page_victims(e: signals.CasePage) -> dict[int, dict]:
     }
 
 
+def case_allocated(e: signals.CaseAllocated) -> None:
+    dip_samples.case_allocated(crime=e.crime)
+
+
+def work_page_feedback(user) -> WorkPanel | None:
+    """Officers: feedback from victims and dip-sample findings of the last 30 days, on their home page."""
+    if user.role not in (Role.OFFICER, Role.SUPERVISOR):
+        return None
+    since = timezone.now() - timedelta(days=30)
+    items = len([r for r in selectors.officer_feedback(user, limit=50) if r.submitted_at >= since])
+    findings = len([f for f in selectors.officer_findings(user, limit=50) if f.reviewed_at >= since])
+    if not items and not findings:
+        return None
+    parts = []
+    if items:
+        parts.append(f"{items} {'piece' if items == 1 else 'pieces'} of feedback from victims")
+    if findings:
+        parts.append(
+            f"{findings} dip-sample {'finding' if findings == 1 else 'findings'} from your supervisor"
+        )
+    return WorkPanel(
+        text="In the last 30 days: " + " and ".join(parts) + ".",
+        link_text="Read your feedback",
+        href=reverse("surveys_staff:feedback"),
+    )
+
+
 def register() -> None:
     signals.victims_added.register(victims_added, order=80)
     signals.event_recorded.register(event_recorded, order=80)
     signals.case_page_victims.register(case_page_victims, order=70)
+    signals.case_allocated.register(case_allocated, order=80)
+    contacts_hooks.work_page_panels.register(work_page_feedback, order=80)

@@ -369,3 +369,6 @@ class DipSampleCase(models.Model):
 
     def __str__(self) -> str:
         return f"Dip-sampled case {self.crime_id}"
+
+
+from .assessment_models import *  # noqa: E402,F403

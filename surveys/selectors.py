@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cases.constants import VictimRole
 from cases.models import CrimeVictim
+from victimcare.accounts.constants import Role
+from victimcare.accounts.models import User
 
-from .constants import InvitationState
-from .models import Invitation, Response, SurveySetting
+from .constants import Check, CheckAnswer, FeedbackKind, InvitationState, SampleCaseState
+from .models import DipSampleCase, Invitation, Response, SurveySetting
 
 
 @dataclass
@@ -72,3 +75,80 @@ def case_survey_rows(victims: list[CrimeVictim]) -> dict[int, CaseSurvey]:
         )
         for cv in victims
     }
+
+
+def officers_of(teams) -> list[User]:
+    return list(
+        User.objects.filter(team__in=teams, is_active=True, role__in=(Role.OFFICER, Role.SUPERVISOR))
+        .select_related("team")
+        .order_by("team__name", "last_name", "first_name")
+    )
+
+
+def feedback_counts(officers: list[User]) -> list[tuple[User, dict]]:
+    """For the supervisor's hub: each officer's praise, concerns and reviewed dip-sampled cases (with the
+    share of checks met), in three grouped queries."""
+    ids = [o.pk for o in officers]
+    kinds: dict[int, dict[str, int]] = {}
+    for officer_id, kind, n in (
+        Response.objects.filter(officer_id__in=ids)
+        .exclude(passed_on="")
+        .values_list("officer_id", "passed_on_kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        kinds.setdefault(officer_id, {})[kind] = n
+    shared = dict(
+        Response.objects.filter(officer_id__in=ids, share_comments=True)
+        .values_list("officer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    checks = {
+        row["officer_id"]: row
+        for row in DipSampleCase.objects.filter(officer_id__in=ids, state=SampleCaseState.REVIEWED)
+        .values("officer_id")
+        .annotate(n=Count("pk"), passed=Sum("passed"), failed=Sum("failed"))
+        .order_by()
+    }
+    out = []
+    for o in officers:
+        c = checks.get(o.pk, {})
+        met, missed = c.get("passed") or 0, c.get("failed") or 0
+        out.append(
+            (
+                o,
+                {
+                    "praise": kinds.get(o.pk, {}).get(FeedbackKind.PRAISE, 0),
+                    "concerns": kinds.get(o.pk, {}).get(FeedbackKind.CONCERN, 0),
+                    "comments": shared.get(o.pk, 0),
+                    "reviewed": c.get("n", 0),
+                    "checks_met": f"{round(100 * met / (met + missed))}%" if met + missed else "None checked",
+                },
+            )
+        )
+    return out
+
+
+def officer_feedback(officer: User, limit: int = 100) -> list[Response]:
+    """What victims wanted the officer to hear: comments they allowed to be passed on, and what they asked
+    to be passed on after a call-back; newest first. Never the victim's name."""
+    return list(
+        Response.objects.filter(officer=officer)
+        .filter(Q(share_comments=True) | ~Q(passed_on=""))
+        .only("pk", "submitted_at", "source", "comments", "share_comments", "passed_on", "passed_on_kind")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def officer_findings(officer: User, limit: int = 50) -> list[DipSampleCase]:
+    """The officer's reviewed dip-sampled cases, newest first, each with the checks not met in words."""
+    findings = list(
+        DipSampleCase.objects.filter(officer=officer, state=SampleCaseState.REVIEWED)
+        .select_related("crime", "reviewed_by")
+        .order_by("-reviewed_at")[:limit]
+    )
+    for sc in findings:
+        answers = sc.answers if isinstance(sc.answers, dict) else {}
+        sc.missed = [str(c.label) for c in Check if answers.get(c.value) == CheckAnswer.NO]
+    return findings

@@ -97,6 +97,15 @@ def invited_recently(person_ids, now: datetime) -> set[int]:
     )
 
 
+def answered_people(person_ids, now: datetime) -> set[int]:
+    """People who answered a survey (any case, any way) within the period."""
+    return set(
+        Response.objects.filter(
+            crime_victim__person_id__in=person_ids, submitted_at__gt=now - period()
+        ).values_list("crime_victim__person_id", flat=True)
+    )
+
+
 def answered_cases(crime_victim_ids) -> set[int]:
     return set(
         Response.objects.filter(crime_victim_id__in=crime_victim_ids).values_list(

@@ -3,7 +3,7 @@ beat invites and reminds nobody twice)."""
 
 from celery import shared_task
 
-from . import services
+from . import dip_samples, services
 
 
 @shared_task(acks_late=True)
@@ -14,3 +14,8 @@ def send_invitations() -> int:
 @shared_task(acks_late=True)
 def send_reminders() -> int:
     return services.reminders_send()
+
+
+@shared_task(acks_late=True)
+def draw_dip_samples() -> int:
+    return dip_samples.samples_draw_all()

@@ -73,6 +73,11 @@ app.conf.beat_schedule = {
     # remind once those who have not answered.
     "surveys-invite": {"task": "surveys.tasks.send_invitations", "schedule": crontab(minute=15, hour=10)},
     "surveys-remind": {"task": "surveys.tasks.send_reminders", "schedule": crontab(minute=45, hour=10)},
+    # Dip sampling: last month's random sample of every team's cases, on the first of the month.
+    "surveys-dip-samples": {
+        "task": "surveys.tasks.draw_dip_samples",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
     "referrals-forget-idempotency-keys": {
         "task": "referrals.tasks.forget_idempotency_keys",
         "schedule": crontab(minute=41, hour=3),

@@ -29,6 +29,7 @@ def service(request):
             ]
             if user.role in (Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN):
                 ctx["nav_items"].append(("dashboard", reverse("reporting:dashboard"), "Dashboard"))
+                ctx["nav_items"].append(("quality", reverse("surveys_staff:quality"), "Quality"))
             if can_see_stale_list(user):
                 ctx["nav_items"].append(("stale_referrals", reverse("referrals:stale"), "Stale referrals"))
             # The inbox page has counted them already (by kind); every other page counts here.

@@ -290,6 +290,10 @@ PORTAL_ACTIVATION_HOURS = env.int("PORTAL_ACTIVATION_HOURS", default=72)
 SURVEY_PERIOD_DAYS = env.int("SURVEY_PERIOD_DAYS", default=365)
 if SURVEY_PERIOD_DAYS < 1:
     raise ImproperlyConfigured("SURVEY_PERIOD_DAYS must be 1 or more.")
+# Cases in each team's monthly dip sample.
+DIP_SAMPLE_SIZE = env.int("DIP_SAMPLE_SIZE", default=20)
+if not 1 <= DIP_SAMPLE_SIZE <= 200:
+    raise ImproperlyConfigured("DIP_SAMPLE_SIZE must be between 1 and 200.")
 PORTAL_RESET_MINUTES = env.int("PORTAL_RESET_MINUTES", default=60)
 # Force setting: offer the portal to every victim who has an email address marked safe, without the
 # officer ticking "offer the portal" on the record-crime form.

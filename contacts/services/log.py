@@ -36,9 +36,12 @@ def contact_log(
     obligation_ids: list[int] | None = None,
     about_closure: bool = False,
     now: datetime | None = None,
+    updates_victim: bool = True,
 ) -> tuple[Contact, list[Obligation]]:
     """Log a contact (or an attempt). A successful contact meets the chosen open obligations of this victim
-    and, being a qualifying contact, resets the recurring progress update. A failed attempt meets nothing."""
+    and, being a qualifying contact, resets the recurring progress update. A failed attempt meets nothing.
+    A contact that is not about the case (`updates_victim=False`: a supervisor's quality call-back) is
+    logged like any other but meets no duty and resets no update."""
     now = now or timezone.now()
     crime = Crime.objects.select_for_update().get(pk=crime_victim.crime_id)
     errors = Errors()
@@ -86,7 +89,7 @@ def contact_log(
         about_closure=about_closure,
         recorded_by=by,
     )
-    if outcome not in SUCCESSFUL_OUTCOMES:
+    if outcome not in SUCCESSFUL_OUTCOMES or not updates_victim:
         return contact, []
     open_duties = list(
         Obligation.objects.select_for_update().filter(crime_victim=crime_victim, state=ObligationState.OPEN)

@@ -15,6 +15,7 @@ class AccessAction(models.TextChoices):
     PARTNER_REFERRAL_READ = "partner_referral_read", "Support service: read a referral"
     PARTNER_REFERRALS_LISTED = "partner_referrals_listed", "Support service: listed referrals"
     COMPLIANCE_LISTED = "compliance_listed", "Listed in a compliance drill-down"
+    CALLBACK_LISTED = "callback_listed", "Listed for a quality call-back"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
