@@ -163,15 +163,30 @@ def grouped(rows: dict[tuple, Satisfaction], fn) -> dict[str, Satisfaction]:
     return out
 
 
+def rate_words(r: stats.Rate) -> str:
+    """A satisfied rate as a table cell says it: "82% (76% to 87%)", "No answers", "Fewer than 10"."""
+    if r.n == 0:
+        return "No answers"
+    if not r.shown:
+        return r.text
+    return f"{r.percent} ({r.interval_text})"
+
+
+def _cap(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 def gap_text(a_name: str, a: stats.Rate, b_name: str, b: stats.Rate, what: str) -> str:
+    """The gap between two groups in a sentence. Names are as written mid-sentence ("White",
+    "ethnic-minority", "disabled"); the sentence capitalises its first word."""
     if not (a.shown and b.shown):
-        return f"Too few {a_name.lower()} or {b_name.lower()} victims answered to compare them."
+        return f"Too few {a_name} or {b_name} victims answered to compare them."
     diff = round(100 * a.value) - round(100 * b.value)
     if diff == 0:
-        return f"{a_name} and {b_name.lower()} victims were {what} at the same rate ({a.percent})."
+        return f"{_cap(a_name)} and {b_name} victims were {what} at the same rate ({a.percent})."
     lower, higher = (b_name, a_name) if diff > 0 else (a_name, b_name)
     low, high = (b, a) if diff > 0 else (a, b)
     return (
-        f"{lower} victims were {what} {abs(diff)} percentage points less often than {higher.lower()} "
+        f"{_cap(lower)} victims were {what} {abs(diff)} percentage points less often than {higher} "
         f"victims ({low.percent} against {high.percent})."
     )

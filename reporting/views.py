@@ -573,16 +573,13 @@ SATISFACTION_BREAKDOWNS = [
 
 
 def area_table(key: str, caption: str, first: str, rows, *, suppress: bool) -> Table:
-    """One row per group: the number who answered, then each area's satisfied rate with its interval."""
-    headers = [first, "Answers"]
-    for a in satisfaction.AREAS:
-        headers += [str(a.label), f"{a.label}: 95% confidence interval"]
-    table = Table(key, caption, headers)
+    """One row per group: the number who answered, then each area's satisfied rate with its 95% interval
+    in the same cell (seven columns, so the table fits a desktop screen)."""
+    table = Table(key, caption, [first, "Answers", *(str(a.label) for a in satisfaction.AREAS)])
     for label, s in rows:
         cells = [Cell(str(label), header=True), Cell(tables_count(s.responses, suppress=suppress))]
         for a in satisfaction.AREAS:
-            r = s.rate(a.value)
-            cells += [Cell("No answers" if r.n == 0 else r.text), Cell(r.interval_text or "Not given")]
+            cells.append(Cell(satisfaction.rate_words(s.rate(a.value))))
         table.rows.append(cells)
     return table
 
@@ -592,7 +589,14 @@ def _gap_table(key, caption, series, names) -> Table:
     for m, a, b in series:
         ra, rb = a.rate(Area.WHOLE_EXPERIENCE), b.rate(Area.WHOLE_EXPERIENCE)
         diff = f"{round(100 * ra.value) - round(100 * rb.value):+d}" if ra.shown and rb.shown else "Not given"
-        table.rows.append([Cell(f"{m:%B %Y}", header=True), Cell(ra.text), Cell(rb.text), Cell(diff)])
+        table.rows.append(
+            [
+                Cell(f"{m:%B %Y}", header=True),
+                Cell(satisfaction.rate_words(ra)),
+                Cell(satisfaction.rate_words(rb)),
+                Cell(diff),
+            ]
+        )
     return table
 
 
@@ -725,14 +729,14 @@ def satisfaction_results(request):
     eth_gap = satisfaction.gap_text(
         "White",
         white.rate(Area.WHOLE_EXPERIENCE),
-        "Ethnic-minority",
+        "ethnic-minority",
         minority.rate(Area.WHOLE_EXPERIENCE),
         "satisfied with the whole experience",
     )
     dis_gap = satisfaction.gap_text(
-        "Not disabled",
+        "not disabled",
         disabled.get(satisfaction.NOT_DISABLED, empty).rate(Area.WHOLE_EXPERIENCE),
-        "Disabled",
+        "disabled",
         disabled.get(satisfaction.DISABLED, empty).rate(Area.WHOLE_EXPERIENCE),
         "satisfied with the whole experience",
     )

@@ -50,15 +50,13 @@ class SurveyForm(forms.Form):
             required=False,
         )
         if staff:
-            self.fields["source"] = forms.ChoiceField(
+            self.fields["source"] = AnswerField(
                 label="How were the answers given?",
+                required=False,
                 choices=[(s.value, s.label) for s in Source if s in STAFF_SOURCES],
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Choose how the answers were given",
-                    "invalid_choice": "Choose how the answers were given: by phone or in person",
-                },
             )
+            self.fields["source"].service_required = True
             self.fields["passed_on"] = forms.CharField(
                 label="What did the victim ask to be passed on?",
                 required=False,

@@ -18,6 +18,8 @@ HEADLINE = ("How satisfied are you?", "Pa mor fodlon ydych chi?")
 FOLLOW_UP = ("Being kept informed", "Cael gwybod am y cynnydd")
 WOULD_YOU_SAY = ("Would you say…", "A fyddech chi'n dweud…")
 TOLD = ("Have the police told you at any point that…", "A yw'r heddlu wedi dweud wrthych ar unrhyw adeg…")
+# Each question under these two headings is asked whole ("Would you say you knew who to contact?"), so it
+# makes sense on its own to someone moving from question to question with a screen reader.
 
 # (code, kind, area, section, (en, cy), required, choices)
 QUESTIONS = [
@@ -221,6 +223,8 @@ def rows() -> list[dict]:
         )
     for section, items in ((WOULD_YOU_SAY, WOULD_YOU_SAY_QUESTIONS), (TOLD, TOLD_QUESTIONS)):
         for code, en, cy in items:
+            en = f"{section[0][:-1]} {en}"  # "Would you say…" + "you knew who to contact?": whole questions
+            cy = f"{section[1][:-1]} {cy}"
             out.append(
                 {
                     "code": code,

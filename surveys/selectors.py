@@ -14,6 +14,11 @@ from .constants import Check, CheckAnswer, FeedbackKind, InvitationState, Sample
 from .models import DipSampleCase, Invitation, Response, SurveySetting
 
 
+def _day(at) -> str:
+    """A date as people in England and Wales read it (London time, so late evening is still today)."""
+    return f"{timezone.localtime(at):%-d %B %Y}"
+
+
 @dataclass
 class CaseSurvey:
     invitation: Invitation | None
@@ -26,17 +31,17 @@ class CaseSurvey:
         inv = self.invitation
         if self.responses:
             r = self.responses[0]
-            return f"Answered on {r.submitted_at:%d %B %Y} ({r.get_source_display().lower()})"
+            return f"Answered on {_day(r.submitted_at)} ({r.get_source_display().lower()})"
         if inv is None:
             return "Not invited"
         if inv.state == InvitationState.SENT and inv.expires_at <= timezone.now():
             return (
-                f"Invited on {inv.created_at:%d %B %Y}; the link closed on {inv.expires_at:%d %B %Y} "
+                f"Invited on {_day(inv.created_at)}; the link closed on {_day(inv.expires_at)} "
                 "without an answer"
             )
         if inv.state == InvitationState.SENT:
-            return f"Invited on {inv.created_at:%d %B %Y}, not yet answered"
-        return f"Invited on {inv.created_at:%d %B %Y}: {inv.get_state_display().lower()}"
+            return f"Invited on {_day(inv.created_at)}, not yet answered"
+        return f"Invited on {_day(inv.created_at)}: {inv.get_state_display().lower()}"
 
     @property
     def setting_words(self) -> str:

@@ -382,10 +382,12 @@ def response_submit(
     raw: dict[str, str],
     comments: str = "",
     share_comments: bool = False,
+    language: str = "",
     now: datetime | None = None,
 ) -> Response:
-    """A victim answers from their link. The link is claimed in the same transaction, so two submissions
-    of the same link (a double click, two tabs) make one answer and the other is told it was used."""
+    """A victim answers from their link, in `language` (the page's; by default the invitation's). The link
+    is claimed in the same transaction, so two submissions of the same link (a double click, two tabs) make
+    one answer and the other is told it was used."""
     now = now or timezone.now()
     inv = invitation_for(secret, now)
     claimed = Invitation.objects.filter(pk=inv.pk, state=InvitationState.SENT).update(
@@ -405,7 +407,7 @@ def response_submit(
                 now=now,
                 invitation=inv,
                 source=Source.ONLINE,
-                language=inv.language,
+                language=language if language in ("en", "cy") else inv.language,
                 milestone=inv.milestone,
             )
     except ValidationError:
@@ -441,8 +443,6 @@ def response_enter(
     """Answers a member of staff took by phone or in person (or on a call-back), with the source recorded.
     An open invitation for the same case is closed by it, so the victim is not asked twice."""
     now = now or timezone.now()
-    if source not in (*STAFF_SOURCES, Source.CALLBACK):
-        raise ValidationError({"source": [_("Choose how the answers were given")]})
     questionnaire = default_questionnaire()
     if questionnaire is None:
         raise ValidationError({"": [_("No questionnaire has been set up yet.")]})
@@ -453,6 +453,11 @@ def response_enter(
         .order_by("-created_at")
         .first()
     )
+    if source not in (*STAFF_SOURCES, Source.CALLBACK):
+        # Said together with any problem in the answers, so the page lists every problem at once.
+        problems = dict(score(specs(questionnaire), raw).errors)
+        problems["source"] = _("Choose how the answers were given")
+        raise ValidationError({k: [v] for k, v in problems.items()})
     response = _response(
         questionnaire=questionnaire,
         cv=cv,

@@ -54,6 +54,7 @@ def answer(request, secret: str):
                     raw=form.raw(),
                     comments=cd["comments"],
                     share_comments=cd["share_comments"],
+                    language=language,
                 )
             except services.LinkProblem as problem:
                 return render(request, "surveys/link_problem.html", {"problem": problem.message}, status=404)
@@ -91,7 +92,7 @@ def enter(request, ref: str, cv_id: int):
             services.response_enter(
                 by=request.user,
                 crime_victim=cv,
-                source=cd["source"],
+                source=cd["source"] or "",
                 raw=form.raw(),
                 comments=cd["comments"],
                 share_comments=cd["share_comments"],

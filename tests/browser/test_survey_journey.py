@@ -350,7 +350,7 @@ def test_victims_answer_on_a_phone_and_staff_see_and_record_answers(browser, liv
     page.get_by_role("button", name="Save the answers").click()
     page.get_by_text("The survey answers from Carys Evans have been saved.").wait_for()
     status = page.locator(f"#survey-{carys.pk}").inner_text()
-    today = timezone.localdate().strftime("%d %B %Y")
+    today = f"{timezone.localdate():%-d %B %Y}"
     assert f"Answered on {today} (by phone)" in status, status
     assert Response.objects.get(crime_victim=carys).source == "phone"
 
