@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("referrals/", include("referrals.staff_urls")),
     path("surveys/", include("surveys.staff_urls")),
+    path("self-assessment/", include("surveys.assessment_urls")),
     path("dashboard/", include("reporting.urls")),
     path("partner/", include("referrals.urls")),
     path("api/notify/delivery-status", notify_delivery_status, name="notify-delivery-status"),
