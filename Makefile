@@ -62,6 +62,11 @@ bench: install-dev
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
 		DATABASE_URL="$${DATABASE_URL%/*}/vc_bench_referrals" $(PY) -m bench.partner_list; \
 	fi
+	@# Surveys: a week's invitations of a large force (20,000) and the satisfaction results on 200,000
+	@# answers (its own database, vc_bench_surveys; PostgreSQL only; bench/surveys.py).
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then \
+		DATABASE_URL="$${DATABASE_URL%/*}/vc_bench_surveys" $(PY) -m bench.surveys; \
+	fi
 	@# The portal page and the staff case lists on 1,000,000 crimes, and the outbox with one worker, in a
 	@# database of their own (vc_bench_portal beside DATABASE_URL's, or BENCH_PORTAL_DATABASE_URL); on SQLite
 	@# they say "skipped".
