@@ -39,6 +39,7 @@ class Trigger(models.TextChoices):
     )
     VRR_REQUESTED = "VRR_REQUESTED", _("Victim asks for a review of a decision")
     PORTAL_QUERY = "PORTAL_QUERY", _("Victim sends a question through the portal")
+    PORTAL_CONCERN = "PORTAL_CONCERN", _("Victim tells us about a problem with the service")
     DETAILS_REPORTED = "DETAILS_REPORTED", _("A support service reports the victim's details are wrong")
     PLAN = "PLAN", _("Recurring, as agreed in the contact plan")
 
@@ -72,6 +73,7 @@ class Duty(models.TextChoices):
     VRR_ACKNOWLEDGE = "VRR_ACKNOWLEDGE", _("Review request acknowledgement")
     VRR_DECISION = "VRR_DECISION", _("Review decision")
     QUERY_REPLY = "QUERY_REPLY", _("Reply to the victim's question")
+    CONCERN_REPLY = "CONCERN_REPLY", _("Respond to the victim's concern")
     CORRECT_DETAILS = "CORRECT_DETAILS", _("Correct the victim's details for a support service")
     WRITTEN_INFORMATION = "WRITTEN_INFORMATION", _("Written information leaflet")
 

@@ -59,6 +59,7 @@ class Topic(models.TextChoices):
 
     GENERAL = "", _("General")
     QUESTION = "question", _("Question")
+    CONCERN = "concern", _("A problem with the service")
     ANSWER = "answer", _("Answer to a question")
     STATEMENT = "statement", _("Victim Personal Statement")
     FEEDBACK = "feedback", _("Feedback")

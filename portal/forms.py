@@ -9,7 +9,7 @@ from contacts.constants import Frequency
 from messaging.constants import Format
 
 from .models import Feedback
-from .services import FEEDBACK_MAX, METHOD_LABELS, QUESTION_MAX, STATEMENT_MAX
+from .services import CONCERN_MAX, FEEDBACK_MAX, METHOD_LABELS, QUESTION_MAX, STATEMENT_MAX
 
 
 class DateOfBirthMixin:
@@ -106,6 +106,18 @@ class QuestionForm(forms.Form):
         required=False,
         help_text=_("Your officer will reply here within 2 working days. In an emergency, call 999."),
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": QUESTION_MAX + 500}),
+    )
+
+
+class ConcernForm(forms.Form):
+    concern = forms.CharField(
+        label=_("What went wrong?"),
+        required=False,
+        help_text=_(
+            "Tell us what happened and what you would like us to do. Your officer and their supervisor will "
+            "read it and reply here within 2 working days. In an emergency, call 999."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": CONCERN_MAX + 500}),
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reset/<str:token>/", views.reset_complete, name="reset_complete"),
     path("case/", views.case, name="case"),
     path("ask/", views.ask, name="ask"),
+    path("problem/", views.problem, name="problem"),
     path("statement/", views.statement, name="statement"),
     path("review/", views.review, name="review"),
     path("feedback/", views.feedback, name="feedback"),

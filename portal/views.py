@@ -18,6 +18,7 @@ from victimcare.core.http import client_ip
 from . import selectors, services, session
 from .forms import (
     ActivateForm,
+    ConcernForm,
     FeedbackForm,
     PreferencesForm,
     PropertyForm,
@@ -268,6 +269,21 @@ def ask(request):
         lambda d: services.question_ask(crime_victim=request.cv, text=d["question"]),
         _("Your message has been sent to your officer. They will reply here within 2 working days."),
         nav="ask",
+    )
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def problem(request):
+    return _action(
+        request,
+        ConcernForm,
+        "portal/problem.html",
+        lambda d: services.concern_raise(crime_victim=request.cv, text=d["concern"]),
+        _(
+            "Thank you for telling us. Your officer and their supervisor have been told, and will reply here "
+            "within 2 working days."
+        ),
     )
 
 

@@ -117,3 +117,13 @@ class SampleKind(models.TextChoices):
 class SampleCaseState(models.TextChoices):
     TO_REVIEW = "to_review", _("To review")
     REVIEWED = "reviewed", _("Reviewed")
+
+
+class ConcernOutcome(models.TextChoices):
+    """What came of a victim's concern or unhappy feedback (service recovery)."""
+
+    PUT_RIGHT = "put_right", _("Put right")
+    EXPLAINED = "explained", _("Explained to the victim")
+    APOLOGISED = "apologised", _("Apology given")
+    REFERRED = "referred", _("Referred to Professional Standards as a complaint")
+    NO_ACTION = "no_action", _("No action needed")

@@ -5,7 +5,7 @@ disagree, and a forged value is refused in words."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import STAFF_SOURCES, Check, CheckAnswer, FeedbackKind, QuestionKind, Source
+from .constants import STAFF_SOURCES, Check, CheckAnswer, ConcernOutcome, FeedbackKind, QuestionKind, Source
 from .scoring import options
 
 
@@ -133,3 +133,16 @@ class CheckForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {c.value: self.data.get(c.value, "") for c in Check}
+
+
+class ConcernOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What came of it?",
+        choices=ConcernOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what came of the concern",
+            "invalid_choice": "Choose what came of the concern",
+        },
+    )
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from victimcare.core.models import TimestampedModel
 from .constants import (
     Area,
     CallBackState,
+    ConcernOutcome,
     FeedbackKind,
     InvitationState,
     Milestone,
@@ -369,6 +370,22 @@ class DipSampleCase(models.Model):
 
     def __str__(self) -> str:
         return f"Dip-sampled case {self.crime_id}"
+
+
+class ConcernRecord(models.Model):
+    """The outcome of a victim's concern (a "tell us about a problem" message, or dissatisfied feedback),
+    recorded by the officer or their supervisor once they have responded."""
+
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.PROTECT, related_name="concern_record"
+    )
+    outcome = models.CharField(max_length=20, choices=ConcernOutcome.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Outcome of message {self.message_id}: {self.get_outcome_display()}"
 
 
 from .assessment_models import *  # noqa: E402,F403

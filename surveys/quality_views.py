@@ -18,9 +18,9 @@ from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
-from . import callbacks, dip_samples, selectors, services
+from . import callbacks, concerns, dip_samples, selectors, services
 from .constants import CALLBACK_OUTCOMES, CallBackState, SampleCaseState
-from .forms import CallBackForm, CheckForm
+from .forms import CallBackForm, CheckForm, ConcernOutcomeForm
 from .models import CallBack, DipSample, DipSampleCase
 
 
@@ -49,6 +49,7 @@ def quality(request):
                 sample__team__in=teams, state=SampleCaseState.TO_REVIEW
             ).count(),
             "officers": selectors.feedback_counts(officers),
+            "open_concerns": concerns.concerns_for(request.user).filter(obligation__state="open").count(),
         },
     )
 
@@ -267,3 +268,58 @@ def feedback(request, officer_id: int | None = None):
             "findings": selectors.officer_findings(officer),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_list(request):
+    """Concerns and unhappy feedback on the cases the reader answers for, newest first: the victim's words,
+    the duty to respond, the reply, and the outcome (recorded here)."""
+    if request.user.role not in (Role.OFFICER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN):
+        raise PermissionDenied
+    form = ConcernOutcomeForm(request.POST or None)
+    if request.method == "POST":
+        msg = concerns.concern_get(user=request.user, pk=_int(request.POST.get("message")))
+        if form.is_valid():
+            try:
+                concerns.concern_outcome_record(
+                    message=msg,
+                    by=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as e:
+                messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
+            else:
+                messages.success(
+                    request, f"The outcome of the concern on {msg.crime.reference} has been recorded."
+                )
+        else:
+            messages.error(request, "Nothing was recorded: choose what came of the concern.")
+        return redirect("surveys_staff:concerns")
+    rows = list(
+        concerns.concerns_for(request.user)
+        .select_related("crime", "obligation", "crime_victim__person", "concern_record__recorded_by")
+        .order_by("-created_at")[:100]
+    )
+    access_record(
+        request=request,
+        rows=[(AccessAction.VICTIM_VIEWED, m.crime_id, m.crime_victim.person_id) for m in rows],
+    )
+    return render(
+        request,
+        "surveys/quality/concerns.html",
+        {
+            "nav": "quality" if request.user.role != Role.OFFICER else "work",
+            "rows": rows,
+            "form": form,
+            "now_": timezone.now(),
+        },
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such concern") from None

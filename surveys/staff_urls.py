@@ -17,5 +17,6 @@ urlpatterns = [
     path("dip-samples/<int:pk>/", quality_views.sample_detail, name="sample"),
     path("dip-samples/cases/<int:pk>/", quality_views.sample_case, name="sample_case"),
     path("feedback/", quality_views.feedback, name="feedback"),
+    path("concerns/", quality_views.concern_list, name="concerns"),
     path("feedback/<int:officer_id>/", quality_views.feedback, name="officer_feedback"),
 ]

@@ -39,12 +39,14 @@ from .accounts import (
     token_check,
 )
 from .actions import (
+    CONCERN_MAX,
     FEEDBACK_MAX,
     METHOD_LABELS,
     QUESTION_MAX,
     STATEMENT_MAX,
     account_close,
     alerts_set,
+    concern_raise,
     feedback_open,
     feedback_submit,
     messages_read,
@@ -58,6 +60,8 @@ from .actions import (
 
 __all__ = [
     "ValidationError",
+    "CONCERN_MAX",
+    "concern_raise",
     "ADDRESS_FACTOR",
     "CONTACT_FIELDS",
     "FEEDBACK_MAX",

@@ -27,9 +27,9 @@ from contacts.services import (
     victims_in_context,
     with_rule_context,
 )
-from messaging.constants import Format, MessageKind, Topic
+from messaging.constants import Format, MessageKind, Stage, Topic
 from messaging.models import Message
-from messaging.outbox import message_from_victim
+from messaging.outbox import message_from_victim, tell_staff
 from victimcare.core.errors import Errors
 from victimcare.core.history import changes_between
 
@@ -37,6 +37,7 @@ from ..models import AccountStatus, Feedback, PortalAccount, PortalToken
 from .accounts import clean_text
 
 QUESTION_MAX = 2000
+CONCERN_MAX = 4000
 STATEMENT_MAX = 10000
 FEEDBACK_MAX = 2000
 
@@ -83,6 +84,34 @@ def question_ask(*, crime_victim: CrimeVictim, text: str, now: datetime | None =
     )
     duty = next((o for o in made if o.code == Duty.QUERY_REPLY), None)
     return _victim_message(cv, Topic.QUESTION, body, now, obligation=duty)
+
+
+def _concern_duty(cv: CrimeVictim, now: datetime):
+    """The service-recovery duty (CONCERN_REPLY; its limits are the rule set's, editable in the admin)."""
+    made = obligations_create(
+        crime=cv.crime, trigger=Trigger.PORTAL_CONCERN, at=now, victims=[_context_victim(cv)]
+    )
+    return next((o for o in made if o.code == Duty.CONCERN_REPLY), None)
+
+
+def _tell_supervisors(cv: CrimeVictim, msg: Message, now: datetime) -> None:
+    """A concern about the service also goes to the team's supervisors (the officer is told as for any
+    message from the victim), so it is seen by someone other than the person it may be about."""
+    ids = list(cv.crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
+    tell_staff(ids, messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
+
+
+@transaction.atomic
+def concern_raise(*, crime_victim: CrimeVictim, text: str, now: datetime | None = None) -> Message:
+    """ "Tell us about a problem": the officer and their supervisors are told, with a duty to respond."""
+    now = now or timezone.now()
+    errors = Errors()
+    body = _text(errors, "concern", text, maximum=CONCERN_MAX, what=_("Tell us what went wrong."))
+    errors.raise_if_any()
+    cv = crime_victim
+    msg = _victim_message(cv, Topic.CONCERN, body, now, obligation=_concern_duty(cv, now))
+    _tell_supervisors(cv, msg, now)
+    return msg
 
 
 @transaction.atomic
@@ -327,11 +356,22 @@ def feedback_submit(
     errors.raise_if_any()
     try:
         with transaction.atomic():
-            return Feedback.objects.create(crime_victim=cv, rating=rating, comments=text, created_at=now)
+            feedback = Feedback.objects.create(crime_victim=cv, rating=rating, comments=text, created_at=now)
     except IntegrityError:  # sent twice at once
         raise ValidationError(
             {"rating": [_("You have already given feedback on this case. Thank you.")]}
         ) from None
+    # Staff read it in the inbox (it used to be kept where nobody saw it); a dissatisfied victim is owed a
+    # response, as for any concern.
+    # In the victim's words and language, as their questions are (they see it in their own timeline).
+    body = str(Feedback.Rating(rating).label) + (f"\n\n{text}" if text else "")
+    unhappy = rating in (Feedback.Rating.DISSATISFIED, Feedback.Rating.VERY_DISSATISFIED)
+    msg = _victim_message(
+        cv, Topic.FEEDBACK, body, now, obligation=_concern_duty(cv, now) if unhappy else None
+    )
+    if unhappy:
+        _tell_supervisors(cv, msg, now)
+    return feedback
 
 
 def account_close(*, account: PortalAccount, crime_victim: CrimeVictim, now: datetime | None = None) -> None:
