@@ -10,6 +10,7 @@ urlpatterns = [
     path("service/", views.service, name="service"),
     path("equality/", views.equality, name="equality"),
     path("satisfaction/", views.satisfaction_results, name="satisfaction"),
+    path("quality/", views.quality_checks, name="quality"),
     path("cases/", views.cases, name="cases"),
     path("return/", views.quarter_return, name="quarter_return"),
 ]

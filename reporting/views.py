@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from cases.selectors import cases_visible_to
 from contacts.constants import Duty, ObligationState
-from surveys.constants import Area
+from surveys.constants import Area, CallBackState, Check
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
-from . import charts, exports, figures, rollup, satisfaction, stats
+from . import charts, exports, figures, quality, rollup, satisfaction, stats
 from .figures import DIMENSION_WORDS, FILTER_OF, OUTCOME_WORDS
 from .filters import (
     FilterForm,
@@ -153,6 +153,7 @@ def _tabs(request, query: str):
             ("reporting:service", "Service"),
             ("reporting:equality", "Equality"),
             ("reporting:satisfaction", "Satisfaction"),
+            ("reporting:quality", "Quality checks"),
         )
     ]
 
@@ -298,6 +299,24 @@ def indicators(request):
         ),
         table("force-indicators", f"Force indicators: met on time, {ctx.filters.period_label}", classic),
     ]
+    # The MoJ area "updates ... of sufficient quality" is judged by supervisors' dip sampling.
+    by_month = quality.checks(quality.reviewed(ctx.slice, hidden=ctx.hidden), "month")
+    q_row = [Cell("Updates of sufficient quality (supervisors' dip sampling)", header=True)]
+    met_all = missed_all = 0
+    for m in ms:
+        met, missed = by_month.get((m, Check.UPDATES_QUALITY), [0, 0])
+        met_all, missed_all = met_all + met, missed_all + missed
+        q_row.append(Cell(satisfaction.rate_words(stats.rate(met, met + missed)).split(" (")[0]))
+    total = stats.rate(met_all, met_all + missed_all)
+    q_row += [Cell(total.text if total.n else "None checked"), Cell(total.interval_text or "Not given")]
+    q_table = Table(
+        "moj-update-quality",
+        "Updates of sufficient quality: dip-sampled cases whose updates were judged good, "
+        f"{ctx.filters.period_label}",
+        headers,
+    )
+    q_table.rows.append(q_row)
+    tables.insert(1, q_table)
     trend = charts.line(
         [f"{m:%b %Y}" for m in ms],
         [(ind.label, [t.rate().value for _, t in ind.series]) for ind in moj],
@@ -777,6 +796,108 @@ def satisfaction_results(request):
             "trend": trend,
             "gap_chart": gap_chart,
             "trail": _trail(ctx, "reporting:satisfaction"),
+        },
+        tables,
+    )
+
+
+@login_required
+def quality_checks(request):
+    """Supervisors' dip-sample findings, each checklist item met or not, by month and by the level below
+    the reader's; and the quality call-backs made and how they went."""
+    ctx = _context(request)
+    qs = quality.reviewed(ctx.slice, hidden=ctx.hidden)
+    period = ctx.filters.period_label
+    overall = quality.checks(qs)
+    tables = [
+        rate_table(
+            "quality-checks",
+            f"Dip-sampled cases: each check met, {period}",
+            "Check",
+            [(str(c.label), m, m + n) for c in Check for m, n in [overall.get((None, c.value), [0, 0])]],
+            what="Met",
+            partition=False,
+        )
+    ]
+    month_list = figures.months(ctx.filters.first, ctx.filters.last)
+    by_month = quality.checks(qs, "month")
+    months_table = Table(
+        "quality-months",
+        f"Dip-sampled cases: checks met by the month reviewed, {period}",
+        ["Check", *(f"{m:%b %Y}" for m in month_list)],
+    )
+    for c in Check:
+        row = [Cell(str(c.label), header=True)]
+        for m in month_list:
+            met, missed = by_month.get((m, c.value), [0, 0])
+            row.append(Cell(satisfaction.rate_words(stats.rate(met, met + missed)).split(" (")[0]))
+        months_table.rows.append(row)
+    tables.append(months_table)
+    level = SATISFACTION_LEVEL[_dimension(ctx.filters, ctx.scope)]
+    key = {"bcu_id": "crime__bcu_id", "team_id": "sample__team_id", "officer_id": "officer_id"}[level]
+    by_level = quality.checks(qs, key)
+    words = satisfaction.labels(level, sorted({k for k, _c in by_level}, key=lambda v: (v is None, v or 0)))
+    level_word = {"bcu_id": "BCU", "team_id": "Team", "officer_id": "Officer"}[level]
+    level_rows = []
+    for k, label in words.items():
+        met = sum(by_level.get((k, c), [0, 0])[0] for c in Check.values)
+        missed = sum(by_level.get((k, c), [0, 0])[1] for c in Check.values)
+        level_rows.append((label, met, met + missed))
+    tables.append(
+        rate_table(
+            f"quality-by-{level_word.lower()}",
+            f"Dip-sampled cases: checks met, by {level_word.lower()}, {period}",
+            level_word,
+            level_rows,
+            what="Checks met",
+            partition=False,
+        )
+    )
+    calls = quality.callbacks_by_month(ctx.slice)
+    calls_table = Table(
+        "quality-callbacks",
+        f"Quality call-backs by the month drawn, {period}",
+        [
+            "Month",
+            "Drawn",
+            "Answers recorded",
+            "Could not speak to them",
+            "Did not want to talk",
+            "Still to call",
+        ],
+    )
+    for m in month_list:
+        c = calls.get(m, dict.fromkeys(CallBackState.values, 0))
+        drawn = sum(c.values()) - c[CallBackState.CANCELLED]
+        calls_table.rows.append(
+            [
+                Cell(f"{m:%B %Y}", header=True),
+                Cell(tables_count(drawn, suppress=ctx.suppress)),
+                Cell(tables_count(c[CallBackState.DONE], suppress=ctx.suppress)),
+                Cell(tables_count(c[CallBackState.NOT_REACHED], suppress=ctx.suppress)),
+                Cell(tables_count(c[CallBackState.DECLINED], suppress=ctx.suppress)),
+                Cell(tables_count(c[CallBackState.QUEUED], suppress=ctx.suppress)),
+            ]
+        )
+    tables.append(calls_table)
+    chart = charts.bars(
+        [
+            (str(c.label), stats.rate(m, m + n).value)
+            for c in Check
+            for m, n in [overall.get((None, c.value), [0, 0])]
+        ],
+        title="Dip-sampled cases: each check met",
+        describe="One bar per check of the dip-sampling checklist. The figures are in the table below.",
+    )
+    return _respond(
+        request,
+        ctx,
+        "reporting/quality.html",
+        {
+            "title": "Quality checks",
+            "chart": chart,
+            "reviewed": qs.count(),
+            "trail": _trail(ctx, "reporting:quality"),
         },
         tables,
     )

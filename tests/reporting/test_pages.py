@@ -22,6 +22,7 @@ PAGES = [
     "reporting:service",
     "reporting:equality",
     "reporting:satisfaction",
+    "reporting:quality",
 ]
 
 
