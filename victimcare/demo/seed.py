@@ -18,6 +18,7 @@ from .data import DEMO_CRIMES, DEMO_DOMAIN, SEED
 from .portal_victims import portal_demo_missing, seed_portal_demo
 from .referrals import ReferralSeeder, seed_referral_setup
 from .replay import EngineSeeder
+from .surveys import SurveySeeder, responses_exist
 
 
 def demo_crimes():
@@ -39,12 +40,19 @@ def referrals_missing() -> bool:
     )
 
 
+def surveys_missing() -> bool:
+    """Demo crimes have duties but no survey answers (seeded before surveys existed)."""
+    crimes = demo_crimes()
+    return Obligation.objects.filter(crime__in=crimes).exists() and not responses_exist(crimes)
+
+
 def nothing_to_do(*, portal_demo: bool = True) -> bool:
     """For --if-empty: crimes exist and nothing the demo adds to an older database is missing."""
     return (
         Crime.objects.exists()
         and not engine_data_missing()
         and not referrals_missing()
+        and not surveys_missing()
         and not (portal_demo and portal_demo_missing())
     )
 
@@ -71,6 +79,11 @@ def seed_demo(
             seeder.counts.update(referral_seeder.counts)
         if portal_demo:
             seeder.counts["demo portal victims"] = seed_portal_demo(org.demo_officer, seeder.now)
+        # After the portal victims: one of them is given a live survey link.
+        if surveys_missing():
+            survey_seeder = SurveySeeder(now=seeder.now, seed=seed)
+            survey_seeder.seed(demo_crimes())
+            seeder.counts.update(survey_seeder.counts)
     seeder.org = org
     return seeder, seeder.counts
 
