@@ -48,7 +48,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=4 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def message_queue(
+def _new_message(
     *,
     crime_victim: CrimeVictim,
     channel: str,
@@ -67,8 +67,7 @@ def message_queue(
     in_reply_to: Message | None = None,
     status: str = MessageStatus.QUEUED,
 ) -> Message:
-    """Write the outbox row (in the caller's transaction) and ask a worker to deliver it after commit.
-    A draft (status DRAFT) is written but not delivered: an officer reviews and sends it."""
+    """An outbox row checked and ready to write (not saved)."""
     if channel not in Channel.values:
         raise ValueError(f"Unknown channel {channel!r}")
     if kind == MessageKind.ALERT and obligation is not None:
@@ -77,7 +76,7 @@ def message_queue(
         raise ValueError(f"A new message is queued or a draft, not {status!r}")
     if letter_format and channel != Channel.LETTER:
         raise ValueError("Only a letter has a letter format.")
-    msg = Message.objects.create(
+    return Message(
         crime_id=crime_victim.crime_id,
         crime_victim=crime_victim,
         obligation=obligation,
@@ -96,9 +95,41 @@ def message_queue(
         topic=topic,
         in_reply_to=in_reply_to,
     )
-    if status == MessageStatus.QUEUED:
+
+
+def message_queue(**fields) -> Message:
+    """Write the outbox row (in the caller's transaction) and ask a worker to deliver it after commit.
+    A draft (status DRAFT) is written but not delivered: an officer reviews and sends it. Takes the
+    fields of _new_message."""
+    msg = _new_message(**fields)
+    msg.save()
+    if msg.status == MessageStatus.QUEUED:
         delivery_schedule(msg)
     return msg
+
+
+def message_queue_many(rows: list[dict]) -> list[Message]:
+    """Many outbox rows in one INSERT (a batch run such as the survey invitations): each checked as
+    message_queue checks it; those due now are handed to workers after commit in batches of BATCH, one
+    task each, instead of a task per message."""
+    msgs = Message.objects.bulk_create([_new_message(**row) for row in rows])
+    now = timezone.now()
+    due = [m.pk for m in msgs if m.status == MessageStatus.QUEUED and m.next_attempt_at <= now and m.pk]
+    if due:
+        from .tasks import deliver_messages
+
+        def start_delivery() -> None:
+            for start in range(0, len(due), BATCH):
+                try:
+                    deliver_messages.delay(due[start : start + BATCH])
+                except Exception as e:  # noqa: BLE001 - the sweep has the rows (see delivery_schedule)
+                    logger.warning(
+                        "%s messages wait for the outbox sweep: the broker is unavailable (%s)", len(due), e
+                    )
+                    return
+
+        transaction.on_commit(start_delivery)
+    return msgs
 
 
 def message_from_victim(

@@ -46,14 +46,20 @@ class Rendered:
     body: str
 
 
-def render(code: str, language: str, context: dict[str, str]) -> Rendered:
+def newest(code: str, language: str) -> MessageTemplate:
+    """The wording a new message uses: the newest active version in the language (English if the
+    language is not one we write in)."""
     language = language if language in LANGUAGES else "en"
     tpl = (
         MessageTemplate.objects.filter(code=code, language=language, active=True).order_by("-version").first()
     )
     if tpl is None:
         raise TemplateMissing(f"No active template {code!r} in {language!r}.")
-    return render_template(tpl, context)
+    return tpl
+
+
+def render(code: str, language: str, context: dict[str, str]) -> Rendered:
+    return render_template(newest(code, language), context)
 
 
 def render_template(tpl: MessageTemplate, context: dict[str, str]) -> Rendered:

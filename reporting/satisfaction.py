@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.constants import AGE_BANDS, AGE_NOT_KNOWN, CrimeStatus, Disability, Ethnicity, Gender, OffenceGroup
 from surveys.constants import Area, UpdatesKept
-from surveys.models import Response
+from surveys.models import Response, SatisfactionCell
 from surveys.scoring import SATISFIED_FROM
 from victimcare.accounts.models import BCU, Team, User
 
@@ -43,6 +43,12 @@ class Satisfaction:
         for a in Area.values:
             self.satisfied[a] += other.satisfied[a]
             self.answered[a] += other.answered[a]
+
+    def subtract(self, other: "Satisfaction") -> None:
+        self.responses -= other.responses
+        for a in Area.values:
+            self.satisfied[a] -= other.satisfied[a]
+            self.answered[a] -= other.answered[a]
 
     def rate(self, area: str) -> stats.Rate:
         return stats.rate(self.satisfied[area], self.answered[area])
@@ -190,3 +196,87 @@ def gap_text(a_name: str, a: stats.Rate, b_name: str, b: stats.Rate, what: str) 
         f"{_cap(lower)} victims were {what} {abs(diff)} percentage points less often than {higher} "
         f"victims ({low.percent} against {high.percent})."
     )
+
+
+# --- reading: the cells where they serve, the answers themselves otherwise ------------------------------
+CELL_KEYS = {
+    ("month",): ("", "month"),
+    ("bcu_id",): ("", "bcu"),
+    ("month", "ethnicity", "disability"): ("eth_dis", "month"),
+}
+INT_DIMENSIONS = {"team_id", "officer_id"}
+
+
+def cells_serve(s: Slice) -> bool:
+    """The cells hold month, BCU and one breakdown: they answer for the force or BCUs, not for a team,
+    an officer or an offence group (those read their few answers directly)."""
+    return s.team_ids is None and s.owner_ids is None and not s.offence_groups
+
+
+class Reader:
+    """The satisfaction figures for one slice: `by(*keys)` and `total()` as the direct count would give
+    them, from the cells when they serve (less the hidden restricted cases' answers, counted directly)."""
+
+    def __init__(self, s: Slice, *, hidden: tuple[int, ...] = ()):
+        self.s = s
+        self.hidden = hidden
+        self.use_cells = cells_serve(s)
+        self.qs = responses(s, hidden=() if self.use_cells else hidden)
+
+    def _cells(self, dimension: str):
+        qs = SatisfactionCell.objects.filter(
+            dimension=dimension, month__gte=self.s.first, month__lte=self.s.last
+        )
+        if self.s.bcu_ids is not None:
+            qs = qs.filter(bcu_id__in=self.s.bcu_ids)
+        return qs
+
+    def by(self, *keys: str) -> dict[tuple, Satisfaction]:
+        if not self.use_cells:
+            return by(self.qs, *keys)
+        if keys in CELL_KEYS:
+            dimension, group = CELL_KEYS[keys]
+            fields = [group] + (["value"] if dimension else [])
+        else:
+            (dimension,) = keys
+            fields = ["value"]
+        sums = {c: Sum(c) for c in CELL_COUNTS}
+        out: dict[tuple, Satisfaction] = {}
+        for row in self._cells(dimension).values(*fields).annotate(**sums).order_by():
+            key = self._key(keys, dimension, row)
+            out.setdefault(key, Satisfaction()).add(_from_cell(row))
+        if self.hidden:
+            for key, s in by(responses(self.s).filter(crime_id__in=self.hidden), *keys).items():
+                out.setdefault(key, Satisfaction()).subtract(s)
+        return out
+
+    @staticmethod
+    def _key(keys, dimension, row) -> tuple:
+        if keys == ("month",):
+            return (row["month"],)
+        if keys == ("bcu_id",):
+            return (row["bcu"],)
+        if dimension == "eth_dis":
+            eth, _sep, dis = row["value"].partition("|")
+            return (row["month"], eth, dis)
+        value = row["value"]
+        if keys[0] in INT_DIMENSIONS:
+            return (int(value) if value else None,)
+        return (value,)
+
+    def total(self) -> Satisfaction:
+        out = Satisfaction()
+        for s in self.by("month").values():
+            out.add(s)
+        return out
+
+
+CELL_COUNTS = ["n"] + [f"{a}_{x}" for a in Area.values for x in ("k", "n")]
+
+
+def _from_cell(row: dict) -> Satisfaction:
+    s = Satisfaction(responses=row["n"])
+    for a in Area.values:
+        s.satisfied[a] = row[f"{a}_k"]
+        s.answered[a] = row[f"{a}_n"]
+    return s

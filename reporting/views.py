@@ -625,10 +625,10 @@ def satisfaction_results(request):
     case stage and the victim's details, the white / ethnic-minority and disability gaps with their trend,
     and "kept informed" beside how the same victims' update duties went. Never a victim's name or words."""
     ctx = _context(request)
-    qs = satisfaction.responses(ctx.slice, hidden=ctx.hidden)
+    read = satisfaction.Reader(ctx.slice, hidden=ctx.hidden)
     sup = ctx.suppress
     period = ctx.filters.period_label
-    everything = satisfaction.total(qs)
+    everything = read.total()
     tables = [
         rate_table(
             "satisfaction-areas",
@@ -642,7 +642,7 @@ def satisfaction_results(request):
             partition=False,
         )
     ]
-    months = satisfaction.by(qs, "month")
+    months = read.by("month")
     month_list = []
     m = ctx.filters.first
     while m <= ctx.filters.last:
@@ -658,7 +658,7 @@ def satisfaction_results(request):
         )
     )
     level = SATISFACTION_LEVEL[_dimension(ctx.filters, ctx.scope)]
-    level_rows = satisfaction.by(qs, level)
+    level_rows = read.by(level)
     words = satisfaction.labels(level, [k[0] for k in level_rows])
     level_word = {"bcu_id": "BCU", "team_id": "Team", "officer_id": "Officer"}[level]
     tables.append(
@@ -670,9 +670,9 @@ def satisfaction_results(request):
             suppress=sup,
         )
     )
-    details = satisfaction.by(qs, "month", "ethnicity", "disability")
+    details = read.by("month", "ethnicity", "disability")
     for key, title in SATISFACTION_BREAKDOWNS:
-        rows = satisfaction.by(qs, key)
+        rows = read.by(key)
         words = satisfaction.labels(key, [k[0] for k in rows])
         tables.append(
             area_table(
@@ -728,7 +728,7 @@ def satisfaction_results(request):
             ["Disabled", "Not disabled"],
         )
     )
-    updates = satisfaction.by(qs, "updates")
+    updates = read.by("updates")
     up_words = satisfaction.labels("updates", [k[0] for k in updates])
     tables.append(
         rate_table(

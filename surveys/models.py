@@ -388,4 +388,37 @@ class ConcernRecord(models.Model):
         return f"Outcome of message {self.message_id}: {self.get_outcome_display()}"
 
 
+class SatisfactionCell(models.Model):
+    """The answers counted by London month, BCU and one breakdown (surveys.rollup, the one writer, adds
+    each answer as it is kept): the satisfaction results read a few hundred cells for a force instead of
+    every answer. `dimension` "" counts every answer; otherwise `value` is the answer's value of that
+    breakdown as text ("" when it had none)."""
+
+    month = models.DateField()
+    bcu = models.ForeignKey("accounts.BCU", on_delete=models.CASCADE, related_name="+", db_index=False)
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=60, blank=True)
+    n = models.IntegerField(default=0)
+    ease_of_contact_k = models.IntegerField(default=0)
+    ease_of_contact_n = models.IntegerField(default=0)
+    actions_k = models.IntegerField(default=0)
+    actions_n = models.IntegerField(default=0)
+    kept_informed_k = models.IntegerField(default=0)
+    kept_informed_n = models.IntegerField(default=0)
+    treatment_k = models.IntegerField(default=0)
+    treatment_n = models.IntegerField(default=0)
+    whole_experience_k = models.IntegerField(default=0)
+    whole_experience_n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "bcu", "value"], name="satisfaction_cell_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension or 'all'}={self.value} {self.month:%Y-%m} BCU {self.bcu_id}: {self.n}"
+
+
 from .assessment_models import *  # noqa: E402,F403

@@ -21,11 +21,12 @@ from contacts.constants import ObligationState
 from contacts.models import Obligation
 from messaging import templates as message_templates
 from messaging.constants import Channel, MessageKind
-from messaging.outbox import message_queue
+from messaging.outbox import message_queue_many
 from messaging.safety import next_sms_window
 from victimcare.accounts.models import User
 from victimcare.calendar import LONDON
 
+from . import rollup
 from .constants import STAFF_SOURCES, Area, InvitationState, Source, UpdatesKept
 from .eligibility import Facts, Rules, reasons_not, sampled
 from .models import Invitation, MilestoneReached, Question, Questionnaire, Response, SurveyPlan, SurveySetting
@@ -134,7 +135,8 @@ CHUNK = 500
 
 def invitations_send(*, now: datetime | None = None) -> RunResult:
     """Invite every victim who reached an active plan's milestone between its wait and its window, is
-    eligible and falls in the BCU's sample. Rerunning invites nobody twice."""
+    eligible and falls in the BCU's sample. Rerunning invites nobody twice. Each chunk's invitations and
+    messages are written with one INSERT each (20,000 invitations: bench/surveys.py)."""
     now = now or timezone.now()
     result = RunResult()
     for plan in (
@@ -155,6 +157,7 @@ def invitations_send(*, now: datetime | None = None) -> RunResult:
                 chunk = _victims(reached[start : start + CHUNK])
                 invited = invited_recently({cv.person_id for cv in chunk}, now)
                 answered = answered_cases([cv.pk for cv in chunk])
+                batch = _Batch(now)
                 for cv in chunk:
                     if reasons_not(facts_for(cv, now=now, invited=invited, answered=answered), rules):
                         result.not_eligible += 1
@@ -162,9 +165,10 @@ def invitations_send(*, now: datetime | None = None) -> RunResult:
                     if not sampled(f"{plan.pk}:{cv.pk}", rates.get(cv.crime.bcu_id, plan.rate_percent)):
                         result.not_sampled += 1
                         continue
-                    _invite(cv, plan, now)
+                    batch.invite(cv, plan)
                     invited.add(cv.person_id)
                     result.invited += 1
+                batch.write()
     return result
 
 
@@ -173,54 +177,84 @@ def _language(cv: CrimeVictim) -> str:
     return language_code(getattr(plan, "language", "") or cv.person.first_language)
 
 
-def _invite(cv: CrimeVictim, plan: SurveyPlan, now: datetime) -> Invitation:
-    secret = secrets.token_urlsafe(32)
-    language = _language(cv)
-    invitation = Invitation.objects.create(
-        crime_victim=cv,
-        person=cv.person,
-        plan=plan,
-        questionnaire=plan.questionnaire,
-        milestone=plan.milestone,
-        digest=digest(secret),
-        language=language,
-        created_at=now,
-        expires_at=now + timedelta(days=plan.link_days),
-        remind_at=now + timedelta(days=plan.remind_after_days),
-    )
-    channel = _send(invitation, cv, secret, "survey_invitation", now)
-    Invitation.objects.filter(pk=invitation.pk).update(channels=[channel] if channel else [])
-    return invitation
-
-
 def survey_url(secret: str) -> str:
     return f"{settings.SITE_URL}/portal/survey/{secret}/"
 
 
-def _send(invitation: Invitation, cv: CrimeVictim, secret: str, code: str, now: datetime) -> str | None:
-    channel = invite_channel(cv.person)
-    if channel is None:
-        return None
-    language = invitation.language
-    ctx = {
-        "victim_name": cv.person.formal_name,
-        "survey_url": survey_url(secret),
-        "link_expires": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y"),
-    }
-    rendered = message_templates.render(code, language, ctx)
-    message_queue(
-        crime_victim=cv,
-        channel=channel,
-        kind=MessageKind.SURVEY,
-        to_address={Channel.EMAIL: cv.person.email, Channel.SMS: cv.person.mobile_phone}.get(channel, ""),
-        subject=rendered.subject,
-        body=rendered.body,
-        language=rendered.language,
-        template_code=rendered.code,
-        template_version=rendered.version,
-        not_before=next_sms_window(now.astimezone(LONDON)) if channel == Channel.SMS else None,
-    )
-    return channel
+class _Batch:
+    """Invitations (or reminders) and their messages, gathered and then written with one INSERT each; each
+    wording is looked up once per batch."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.invitations: list[Invitation] = []
+        self.messages: list[dict] = []
+        self._templates: dict[tuple[str, str], object] = {}
+
+    def invite(self, cv: CrimeVictim, plan: SurveyPlan) -> Invitation:
+        secret = secrets.token_urlsafe(32)
+        channel = invite_channel(cv.person)
+        inv = Invitation(
+            crime_victim=cv,
+            person=cv.person,
+            plan=plan,
+            questionnaire=plan.questionnaire,
+            milestone=plan.milestone,
+            digest=digest(secret),
+            language=_language(cv),
+            channels=[channel] if channel else [],
+            created_at=self.now,
+            expires_at=self.now + timedelta(days=plan.link_days),
+            remind_at=self.now + timedelta(days=plan.remind_after_days),
+        )
+        self.invitations.append(inv)
+        if channel:
+            self.message(inv, cv, secret, "survey_invitation", channel)
+        return inv
+
+    def message(self, inv: Invitation, cv: CrimeVictim, secret: str, code: str, channel: str) -> None:
+        key = (code, inv.language)
+        if key not in self._templates:
+            self._templates[key] = message_templates.newest(code, inv.language)
+        rendered = message_templates.render_template(
+            self._templates[key],
+            {
+                "victim_name": cv.person.formal_name,
+                "survey_url": survey_url(secret),
+                "link_expires": timezone.localtime(inv.expires_at).strftime("%d/%m/%Y"),
+            },
+        )
+        self.messages.append(
+            {
+                "crime_victim": cv,
+                "channel": channel,
+                "kind": MessageKind.SURVEY,
+                "to_address": {Channel.EMAIL: cv.person.email, Channel.SMS: cv.person.mobile_phone}.get(
+                    channel, ""
+                ),
+                "subject": rendered.subject,
+                "body": rendered.body,
+                "language": rendered.language,
+                "template_code": rendered.code,
+                "template_version": rendered.version,
+                "not_before": next_sms_window(self.now.astimezone(LONDON))
+                if channel == Channel.SMS
+                else None,
+            }
+        )
+
+    def write(self) -> None:
+        Invitation.objects.bulk_create(self.invitations)
+        message_queue_many(self.messages)
+
+
+def invite_victim(*, crime_victim: CrimeVictim, plan: SurveyPlan, now: datetime | None = None) -> Invitation:
+    """One invitation now, whatever the plan's wait (the caller has checked eligibility): for the demo's
+    live link and for tests."""
+    batch = _Batch(now or timezone.now())
+    inv = batch.invite(crime_victim, plan)
+    batch.write()
+    return inv
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -238,18 +272,22 @@ def reminders_send(*, now: datetime | None = None) -> int:
             if not due:
                 return sent
             victims = {cv.pk: cv for cv in _victims([i.crime_victim_id for i in due])}
+            batch = _Batch(now)
             for inv in due:
                 cv = victims[inv.crime_victim_id]
                 setting = getattr(cv.person, "survey_setting", None)
                 still_ok = not cv.crime.is_restricted and not (setting and not setting.wants_surveys)
+                channel = invite_channel(cv.person) if still_ok else None
                 secret = secrets.token_urlsafe(32)
-                channel = _send(inv, cv, secret, "survey_reminder", now) if still_ok else None
+                if channel:
+                    batch.message(inv, cv, secret, "survey_reminder", channel)
                 Invitation.objects.filter(pk=inv.pk).update(
                     reminded_at=now,
                     digest=digest(secret) if channel else inv.digest,
                     channels=[*inv.channels, channel] if channel else inv.channels,
                 )
                 sent += bool(channel)
+            message_queue_many(batch.messages)
 
 
 # --- answering -----------------------------------------------------------------------------------------
@@ -361,7 +399,7 @@ def _response(
         errors["passed_on"] = _("Use %(n)s characters or fewer") % {"n": f"{PASSED_ON_MAX:,}"}
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
-    return Response.objects.create(
+    response = Response.objects.create(
         questionnaire=questionnaire,
         crime_victim=cv,
         submitted_at=now,
@@ -373,6 +411,8 @@ def _response(
         **_snapshot(cv, now),
         **fields,
     )
+    rollup.add(response)
+    return response
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from surveys import rollup
 from surveys.constants import Source
 from surveys.models import Questionnaire, Response
 from tests.contacts.support import NOW
@@ -46,7 +47,9 @@ def answer(
         "whole_experience": whole,
     }
     fields.update(over)
-    return Response.objects.create(**fields)
+    response = Response.objects.create(**fields)
+    rollup.add(response)  # as surveys.services does for every answer it keeps
+    return response
 
 
 @pytest.fixture

@@ -241,3 +241,20 @@ def test_staff_entry_closes_the_open_link(officer, everyone):
     with pytest.raises(ValidationError):
         services.response_enter(by=officer, crime_victim=cv, source="online", raw=ANSWERS, now=AFTER)
     assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_hands_its_messages_to_workers_in_batches(
+    officer, everyone, django_capture_on_commit_callbacks, monkeypatch
+):
+    from messaging import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.deliver_messages, "delay", lambda ids: sent.append(list(ids)))
+    for i in range(3):
+        record(officer, ref=f"VC/2222{i}/26", email=f"v{i}@example.com", date_of_birth=date(1980, 1, 1 + i))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitations_send(now=AFTER).invited == 3
+    assert len(sent) == 1 and sorted(sent[0]) == sorted(
+        Message.objects.filter(kind=MessageKind.SURVEY).values_list("pk", flat=True)
+    )

@@ -27,7 +27,7 @@ queued, so the worker emails it through the real email backend (var/sent-email i
 
 The live invitation: demo portal victim Daniel Carter (VC/90001/26) was recorded ten days before the seed,
 before the "after the report" plan's wait of 14 days, so the daily run would not invite him yet. The demo
-invites him at seeding time through the same invitation code (surveys.services._invite) once every
+invites him at seeding time through the same invitation code (surveys.services.invite_victim) once every
 eligibility rule holds for him (age, restricted case, opted out, safe channel, invited this period,
 already answered); only the wait is not applied. `manage.py demo_survey_link` prints his link."""
 
@@ -407,7 +407,7 @@ def demo_invite(cv: CrimeVictim, *, now: datetime) -> Invitation | None:
     cv = CrimeVictim.objects.select_related("crime__offence", "person__survey_setting", "contact_plan").get(
         pk=cv.pk
     )
-    return services._invite(cv, plan_for_live_link(), now)  # noqa: SLF001 - the daily run's own invitation
+    return services.invite_victim(crime_victim=cv, plan=plan_for_live_link(), now=now)
 
 
 def live_link(cv: CrimeVictim) -> str | None:
