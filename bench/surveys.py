@@ -397,13 +397,17 @@ def invitations_clear() -> int:
 
 
 class Broker:
-    """Counts and times deliver_message.delay() calls; with the broker unreachable, replaces them."""
+    """Counts and times the outbox's task publishing (deliver_message.delay() for one message,
+    deliver_messages.delay() for a batch, as the invitation run uses); with the broker unreachable,
+    replaces them."""
+
+    NAMES = ("deliver_message", "deliver_messages")
 
     def __init__(self) -> None:
         from messaging import tasks
 
         self.tasks = tasks
-        self.original = tasks.deliver_message
+        self.originals = {name: getattr(tasks, name) for name in self.NAMES}
         self.calls = 0
         self.seconds = 0.0
         self.reachable = self._reachable()
@@ -419,22 +423,30 @@ class Broker:
         except Exception:  # noqa: BLE001 - any failure: do not time a down broker
             return False
 
-    def delay(self, *args, **kwargs):
-        self.calls += 1
-        t0 = time.perf_counter()
-        try:
-            if self.reachable:
-                return self.original.delay(*args, **kwargs)
-            return None
-        finally:
-            self.seconds += time.perf_counter() - t0
+    def _wrap(self, name):
+        original = self.originals[name]
+        broker = self
+
+        class Task:
+            @staticmethod
+            def delay(*args, **kwargs):
+                broker.calls += 1
+                t0 = time.perf_counter()
+                try:
+                    return original.delay(*args, **kwargs) if broker.reachable else None
+                finally:
+                    broker.seconds += time.perf_counter() - t0
+
+        return Task
 
     def __enter__(self):
-        self.tasks.deliver_message = self
+        for name in self.NAMES:
+            setattr(self.tasks, name, self._wrap(name))
         return self
 
     def __exit__(self, *exc) -> None:
-        self.tasks.deliver_message = self.original
+        for name, original in self.originals.items():
+            setattr(self.tasks, name, original)
 
     def purge(self) -> int:
         from victimcare.celery import app

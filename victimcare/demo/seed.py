@@ -13,6 +13,7 @@ from contacts.services import working_calendar
 from referrals.models import Referral
 from victimcare.accounts.models import User
 
+from .assessments import seed_assessments
 from .crimes import DemoSeeder
 from .data import DEMO_CRIMES, DEMO_DOMAIN, SEED
 from .portal_victims import portal_demo_missing, seed_portal_demo
@@ -84,6 +85,7 @@ def seed_demo(
             survey_seeder = SurveySeeder(now=seeder.now, seed=seed)
             survey_seeder.seed(demo_crimes())
             seeder.counts.update(survey_seeder.counts)
+        seeder.counts["self-assessments"] = seed_assessments(seeder.now)
     seeder.org = org
     return seeder, seeder.counts
 
