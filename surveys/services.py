@@ -143,7 +143,7 @@ def invitations_send(*, now: datetime | None = None) -> RunResult:
         SurveyPlan.objects.filter(active=True).select_related("questionnaire").prefetch_related("rates")
     ):
         rates = {r.bcu_id: r.rate_percent for r in plan.rates.all()}
-        rules = Rules(min_age=plan.min_age, offence_groups=tuple(plan.offence_groups or ()))
+        rules = plan_rules(plan)
         newest = now - timedelta(days=plan.wait_days)
         oldest = newest - timedelta(days=plan.window_days)
         reached = list(
@@ -170,6 +170,10 @@ def invitations_send(*, now: datetime | None = None) -> RunResult:
                     result.invited += 1
                 batch.write()
     return result
+
+
+def plan_rules(plan: SurveyPlan) -> Rules:
+    return Rules(min_age=plan.min_age, offence_groups=tuple(plan.offence_groups or ()))
 
 
 def _language(cv: CrimeVictim) -> str:
@@ -272,11 +276,14 @@ def reminders_send(*, now: datetime | None = None) -> int:
             if not due:
                 return sent
             victims = {cv.pk: cv for cv in _victims([i.crime_victim_id for i in due])}
+            plans = SurveyPlan.objects.in_bulk({i.plan_id for i in due})
             batch = _Batch(now)
             for inv in due:
                 cv = victims[inv.crime_victim_id]
-                setting = getattr(cv.person, "survey_setting", None)
-                still_ok = not cv.crime.is_restricted and not (setting and not setting.wants_surveys)
+                # The invitation's "never" rules again, as they stand now (restricted since, no contact,
+                # no surveys...); this invitation itself is not a reason.
+                facts = facts_for(cv, now=now, invited=set(), answered=set())
+                still_ok = not reasons_not(facts, plan_rules(plans[inv.plan_id]))
                 channel = invite_channel(cv.person) if still_ok else None
                 secret = secrets.token_urlsafe(32)
                 if channel:
