@@ -81,12 +81,19 @@ def _candidates(team: Team, now: datetime) -> dict[int, list[CrimeVictim]]:
     recently = services.answered_people({cv.person_id for cv in victims}, now)
     out: dict[int, list[CrimeVictim]] = {}
     for cv in victims:
-        facts = services.facts_for(cv, now=now, invited=recently, answered=answered)
-        facts = replace(facts, safe_channel=cv.person.reachable_by(ContactMethod.PHONE))
-        if reasons_not(facts, Rules()):
+        if reasons_not_to_call(cv, now=now, surveyed=recently, answered=answered):
             continue
         out.setdefault(cv.crime.oic_id, []).append(cv)
     return out
+
+
+def reasons_not_to_call(
+    cv: CrimeVictim, *, now: datetime, surveyed: set[int], answered: set[int]
+) -> list[str]:
+    """The survey's "never" rules, with a phone (not an email or letter) marked safe; checked when the
+    victims are drawn and again when the call is recorded, as things may have changed in between."""
+    facts = services.facts_for(cv, now=now, invited=surveyed, answered=answered)
+    return reasons_not(replace(facts, safe_channel=cv.person.reachable_by(ContactMethod.PHONE)), Rules())
 
 
 @transaction.atomic
@@ -155,7 +162,11 @@ def callback_record(
         raise ValidationError({"outcome": ["Choose how the call went."]})
     if passed_on_kind and passed_on_kind not in FeedbackKind.values:
         raise ValidationError({"passed_on_kind": ["Choose praise, a concern or something else."]})
-    cv = CrimeVictim.objects.select_related("crime__offence", "person").get(pk=cb.crime_victim_id)
+    cv = CrimeVictim.objects.select_related("crime__offence", "person__survey_setting", "contact_plan").get(
+        pk=cb.crime_victim_id
+    )
+    if reasons := reasons_not_to_call(cv, now=now, surveyed=set(), answered=services.answered_cases([cv.pk])):
+        raise ValidationError({"outcome": ["This victim may no longer be called: " + " ".join(reasons)]})
     state = CALLBACK_OUTCOMES[outcome]
     response = None
     if state == CallBackState.DONE:

@@ -4,13 +4,18 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
-from cases.models import CrimeVictim
+from cases.models import CrimeVictim, Person
+from contacts.models import Contact
 from contacts.services import plan_save
 from messaging.constants import MessageKind
 from messaging.models import Message
-from surveys import services
+from surveys import callbacks, services
+from surveys.constants import CallBackState
 from surveys.models import Invitation, SurveyPlan
+from tests.contacts.support import NOW
+from tests.contacts.support import record as record_case
 from tests.surveys.test_services import AFTER, record
 
 
@@ -29,3 +34,17 @@ def test_no_reminder_after_the_victim_asks_for_no_contact(officer):
         )
     assert services.reminders_send(now=AFTER + timedelta(days=7)) == 0
     assert Message.objects.filter(kind=MessageKind.SURVEY).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_call_back_is_not_recorded_once_the_phone_is_no_longer_safe(officer, supervisor, clock):
+    """Drawn while the phone was marked safe; by the time of the call it is not (a victim of domestic abuse
+    whose phone the suspect now has): recording the call is refused and nothing is kept."""
+    record_case(officer, now=NOW - timedelta(days=5))
+    (cb,) = callbacks.callbacks_draw(team=officer.team, by=supervisor, now=NOW)
+    Person.objects.filter(pk=cb.crime_victim.person_id).update(safe_phone=False)
+    with pytest.raises(ValidationError, match="may no longer be called"):
+        callbacks.callback_record(callback=cb, by=supervisor, outcome="no_answer", now=NOW)
+    cb.refresh_from_db()
+    assert cb.state == CallBackState.QUEUED
+    assert not Contact.objects.filter(summary__startswith="Quality call-back").exists()
