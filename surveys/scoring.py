@@ -49,7 +49,13 @@ def options(kind: str, choices: list[dict] | tuple = (), language: str = "en") -
     if kind == QuestionKind.YES_NO:
         return [(v, c if cy else e) for v, e, c in YES_NO]
     if kind == QuestionKind.CHOICE:
-        return [(str(c["value"]), (c.get("cy") if cy else None) or c["en"]) for c in choices]
+        # Choices are typed in the admin as JSON: an entry without a value and English words is left out
+        # (as specs() leaves it out of the valid answers) rather than failing every victim's page.
+        return [
+            (str(c["value"]), (c.get("cy") if cy else None) or str(c["en"]))
+            for c in choices or ()
+            if isinstance(c, dict) and c.get("value") not in (None, "") and c.get("en")
+        ]
     return []
 
 

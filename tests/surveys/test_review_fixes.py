@@ -11,8 +11,8 @@ from contacts.models import Contact
 from contacts.services import plan_save
 from messaging.constants import MessageKind
 from messaging.models import Message
-from surveys import callbacks, services
-from surveys.constants import CallBackState
+from surveys import callbacks, scoring, services
+from surveys.constants import CallBackState, QuestionKind
 from surveys.models import Invitation, SurveyPlan
 from tests.contacts.support import NOW
 from tests.contacts.support import record as record_case
@@ -48,3 +48,16 @@ def test_a_call_back_is_not_recorded_once_the_phone_is_no_longer_safe(officer, s
     cb.refresh_from_db()
     assert cb.state == CallBackState.QUEUED
     assert not Contact.objects.filter(summary__startswith="Quality call-back").exists()
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [["a", "b"], [{"en": "No value"}], [{"value": "x"}], None, "text", [None, 3]],
+)
+def test_a_list_question_typed_wrongly_in_the_admin_does_not_break_the_page(choices):
+    assert scoring.options(QuestionKind.CHOICE, choices, "cy") == []
+
+
+def test_list_question_words_in_welsh_with_english_when_missing():
+    choices = [{"value": 1, "en": "One", "cy": "Un"}, {"value": "b", "en": "Two"}, "stray"]
+    assert scoring.options(QuestionKind.CHOICE, choices, "cy") == [("1", "Un"), ("b", "Two")]
