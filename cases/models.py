@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from victimcare.core.history import ChangeRecord
 from victimcare.core.models import TimestampedModel
 
+from . import constants
 from .constants import (
     CRIME_REFERENCE_HELP,
     CRIME_REFERENCE_RE,
@@ -264,10 +265,7 @@ class Person(TimestampedModel):
         return f"{self.title} {self.last_name}".strip() if self.title else self.full_name
 
     def age_on(self, day: date) -> int | None:
-        if not self.date_of_birth:
-            return None
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return constants.age_on(self.date_of_birth, day)  # the one rule for a victim's age
 
     def channel_safe(self, method: str) -> bool:
         """Whether an officer has marked this contact method safe (constants.SAFE_FLAGS)."""
