@@ -18,8 +18,9 @@ from contacts.constants import SUCCESSFUL_OUTCOMES, ObligationState, Trigger
 from contacts.models import Contact, ContactPlan, Obligation
 from contacts.services import CASE_CLOSED, KEY_EVENTS_ONLY, NO_UPDATES, working_calendar
 from messaging.constants import Stage
-from messaging.models import StaffNotification
+from messaging.models import Message, StaffNotification
 from referrals.models import Referral, SupportOrganisation
+from surveys.models import CallBack
 from tests.conftest import FAST_HASHERS
 from victimcare.accounts.constants import OIC_ROLES, Role
 from victimcare.accounts.models import BCU, Absence, Team, User
@@ -364,7 +365,9 @@ def test_obligations_are_consistent(seeded):
         )
     )
     assert per_victim and max(per_victim.values()) == 1
-    assert not StaffNotification.objects.exists()
+    # The only inbox items the demo makes are the few concerns victims raised in its last days (the
+    # scan makes the rest when `make run` starts).
+    assert not StaffNotification.objects.exclude(stage="victim_message", message__topic="concern").exists()
     # Duties met by doing them, at the time they were done.
     for ob in obligations().filter(code="NEEDS_ASSESSMENT", state=ObligationState.MET):
         assert ob.met_at == ob.crime_victim.needs_assessment.completed_at
@@ -459,6 +462,9 @@ def test_the_first_tick_sends_reminders_and_escalations(seeded):
 @pytest.mark.django_db
 def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
     before = counts()
+    # (The demo's concerns from victims point at their reply duties: let go, as if made before duties.)
+    Message.objects.filter(obligation__isnull=False).update(obligation=None)
+    CallBack.objects.update(contact=None)  # and the call-backs, at their logged calls
     Obligation.objects.all().delete()
     Contact.objects.all().delete()
     ContactPlan.objects.all().delete()
@@ -467,9 +473,11 @@ def test_engine_data_is_added_to_demo_crimes_seeded_before_it(seeded):
     assert "did nothing" not in out
     assert Obligation.objects.exists() and Contact.objects.exists() and ContactPlan.objects.exists()
     after = counts()
-    assert {
-        k: v for k, v in after.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")
-    } == {k: v for k, v in before.items() if k not in ("Obligation", "Contact", "ContactPlan", "Absence")}
+    # (Inbox items about the concerns' duties go with the duties.)
+    engine = ("Obligation", "Contact", "ContactPlan", "Absence", "StaffNotification")
+    assert {k: v for k, v in after.items() if k not in engine} == {
+        k: v for k, v in before.items() if k not in engine
+    }
     assert "did nothing" in seed("--if-empty")
 
 

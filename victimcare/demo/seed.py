@@ -17,6 +17,7 @@ from .assessments import seed_assessments
 from .crimes import DemoSeeder
 from .data import DEMO_CRIMES, DEMO_DOMAIN, SEED
 from .portal_victims import portal_demo_missing, seed_portal_demo
+from .quality import QualitySeeder, quality_missing
 from .referrals import ReferralSeeder, seed_referral_setup
 from .replay import EngineSeeder
 from .surveys import SurveySeeder, responses_exist
@@ -54,6 +55,7 @@ def nothing_to_do(*, portal_demo: bool = True) -> bool:
         and not engine_data_missing()
         and not referrals_missing()
         and not surveys_missing()
+        and not quality_missing()
         and not (portal_demo and portal_demo_missing())
     )
 
@@ -86,6 +88,10 @@ def seed_demo(
             survey_seeder.seed(demo_crimes())
             seeder.counts.update(survey_seeder.counts)
         seeder.counts["self-assessments"] = seed_assessments(seeder.now)
+        if quality_missing() and demo_crimes().exists():
+            quality_seeder = QualitySeeder(now=seeder.now, seed=seed)
+            quality_seeder.seed()
+            seeder.counts.update(quality_seeder.counts)
     seeder.org = org
     return seeder, seeder.counts
 
