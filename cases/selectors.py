@@ -329,9 +329,14 @@ def teams_recordable_by(user: User) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=Team.objects.filter(q).values("pk"))
 
 
+def team_supervisor_ids(team) -> list[int]:
+    """The team's active supervisors (who allocate its cases and oversee its work)."""
+    return list(team.supervisors.filter(is_active=True).values_list("pk", flat=True))
+
+
 def who_to_tell(crime: Crime) -> list[int]:
     """The one rule for who hears about a case's messages (a victim's question, a failed delivery, a draft
     to send): the officer in case; with no officer yet, the team's active supervisors, who allocate it."""
     if crime.oic_id:
         return [crime.oic_id]
-    return list(crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
+    return team_supervisor_ids(crime.team)

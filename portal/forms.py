@@ -115,7 +115,7 @@ class ConcernForm(forms.Form):
         required=False,
         help_text=_(
             "Tell us what happened and what you would like us to do. Your officer and their supervisor will "
-            "read it and reply here within 2 working days. In an emergency, call 999."
+            "read it and reply here. In an emergency, call 999."
         ),
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": CONCERN_MAX + 500}),
     )

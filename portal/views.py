@@ -281,8 +281,7 @@ def problem(request):
         "portal/problem.html",
         lambda d: services.concern_raise(crime_victim=request.cv, text=d["concern"]),
         _(
-            "Thank you for telling us. Your officer and their supervisor have been told, and will reply here "
-            "within 2 working days."
+            "Thank you for telling us. Your officer and their supervisor have been told, and will reply here."
         ),
     )
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import apply_service_errors
@@ -47,7 +48,7 @@ def _figure(avg: float | None) -> str:
 
 
 def _when(assessment) -> str:
-    return f"{assessment.assessed_at:%-d %B %Y}"
+    return f"{timezone.localtime(assessment.assessed_at):%-d %B %Y}"
 
 
 @reader_required

@@ -19,6 +19,7 @@ from contacts.services import contact_log
 from victimcare.accounts.constants import Role
 from victimcare.accounts.models import Team, User
 from victimcare.accounts.selectors import oversight_q
+from victimcare.calendar import london_month
 
 from . import services
 from .constants import CALLBACK_OUTCOMES, CallBackState, FeedbackKind, Source
@@ -31,8 +32,7 @@ CALLERS = {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
 
 
 def month_of(now: datetime) -> date:
-    d = timezone.localdate(now)
-    return date(d.year, d.month, 1)
+    return london_month(now)
 
 
 def teams_for(user: User) -> QuerySet:
@@ -137,6 +137,28 @@ def callbacks_draw(
     )
 
 
+def reasons_now(cb: CallBack, now: datetime | None = None) -> list[str]:
+    """Why this queued call-back may no longer be made (the victim's details may have changed since the
+    draw); empty when it may."""
+    now = now or timezone.now()
+    cv = CrimeVictim.objects.select_related("crime__offence", "person__survey_setting", "contact_plan").get(
+        pk=cb.crime_victim_id
+    )
+    return reasons_not_to_call(cv, now=now, surveyed=set(), answered=services.answered_cases([cv.pk]))
+
+
+@transaction.atomic
+def callback_cancel(*, callback: CallBack, by: User, now: datetime | None = None) -> bool:
+    """Take a victim off the list (they may no longer be called). Returns whether it was still queued."""
+    if not teams_for(by).filter(pk=callback.team_id).exists():
+        raise ValidationError({"": ["You can change call-backs only for the teams you supervise."]})
+    return bool(
+        CallBack.objects.filter(pk=callback.pk, state=CallBackState.QUEUED).update(
+            state=CallBackState.CANCELLED, called_by=by, called_at=now or timezone.now()
+        )
+    )
+
+
 @transaction.atomic
 def callback_record(
     *,
@@ -178,11 +200,9 @@ def callback_record(
             comments=comments,
             share_comments=share_comments,
             passed_on=passed_on,
+            passed_on_kind=passed_on_kind,
             now=now,
         )
-        if passed_on.strip():
-            response.passed_on_kind = passed_on_kind or FeedbackKind.OTHER
-            response.save(update_fields=["passed_on_kind"])
     summary = {
         CallBackState.DONE: "Quality call-back: asked about the service they have had; answers recorded.",
         CallBackState.NOT_REACHED: "Quality call-back: could not speak to the victim.",

@@ -4,7 +4,7 @@ poor result the supervisor can check the officer's next three cases, which join 
 allocated (a handler on cases.signals.case_allocated)."""
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Crime
 from victimcare.accounts.models import Team, User
+from victimcare.calendar import add_months, month_bounds
 
 from .callbacks import month_of, teams_for
 from .constants import Check, CheckAnswer, SampleCaseState, SampleKind
@@ -30,16 +31,7 @@ def sample_size() -> int:
 
 
 def previous_month(d: date) -> date:
-    return date(d.year - 1, 12, 1) if d.month == 1 else date(d.year, d.month - 1, 1)
-
-
-def _month_bounds(month: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    nxt = date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
-    return (
-        timezone.make_aware(datetime.combine(month, time.min), tz),
-        timezone.make_aware(datetime.combine(nxt, time.min), tz),
-    )
+    return add_months(d, -1)
 
 
 def sample_draw(
@@ -61,7 +53,7 @@ def sample_draw(
         raise ValidationError({"size": ["Choose a sample of 1 to 200 cases."]})
     if month > month_of(now):
         raise ValidationError({"month": ["Choose this month or an earlier one."]})
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     ids = list(
         Crime.objects.filter(team=team, recorded_at__gte=start, recorded_at__lt=end, is_restricted=False)
         .order_by("pk")
@@ -137,7 +129,7 @@ def sample_case_review(
     for check in Check:
         value = (answers.get(check.value) or "").strip()
         if value not in CheckAnswer.values:
-            errors[check.value] = [f"Say whether this was done: {str(check.label).lower()}"]
+            errors[check.value] = [f"Say whether this check was met: {check.label}"]
         else:
             clean_answers[check.value] = value
     text = clean(note)

@@ -137,6 +137,20 @@ class SurveyPlan(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from cases.constants import OffenceGroup
+
+        groups = self.offence_groups
+        if not isinstance(groups, list) or any(g not in OffenceGroup.values for g in groups):
+            raise ValidationError(
+                {
+                    "offence_groups": 'Give a list of offence groups, for example ["burglary", "violence"], '
+                    f"from: {', '.join(OffenceGroup.values)}; or [] for every group."
+                }
+            )
+
 
 class PlanRate(models.Model):
     """A BCU's own sampling rate for a plan (a busy BCU may ask fewer, a small one everyone)."""

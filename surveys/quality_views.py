@@ -99,7 +99,14 @@ def callback_call(request, pk: int):
     questionnaire = services.default_questionnaire()
     questions = services.questions_of(questionnaire) if questionnaire else []
     form = CallBackForm(request.POST or None, questions=questions)
-    if request.method == "POST" and cb.state == CallBackState.QUEUED and form.is_valid():
+    if request.method == "POST" and request.POST.get("cancel"):
+        if callbacks.callback_cancel(callback=cb, by=request.user):
+            messages.success(
+                request, f"{cb.crime_victim.person.full_name} has been taken off the call-back list."
+            )
+        return redirect("surveys_staff:callbacks")
+    reasons = callbacks.reasons_now(cb) if cb.state == CallBackState.QUEUED else []
+    if request.method == "POST" and cb.state == CallBackState.QUEUED and not reasons and form.is_valid():
         cd = form.cleaned_data
         try:
             callbacks.callback_record(
@@ -133,6 +140,7 @@ def callback_call(request, pk: int):
             "p": person,
             "safe_times": (plan.safe_times if plan else "") or person.preferred_contact_times,
             "form": form,
+            "reasons": reasons,
         },
         status=400 if form.errors else 200,
     )

@@ -7,7 +7,8 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection, transaction
-from django.utils import timezone
+
+from victimcare.calendar import london_month
 
 from .constants import Area
 from .models import Response, SatisfactionCell
@@ -34,8 +35,7 @@ COUNTS = ["n"] + [f"{a}_{x}" for a in Area.values for x in ("k", "n")]
 
 
 def month_of(at) -> date:
-    d = timezone.localtime(at).date()
-    return date(d.year, d.month, 1)
+    return london_month(at)
 
 
 def _counts(r: dict) -> list[int]:

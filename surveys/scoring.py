@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from victimcare.core.text import clean_text as clean
+
 from .constants import Area, QuestionKind
 
 # 7 is completely satisfied, 1 completely dissatisfied: the national scale, most satisfied first on screen.
@@ -102,12 +104,6 @@ def missing_words(q: QuestionSpec) -> str:
     if q.kind == QuestionKind.SCALE:
         return _("Choose how satisfied you are")
     return _("Choose an answer")
-
-
-def clean(value: str) -> str:
-    """Normalise line endings and drop control characters (keeping newlines and tabs)."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
 
 
 def satisfied(value: int | None) -> bool:

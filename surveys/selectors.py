@@ -139,7 +139,7 @@ def officer_feedback(officer: User, limit: int = 100) -> list[Response]:
     """What victims wanted the officer to hear: comments they allowed to be passed on, and what they asked
     to be passed on after a call-back; newest first. Never the victim's name."""
     return list(
-        Response.objects.filter(officer=officer)
+        Response.objects.filter(officer=officer, restricted=False)  # a restricted case's words stay with it
         .filter(Q(share_comments=True) | ~Q(passed_on=""))
         .only("pk", "submitted_at", "source", "comments", "share_comments", "passed_on", "passed_on_kind")
         .order_by("-submitted_at")[:limit]

@@ -27,7 +27,7 @@ from victimcare.accounts.models import User
 from victimcare.calendar import LONDON
 
 from . import rollup
-from .constants import STAFF_SOURCES, Area, InvitationState, Source, UpdatesKept
+from .constants import STAFF_SOURCES, Area, FeedbackKind, InvitationState, Source, UpdatesKept
 from .eligibility import Facts, Rules, reasons_not, sampled
 from .models import Invitation, MilestoneReached, Question, Questionnaire, Response, SurveyPlan, SurveySetting
 from .scoring import QuestionSpec, clean, score
@@ -173,7 +173,8 @@ def invitations_send(*, now: datetime | None = None) -> RunResult:
 
 
 def plan_rules(plan: SurveyPlan) -> Rules:
-    return Rules(min_age=plan.min_age, offence_groups=tuple(plan.offence_groups or ()))
+    groups = plan.offence_groups if isinstance(plan.offence_groups, list) else []
+    return Rules(min_age=plan.min_age, offence_groups=tuple(str(g) for g in groups))
 
 
 def _language(cv: CrimeVictim) -> str:
@@ -402,6 +403,10 @@ def _response(
     errors = dict(scored.errors)
     text = _comments(errors, comments)
     passed_on = clean(fields.pop("passed_on", ""))
+    kind = fields.pop("passed_on_kind", "") or ""
+    if kind and kind not in FeedbackKind.values:
+        errors["passed_on_kind"] = _("Choose praise, a concern or something else")
+    fields["passed_on_kind"] = (kind or FeedbackKind.OTHER) if passed_on else ""
     if len(passed_on) > PASSED_ON_MAX:
         errors["passed_on"] = _("Use %(n)s characters or fewer") % {"n": f"{PASSED_ON_MAX:,}"}
     if errors:
@@ -484,11 +489,13 @@ def response_enter(
     comments: str = "",
     share_comments: bool = False,
     passed_on: str = "",
+    passed_on_kind: str = "",
     language: str = "en",
     now: datetime | None = None,
 ) -> Response:
-    """Answers a member of staff took by phone or in person (or on a call-back), with the source recorded.
-    An open invitation for the same case is closed by it, so the victim is not asked twice."""
+    """Answers a member of staff took by phone or in person (or on a call-back), with the source recorded
+    and what the victim asked to be passed on (praise, a concern or something else). An open invitation
+    for the same case is closed by it, so the victim is not asked twice."""
     now = now or timezone.now()
     questionnaire = default_questionnaire()
     if questionnaire is None:
@@ -513,6 +520,7 @@ def response_enter(
         share_comments=share_comments,
         now=now,
         passed_on=passed_on,
+        passed_on_kind=passed_on_kind,
         source=source,
         language=language if language in ("en", "cy") else "en",
         entered_by=by,

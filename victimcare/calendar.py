@@ -26,6 +26,10 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 __all__ = [
     "LONDON",
+    "add_months",
+    "london_month",
+    "month_bounds",
+    "month_start",
     "WorkingDayCalendar",
     "due_after_calendar_days",
     "due_after_working_days",
@@ -169,3 +173,29 @@ def format_london(dt: datetime) -> str:
     """ISO 8601 in Europe/London with its offset, microseconds always shown, e.g. for audit and API output:
     ``2026-11-03T23:59:59.999999+00:00`` or ``2026-04-07T23:59:59.999999+01:00``."""
     return _require_aware(dt).astimezone(LONDON).isoformat(timespec="microseconds")
+
+
+# --- London months (dashboards, survey results, call-backs and dip samples count by them) ---------------
+def month_start(d: date) -> date:
+    """The first day of d's month."""
+    return date(d.year, d.month, 1)
+
+
+def london_month(dt: datetime) -> date:
+    """The first day of the London month an instant falls in (23:30 UTC on 31 July in summer is August)."""
+    return month_start(local_date(dt))
+
+
+def add_months(d: date, n: int) -> date:
+    """The first day of the month n months after d's (n may be negative)."""
+    m = d.year * 12 + d.month - 1 + n
+    return date(m // 12, m % 12 + 1, 1)
+
+
+def month_bounds(first: date, last: date | None = None) -> tuple[datetime, datetime]:
+    """The aware instants from the start of `first`'s London month to the start of the month after
+    `last`'s (default: the same month): [start, end)."""
+    last = first if last is None else last
+    start = datetime.combine(month_start(first), time.min, tzinfo=LONDON).astimezone(UTC)
+    end = datetime.combine(add_months(last, 1), time.min, tzinfo=LONDON).astimezone(UTC)
+    return start, end

@@ -29,6 +29,7 @@ from victimcare.calendar import LONDON
 from victimcare.core.errors import Errors
 from victimcare.core.http import client_network
 from victimcare.core.limits import Limit
+from victimcare.core.text import clean_text  # noqa: F401  (re-exported: portal.services.clean_text)
 
 from ..models import AccountStatus, PortalAccount, PortalToken, TokenPurpose
 
@@ -46,12 +47,6 @@ def _dummy_hash() -> str:
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def clean_text(value: str | None) -> str:
-    """Normalise line endings and strip NUL and other control characters (keeping newlines and tabs)."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
 
 
 # --- tokens --------------------------------------------------------------------------------------------

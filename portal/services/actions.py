@@ -17,6 +17,7 @@ from cases import services as case_services
 from cases.constants import SAFE_FLAGS
 from cases.events import REVIEW_EVENTS, review_decision_in
 from cases.models import CaseEvent, Crime, CrimeVictim, PropertyItem, PropertyItemChange
+from cases.selectors import team_supervisor_ids
 from contacts.auto_messages import language_code
 from contacts.constants import Duty, Frequency, ObligationState, Trigger
 from contacts.models import Obligation
@@ -97,8 +98,7 @@ def _concern_duty(cv: CrimeVictim, now: datetime):
 def _tell_supervisors(cv: CrimeVictim, msg: Message, now: datetime) -> None:
     """A concern about the service also goes to the team's supervisors (the officer is told as for any
     message from the victim), so it is seen by someone other than the person it may be about."""
-    ids = list(cv.crime.team.supervisors.filter(is_active=True).values_list("pk", flat=True))
-    tell_staff(ids, messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
+    tell_staff(team_supervisor_ids(cv.crime.team), messages=[msg], stage=Stage.VICTIM_MESSAGE, now=now)
 
 
 @transaction.atomic

@@ -215,7 +215,7 @@ def test_sample_pages_and_refusals(cases, supervisor, officer, make_client, org,
     bad = c.post(url, {**ALL_YES, "vps_offered": "perhaps"})
     assert (
         bad.status_code == 400
-        and "Say whether this was done: victim personal statement offered" in bad.content.decode()
+        and "Say whether this check was met: Victim Personal Statement offered" in bad.content.decode()
     )
     assert c.post(url, {**ALL_YES, "note": "Good work"}).status_code == 302
     assert DipSampleCase.objects.get(pk=sc.pk).passed == len(Check)
@@ -240,3 +240,68 @@ def test_beat_draws_last_month_for_every_team(cases, org, clock):
     assert dip_samples.samples_draw_all(now=NOW) == 3
     assert dip_samples.samples_draw_all(now=NOW) == 0
     assert set(DipSample.objects.values_list("month", flat=True)) == {date(2026, 10, 1)}
+
+
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("surveys_staff:quality", {}),
+        ("surveys_staff:callbacks", {}),
+        ("surveys_staff:samples", {}),
+        ("surveys_staff:concerns", {}),
+        ("reporting:quality", {}),
+    ],
+)
+def test_an_outsider_sees_nothing_of_this_team(
+    cases, supervisor, officer, outsider, make_client, name, kwargs
+):
+    callbacks.callbacks_draw(team=officer.team, by=supervisor, now=NOW)
+    dip_samples.sample_draw(team=officer.team, month=date(2026, 10, 1), by=supervisor, now=NOW)
+    c = make_client(outsider)
+    r = c.get(reverse(name, kwargs=kwargs))
+    if name in ("surveys_staff:quality", "surveys_staff:callbacks", "surveys_staff:samples"):
+        assert r.status_code == 403
+    else:
+        html = r.content.decode()
+        assert r.status_code == 200
+        for cb in CallBack.objects.select_related("crime_victim__person", "crime"):
+            assert cb.crime_victim.person.full_name not in html and cb.crime.reference not in html
+
+
+def test_an_outsider_cannot_open_or_change_anything_by_id(cases, supervisor, officer, outsider, make_client):
+    cb = callbacks.callbacks_draw(team=officer.team, by=supervisor, now=NOW)[0]
+    sample = dip_samples.sample_draw(team=officer.team, month=date(2026, 10, 1), by=supervisor, now=NOW)
+    sc = sample.cases.first()
+    c = make_client(outsider)
+    for url in (
+        reverse("surveys_staff:callback", kwargs={"pk": cb.pk}),
+        reverse("surveys_staff:sample", kwargs={"pk": sample.pk}),
+        reverse("surveys_staff:sample_case", kwargs={"pk": sc.pk}),
+        reverse("surveys_staff:officer_feedback", kwargs={"officer_id": officer.pk}),
+    ):
+        assert c.get(url).status_code in (403, 404), url
+        assert c.post(
+            url, {"outcome": "spoke", **ANSWERS, **ALL_YES, "cancel": "1", "target": "1"}
+        ).status_code in (403, 404), url
+    cb.refresh_from_db()
+    sc.refresh_from_db()
+    assert cb.state == CallBackState.QUEUED and sc.state == SampleCaseState.TO_REVIEW
+    assert not DipSample.objects.filter(kind="targeted").exists()
+    assert make_client(outsider).get(reverse("surveys_staff:feedback")).status_code == 200  # their own, empty
+
+
+def test_a_victim_who_may_no_longer_be_called_is_not_shown_to_call(cases, supervisor, officer, make_client):
+    cb = callbacks.callbacks_draw(team=officer.team, by=supervisor, now=NOW)[0]
+    person = cb.crime_victim.person
+    person.safe_phone = False
+    person.save(update_fields=["safe_phone"])
+    c = make_client(supervisor)
+    url = reverse("surveys_staff:callback", kwargs={"pk": cb.pk})
+    html = c.get(url).content.decode()
+    assert "Do not call" in html and person.mobile_phone not in html and "Record the call" not in html
+    assert c.post(url, {"outcome": "spoke", **ANSWERS}).status_code == 200
+    cb.refresh_from_db()
+    assert cb.state == CallBackState.QUEUED and not Response.objects.exists()
+    c.post(url, {"cancel": "1"})
+    cb.refresh_from_db()
+    assert cb.state == CallBackState.CANCELLED
