@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.constants import Frequency
 from messaging.constants import Format
+from victimcare.core.forms import FreeTextField
 
 from .models import Feedback
 from .services import CONCERN_MAX, FEEDBACK_MAX, METHOD_LABELS, QUESTION_MAX, STATEMENT_MAX
@@ -101,7 +102,7 @@ class ResetRequestForm(DateOfBirthMixin, forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(
+    question = FreeTextField(
         label=_("Your question or message"),
         required=False,
         help_text=_("Your officer will reply here within 2 working days. In an emergency, call 999."),
@@ -110,7 +111,7 @@ class QuestionForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
-    concern = forms.CharField(
+    concern = FreeTextField(
         label=_("What went wrong?"),
         required=False,
         help_text=_(
@@ -122,7 +123,7 @@ class ConcernForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    statement = forms.CharField(
+    statement = FreeTextField(
         label=_("Your Victim Personal Statement"),
         required=False,
         help_text=_(
@@ -134,7 +135,7 @@ class StatementForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    grounds = forms.CharField(
+    grounds = FreeTextField(
         label=_("Why do you want the decision reviewed?"),
         required=False,
         help_text=_("You do not have to give a reason."),
@@ -190,7 +191,7 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    comments = forms.CharField(
+    comments = FreeTextField(
         label=_("Tell us more (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": FEEDBACK_MAX + 500}),
@@ -203,6 +204,7 @@ for _form, _names in (
     (PasswordPairMixin, ("password", "password2")),
     (QuestionForm, ("question",)),
     (StatementForm, ("statement",)),
+    (ConcernForm, ("concern",)),
 ):
     for _name in _names:
         _form.base_fields[_name].service_required = True

@@ -15,7 +15,7 @@ from referrals.selectors import support_services_for
 from victimcare.core.forms import posted
 from victimcare.core.http import client_ip
 
-from . import selectors, services, session
+from . import hooks, selectors, services, session
 from .forms import (
     ActivateForm,
     ConcernForm,
@@ -242,6 +242,7 @@ def case(request):
         unread=unread,
         review=services.review_decision(crime, cv) is not None,
         can_feedback=services.feedback_open(cv),
+        links=[link for link in hooks.case_page_links.collect(cv) if link is not None],
         nav="case",
     )
 
@@ -280,9 +281,7 @@ def problem(request):
         ConcernForm,
         "portal/problem.html",
         lambda d: services.concern_raise(crime_victim=request.cv, text=d["concern"]),
-        _(
-            "Thank you for telling us. Your officer and their supervisor have been told, and will reply here."
-        ),
+        _("Thank you for telling us. Your officer and their supervisor have been told, and will reply here."),
     )
 
 

@@ -13,7 +13,7 @@ from surveys.constants import CallBackState, Check, CheckAnswer, SampleCaseState
 from surveys.models import CallBack, DipSampleCase
 
 from .rollup import Slice
-from .satisfaction import _bounds, _month
+from .satisfaction import _bounds, _month, in_slice
 
 
 def reviewed(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
@@ -22,17 +22,15 @@ def reviewed(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
     qs = DipSampleCase.objects.filter(
         state=SampleCaseState.REVIEWED, reviewed_at__gte=start, reviewed_at__lt=end
     )
-    if s.bcu_ids is not None:
-        qs = qs.filter(crime__bcu_id__in=s.bcu_ids)
-    if s.team_ids is not None:
-        qs = qs.filter(sample__team_id__in=s.team_ids)
-    if s.owner_ids is not None:
-        qs = qs.filter(officer_id__in=s.owner_ids)
-    if s.offence_groups:
-        qs = qs.filter(crime__offence__group__in=s.offence_groups)
-    if hidden:
-        qs = qs.exclude(crime_id__in=hidden)
-    return qs
+    return in_slice(
+        qs,
+        s,
+        bcu="crime__bcu_id",
+        team="sample__team_id",
+        owner="officer_id",
+        group="crime__offence__group",
+        hidden=hidden,
+    )
 
 
 def checks(qs: QuerySet, key: str | None = None) -> dict:

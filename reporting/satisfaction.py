@@ -8,7 +8,7 @@ answers. The reader's area and the hidden restricted cases are applied exactly a
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -19,10 +19,10 @@ from surveys.constants import Area, UpdatesKept
 from surveys.models import Response, SatisfactionCell
 from surveys.scoring import SATISFIED_FROM
 from victimcare.accounts.models import BCU, Team, User
+from victimcare.calendar import london_month, month_bounds, month_start
 
 from . import stats
 from .figures import MINORITY, NOT_KNOWN, WHITE, ethnic_group  # noqa: F401 (the one rule, read from here too)
-from .filters import add_months
 from .rollup import Slice
 
 AREAS = list(Area)
@@ -54,27 +54,35 @@ class Satisfaction:
 
 
 def _bounds(s: Slice) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(s.first, time.min), tz)
-    end = timezone.make_aware(datetime.combine(add_months(s.last, 1), time.min), tz)
-    return start, end
+    return month_bounds(s.first, s.last)
+
+
+def in_slice(
+    qs: QuerySet, s: Slice, *, bcu: str, team: str, owner: str, group: str, hidden: tuple[int, ...] = ()
+) -> QuerySet:
+    """Rows of the slice's area (BCUs, teams, officers, offence groups), less the hidden restricted cases'.
+    The arguments name each row's path to them (answers keep their own copies; sampled cases reach them
+    through the crime and the sample)."""
+    if s.bcu_ids is not None:
+        qs = qs.filter(**{f"{bcu}__in": s.bcu_ids})
+    if s.team_ids is not None:
+        qs = qs.filter(**{f"{team}__in": s.team_ids})
+    if s.owner_ids is not None:
+        qs = qs.filter(**{f"{owner}__in": s.owner_ids})
+    if s.offence_groups:
+        qs = qs.filter(**{f"{group}__in": s.offence_groups})
+    if hidden:
+        qs = qs.exclude(crime_id__in=hidden)
+    return qs
 
 
 def responses(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
     """The answers these filters select within the reader's area (answers given in the period)."""
     start, end = _bounds(s)
     qs = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    if s.bcu_ids is not None:
-        qs = qs.filter(bcu_id__in=s.bcu_ids)
-    if s.team_ids is not None:
-        qs = qs.filter(team_id__in=s.team_ids)
-    if s.owner_ids is not None:
-        qs = qs.filter(officer_id__in=s.owner_ids)
-    if s.offence_groups:
-        qs = qs.filter(offence_group__in=s.offence_groups)
-    if hidden:
-        qs = qs.exclude(crime_id__in=hidden)
-    return qs
+    return in_slice(
+        qs, s, bcu="bcu_id", team="team_id", owner="officer_id", group="offence_group", hidden=hidden
+    )
 
 
 def _aggregates() -> dict:
@@ -109,9 +117,10 @@ def total(qs: QuerySet) -> Satisfaction:
 
 
 def _month(value) -> date:
+    """A truncated month as the database returns it (an aware or naive datetime, or a date)."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date(value.year, value.month, 1)
+        return london_month(value) if timezone.is_aware(value) else month_start(value.date())
+    return month_start(value)
 
 
 # --- words for each breakdown ------------------------------------------------------------------------

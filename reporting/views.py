@@ -25,7 +25,6 @@ from .figures import DIMENSION_WORDS, FILTER_OF, OUTCOME_WORDS
 from .filters import (
     FilterForm,
     Filters,
-    add_months,
     filters_from,
     month_of,
     parse_month,
@@ -306,7 +305,8 @@ def indicators(request):
     for m in ms:
         met, missed = by_month.get((m, Check.UPDATES_QUALITY), [0, 0])
         met_all, missed_all = met_all + met, missed_all + missed
-        q_row.append(Cell(satisfaction.rate_words(stats.rate(met, met + missed)).split(" (")[0]))
+        r = stats.rate(met, met + missed)
+        q_row.append(Cell(r.text if r.n else "None checked"))
     total = stats.rate(met_all, met_all + missed_all)
     q_row += [Cell(total.text if total.n else "None checked"), Cell(total.interval_text or "Not given")]
     q_table = Table(
@@ -643,11 +643,7 @@ def satisfaction_results(request):
         )
     ]
     months = read.by("month")
-    month_list = []
-    m = ctx.filters.first
-    while m <= ctx.filters.last:
-        month_list.append(m)
-        m = add_months(m, 1)
+    month_list = figures.months(ctx.filters.first, ctx.filters.last)
     tables.append(
         area_table(
             "satisfaction-months",
@@ -789,6 +785,7 @@ def satisfaction_results(request):
         "reporting/satisfaction.html",
         {
             "title": "Satisfaction",
+            "caption": "What victims told us",
             "headline": headline,
             "responses": tables_count(everything.responses, suppress=sup),
             "eth_gap": eth_gap,
@@ -895,6 +892,7 @@ def quality_checks(request):
         "reporting/quality.html",
         {
             "title": "Quality checks",
+            "caption": "Supervisors' quality checks",
             "chart": chart,
             "reviewed": qs.count(),
             "trail": _trail(ctx, "reporting:quality"),

@@ -19,6 +19,7 @@ class AssessmentForm(forms.Form):
         label="Title",
         required=False,
         max_length=200,
+        error_messages={"max_length": "The title must be 200 characters or fewer"},
         help_text="For example, 'Force self-assessment, spring 2027' or 'North BCU, after the training'",
     )
     area = forms.ChoiceField(label="What are you assessing?", widget=forms.RadioSelect)

@@ -27,6 +27,10 @@ LOW_BELOW = 2.0
 TITLE_MAX = 200
 
 
+NOTE_MAX = 2000
+SUMMARY_MAX = 4000
+
+
 def average(scores: Iterable[int]) -> float | None:
     """The mean of the scores given; None when there are none (not scored: not the same as 0)."""
     values = list(scores)
@@ -110,6 +114,11 @@ def assessment_record(
         )
     parsed, score_errors = scores_check(indicators, scores)
     errors.update(score_errors)
+    for pk, note in notes.items():
+        if len(note or "") > NOTE_MAX:
+            errors[f"note_{pk}"] = [f"A note must be {NOTE_MAX:,} characters or fewer"]
+    if len(summary or "") > SUMMARY_MAX:
+        errors["notes"] = [f"This must be {SUMMARY_MAX:,} characters or fewer"]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -202,6 +202,7 @@ def callback_record(
             passed_on=passed_on,
             passed_on_kind=passed_on_kind,
             now=now,
+            from_callback=True,
         )
     summary = {
         CallBackState.DONE: "Quality call-back: asked about the service they have had; answers recorded.",

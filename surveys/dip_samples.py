@@ -159,9 +159,19 @@ def open_target(officer_id: int) -> DipSample | None:
 
 
 @transaction.atomic
-def target_next_cases(*, officer: User, by: User, now: datetime | None = None) -> DipSample:
-    """Check the officer's next three cases: each case allocated to them from now joins this sample."""
+def target_next_cases(
+    *, officer: User, by: User, after: DipSampleCase | None = None, now: datetime | None = None
+) -> DipSample:
+    """Check the officer's next three cases: each case allocated to them from now joins this sample. From a
+    page, `after` is the sampled case whose poor result prompted it (it must be the officer's, reviewed
+    and poor)."""
     now = now or timezone.now()
+    if after is not None and not (
+        after.officer_id == officer.pk
+        and after.state == SampleCaseState.REVIEWED
+        and poor(after.passed, after.failed)
+    ):
+        raise ValidationError({"": ["Target an officer's next cases after a poor result on one of theirs."]})
     if officer.team_id is None or not teams_for(by).filter(pk=officer.team_id).exists():
         raise ValidationError({"": ["You can target only officers in the teams you supervise."]})
     User.objects.select_for_update().filter(pk=officer.pk).first()

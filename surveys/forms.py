@@ -5,6 +5,8 @@ disagree, and a forged value is refused in words."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from victimcare.core.forms import FreeTextField
+
 from .constants import STAFF_SOURCES, Check, CheckAnswer, ConcernOutcome, FeedbackKind, QuestionKind, Source
 from .scoring import options
 
@@ -24,7 +26,7 @@ class SurveyForm(forms.Form):
             label = q.text(language)
             hint = q.hint(language)
             if q.kind == QuestionKind.TEXT:
-                field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+                field = FreeTextField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
             else:
                 field = AnswerField(
                     label=label,
@@ -39,7 +41,7 @@ class SurveyForm(forms.Form):
             if not self.sections or self.sections[-1][0] != section:
                 self.sections.append((section, []))
             self.sections[-1][1].append(q.code)
-        self.fields["comments"] = forms.CharField(
+        self.fields["comments"] = FreeTextField(
             label=_("Is there anything else you would like to tell us?"),
             required=False,
             widget=forms.Textarea(attrs={"rows": 5}),
@@ -57,7 +59,7 @@ class SurveyForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields["source"].service_required = True
-            self.fields["passed_on"] = forms.CharField(
+            self.fields["passed_on"] = FreeTextField(
                 label="What did the victim ask to be passed on?",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -95,7 +97,7 @@ class CallBackForm(SurveyForm):
                 "invalid_choice": "Choose how the call went",
             },
         )
-        self.fields["passed_on"] = forms.CharField(
+        self.fields["passed_on"] = FreeTextField(
             label="What did the victim ask to be passed on?",
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -124,7 +126,7 @@ class CheckForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[check.value].service_required = True
-        self.fields["note"] = forms.CharField(
+        self.fields["note"] = FreeTextField(
             label="Your note to the officer",
             required=False,
             widget=forms.Textarea(attrs={"rows": 5}),
@@ -145,4 +147,4 @@ class ConcernOutcomeForm(forms.Form):
             "invalid_choice": "Choose what came of the concern",
         },
     )
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = FreeTextField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))

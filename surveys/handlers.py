@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import signals
 from contacts import hooks as contacts_hooks
 from contacts.hooks import WorkPanel
+from portal import hooks as portal_hooks
+from portal.hooks import PortalLink
 from victimcare.accounts.constants import Role
 
 from . import dip_samples, selectors, services
@@ -68,9 +71,19 @@ def work_page_feedback(user) -> WorkPanel | None:
     )
 
 
+def portal_case_link(cv) -> PortalLink | None:
+    """A survey waiting for the signed-in victim: answer it in the portal, no link needed."""
+    if services.invitation_open_for(cv) is None:
+        return None
+    return PortalLink(
+        text=_("Tell us how we did: answer a short survey"), href=reverse("surveys:portal_answer")
+    )
+
+
 def register() -> None:
     signals.victims_added.register(victims_added, order=80)
     signals.event_recorded.register(event_recorded, order=80)
     signals.case_page_victims.register(case_page_victims, order=70)
     signals.case_allocated.register(case_allocated, order=80)
     contacts_hooks.work_page_panels.register(work_page_feedback, order=80)
+    portal_hooks.case_page_links.register(portal_case_link, order=80)

@@ -69,14 +69,15 @@ def callback_list(request):
             messages.success(
                 request,
                 f"{len(made)} {'victim' if len(made) == 1 else 'victims'} drawn for call-backs in "
-                f"{team.name}."
+                f"{team.name} ({team.bcu.name})."
                 if made
-                else f"No more victims to draw in {team.name} this month: everyone eligible has been drawn.",
+                else f"No more victims to draw in {team.name} ({team.bcu.name}) this month: everyone "
+                "eligible has been drawn.",
             )
         return redirect("surveys_staff:callbacks")
     rows = list(
         CallBack.objects.filter(team__in=teams, month=month)
-        .select_related("crime", "crime_victim__person", "officer", "team")
+        .select_related("crime", "crime_victim__person", "officer", "team__bcu")
         .order_by("team__name", "officer__last_name", "pk")
     )
     access_record(
@@ -166,13 +167,15 @@ def sample_list(request):
             else:
                 n = sample.cases.count()
                 messages.success(
-                    request, f"{n} {'case' if n == 1 else 'cases'} drawn for {team.name}, {month:%B %Y}."
+                    request,
+                    f"{n} {'case' if n == 1 else 'cases'} drawn for {team.name} ({team.bcu.name}), "
+                    f"{month:%B %Y}.",
                 )
                 return redirect("surveys_staff:sample", pk=sample.pk)
         return redirect("surveys_staff:samples")
     samples = list(
         DipSample.objects.filter(team__in=teams)
-        .select_related("team", "officer")
+        .select_related("team__bcu", "officer")
         .annotate(
             n=Count("cases"),
             done=Count("cases", filter=Q(cases__state=SampleCaseState.REVIEWED)),
@@ -195,7 +198,9 @@ def sample_list(request):
 @login_required
 def sample_detail(request, pk: int):
     teams = _overseer(request)
-    sample = get_object_or_404(DipSample.objects.select_related("team", "officer"), pk=pk, team__in=teams)
+    sample = get_object_or_404(
+        DipSample.objects.select_related("team__bcu", "officer"), pk=pk, team__in=teams
+    )
     cases = list(
         sample.cases.select_related("crime__offence", "officer", "reviewed_by").order_by(
             "state", "crime__reference"
@@ -216,7 +221,7 @@ def sample_case(request, pk: int):
         if sc.officer is None:
             raise Http404("No officer")
         try:
-            dip_samples.target_next_cases(officer=sc.officer, by=request.user)
+            dip_samples.target_next_cases(officer=sc.officer, by=request.user, after=sc)
         except ValidationError as e:
             messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
         else:
@@ -237,6 +242,8 @@ def sample_case(request, pk: int):
             messages.success(
                 request, f"Your findings on {sc.crime.reference} have been saved and shown to the officer."
             )
+            if dip_samples.poor(sc.passed, sc.failed):
+                return redirect("surveys_staff:sample_case", pk=sc.pk)  # where the next cases can be targeted
             return redirect("surveys_staff:sample", pk=sc.sample_id)
     return render(
         request,

@@ -4,6 +4,7 @@ is wrong in words, and turns the seven-point scale into the satisfied / dissatis
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from victimcare.core.text import clean_text as clean
 
@@ -98,9 +99,18 @@ def score(questions: list[QuestionSpec], raw: dict[str, str]) -> Scored:
     return out
 
 
+AREA_PHRASES = {
+    Area.EASE_OF_CONTACT: _lazy("how easy it was to contact us"),
+    Area.ACTIONS: _lazy("the actions the police took"),
+    Area.KEPT_INFORMED: _lazy("how well you were kept informed"),
+    Area.TREATMENT: _lazy("how you were treated"),
+    Area.WHOLE_EXPERIENCE: _lazy("the whole experience"),
+}
+
+
 def missing_words(q: QuestionSpec) -> str:
     if q.kind == QuestionKind.SCALE and q.area in Area.values:
-        return _("Choose how satisfied you are with %(what)s") % {"what": str(Area(q.area).label).lower()}
+        return _("Choose how satisfied you are with %(what)s") % {"what": AREA_PHRASES[Area(q.area)]}
     if q.kind == QuestionKind.SCALE:
         return _("Choose how satisfied you are")
     return _("Choose an answer")

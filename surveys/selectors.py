@@ -85,8 +85,8 @@ def case_survey_rows(victims: list[CrimeVictim]) -> dict[int, CaseSurvey]:
 def officers_of(teams) -> list[User]:
     return list(
         User.objects.filter(team__in=teams, is_active=True, role__in=(Role.OFFICER, Role.SUPERVISOR))
-        .select_related("team")
-        .order_by("team__name", "last_name", "first_name")
+        .select_related("team__bcu")
+        .order_by("team__bcu__name", "team__name", "last_name", "first_name")
     )
 
 

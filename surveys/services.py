@@ -303,6 +303,11 @@ class LinkProblem(ValidationError):
     pass
 
 
+def link_language(secret: str) -> str | None:
+    """The language of the invitation a link belongs to (so even a closed link is explained in it)."""
+    return Invitation.objects.filter(digest=digest(secret)).values_list("language", flat=True).first()
+
+
 def invitation_for(secret: str, now: datetime | None = None) -> Invitation:
     """The invitation this link opens, or LinkProblem saying why not in words. The same words whether the
     link never existed or belongs to someone else: a link holder learns nothing about any case."""
@@ -428,20 +433,45 @@ def _response(
 
 
 @transaction.atomic
+def invitation_open_for(crime_victim: CrimeVictim, now: datetime | None = None) -> Invitation | None:
+    """The victim's survey waiting to be answered on this case (for the portal, where they are signed in
+    and need no link), or None."""
+    now = now or timezone.now()
+    inv = (
+        Invitation.objects.select_related("questionnaire", "crime_victim__crime")
+        .filter(crime_victim=crime_victim, state=InvitationState.SENT, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if inv is None or inv.crime_victim.crime.is_restricted:
+        return None
+    return inv
+
+
+def _invitation(secret: str, crime_victim: CrimeVictim | None, now: datetime) -> Invitation:
+    if crime_victim is not None:
+        inv = invitation_open_for(crime_victim, now)
+        if inv is None:
+            raise LinkProblem(_("There is no survey waiting for you."))
+        return inv
+    return invitation_for(secret, now)
+
+
 def response_submit(
     *,
-    secret: str,
+    secret: str = "",
+    crime_victim: CrimeVictim | None = None,
     raw: dict[str, str],
     comments: str = "",
     share_comments: bool = False,
     language: str = "",
     now: datetime | None = None,
 ) -> Response:
-    """A victim answers from their link, in `language` (the page's; by default the invitation's). The link
-    is claimed in the same transaction, so two submissions of the same link (a double click, two tabs) make
-    one answer and the other is told it was used."""
+    """A victim answers from their link (or, signed in to the portal, their `crime_victim`'s open survey), in
+    `language` (the page's; by default the invitation's). The invitation is claimed in the same transaction,
+    so two submissions (a double click, two tabs) make one answer and the other is told it was used."""
     now = now or timezone.now()
-    inv = invitation_for(secret, now)
+    inv = _invitation(secret, crime_victim, now)
     claimed = Invitation.objects.filter(pk=inv.pk, state=InvitationState.SENT).update(
         state=InvitationState.ANSWERED, answered_at=now
     )
@@ -469,10 +499,12 @@ def response_submit(
 
 
 @transaction.atomic
-def survey_decline(*, secret: str, now: datetime | None = None) -> None:
+def survey_decline(
+    *, secret: str = "", crime_victim: CrimeVictim | None = None, now: datetime | None = None
+) -> None:
     """ "Do not send me surveys": this link closes and no invitation is sent to this person again."""
     now = now or timezone.now()
-    inv = invitation_for(secret, now)
+    inv = _invitation(secret, crime_victim, now)
     Invitation.objects.filter(person_id=inv.person_id, state=InvitationState.SENT).update(
         state=InvitationState.DECLINED
     )
@@ -492,6 +524,7 @@ def response_enter(
     passed_on_kind: str = "",
     language: str = "en",
     now: datetime | None = None,
+    from_callback: bool = False,
 ) -> Response:
     """Answers a member of staff took by phone or in person (or on a call-back), with the source recorded
     and what the victim asked to be passed on (praise, a concern or something else). An open invitation
@@ -507,10 +540,18 @@ def response_enter(
         .order_by("-created_at")
         .first()
     )
-    if source not in (*STAFF_SOURCES, Source.CALLBACK):
+    allowed = (Source.CALLBACK,) if from_callback else STAFF_SOURCES
+    already = Response.objects.filter(crime_victim=cv).order_by("-submitted_at").first()
+    if source not in allowed or already is not None:
         # Said together with any problem in the answers, so the page lists every problem at once.
-        problems = dict(score(specs(questionnaire), raw).errors)
-        problems["source"] = _("Choose how the answers were given")
+        problems = {}
+        if already is not None:
+            problems[""] = _("They have already answered the survey about this case, on %(day)s.") % {
+                "day": f"{timezone.localtime(already.submitted_at):%-d %B %Y}"
+            }
+        if source not in allowed:
+            problems["source"] = _("Choose how the answers were given")
+        problems.update(score(specs(questionnaire), raw).errors)
         raise ValidationError({k: [v] for k, v in problems.items()})
     response = _response(
         questionnaire=questionnaire,

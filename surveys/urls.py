@@ -1,4 +1,5 @@
-"""The victim's survey link (/portal/survey/<secret>/, no account needed)."""
+"""The victim's survey: from a link (/portal/survey/<secret>/, no account needed), or signed in to the portal
+(/portal/survey/)."""
 
 from django.urls import path
 
@@ -6,5 +7,7 @@ from . import views
 
 app_name = "surveys"
 urlpatterns = [
+    path("", views.answer_signed_in, name="portal_answer"),
+    path("thank-you/", views.thanks, name="thanks"),
     path("<str:secret>/", views.answer, name="answer"),
 ]

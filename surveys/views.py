@@ -8,13 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
 from cases.forms import apply_service_errors
 from cases.models import CrimeVictim
 from cases.views import case_worker_required
+from portal.session import portal_required
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
 
@@ -29,10 +32,41 @@ def _language(request, invitation_language: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def answer(request, secret: str):
+    """The survey from an emailed, texted or posted link: no account needed."""
+    translation.activate(_language(request, services.link_language(secret) or "en"))
     try:
         inv = services.invitation_for(secret)
     except services.LinkProblem as problem:
         return render(request, "surveys/link_problem.html", {"problem": problem.message}, status=404)
+    return _survey(request, inv, {"secret": secret})
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def answer_signed_in(request):
+    """The same survey for a victim signed in to the portal (linked from their case page)."""
+    inv = services.invitation_open_for(request.cv)
+    if inv is None:
+        return render(
+            request,
+            "surveys/link_problem.html",
+            {"problem": _("There is no survey waiting for you.")},
+            status=404,
+        )
+    return _survey(request, inv, {"crime_victim": request.cv})
+
+
+def thanks(request):
+    """After answering (a page of its own, so reloading it does not send the answers again), in the
+    language they answered in."""
+    language = request.GET.get("lang")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return render(request, "surveys/thanks.html")
+
+
+def _survey(request, inv, who: dict):
     language = _language(request, inv.language)
     translation.activate(language)
     request.LANGUAGE_CODE = language
@@ -42,7 +76,7 @@ def answer(request, secret: str):
     if request.method == "POST":
         if request.POST.get("decline"):
             try:
-                services.survey_decline(secret=secret)
+                services.survey_decline(**who)
             except services.LinkProblem as problem:
                 return render(request, "surveys/link_problem.html", {"problem": problem.message}, status=404)
             return render(request, "surveys/declined.html")
@@ -50,7 +84,7 @@ def answer(request, secret: str):
             cd = form.cleaned_data
             try:
                 services.response_submit(
-                    secret=secret,
+                    **who,
                     raw=form.raw(),
                     comments=cd["comments"],
                     share_comments=cd["share_comments"],
@@ -61,7 +95,7 @@ def answer(request, secret: str):
             except ValidationError as e:
                 apply_service_errors(e, {"": form})
             else:
-                return render(request, "surveys/thanks.html")
+                return redirect(f"{reverse('surveys:thanks')}?lang={language}")
     return render(
         request,
         "surveys/answer.html",

@@ -219,7 +219,9 @@ def test_victims_answer_on_a_phone_and_staff_see_and_record_answers(browser, liv
     assert summary.get_by_role("heading").inner_text() == "There is a problem"
     # GOV.UK Frontend moves the focus to the summary, so a screen reader reads it first.
     pg.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
-    link = summary.get_by_role("link", name="Choose how satisfied you are with kept informed of progress")
+    link = summary.get_by_role(
+        "link", name="Choose how satisfied you are with how well you were kept informed"
+    )
     assert link.get_attribute("href") == "#id_kept_informed"
     assert pg.locator("#id_kept_informed").count() == 1  # the link leads to the question
     assert "govuk-form-group--error" in pg.locator("#id_kept_informed-error").locator(
@@ -339,7 +341,9 @@ def test_victims_answer_on_a_phone_and_staff_see_and_record_answers(browser, liv
     for code in HEADLINE_CODES[1:]:
         answer(page, code, 4, "en")
     page.get_by_role("button", name="Save the answers").click()
-    summary.get_by_role("link", name="Choose how satisfied you are with ease of contact").wait_for()
+    summary.get_by_role(
+        "link", name="Choose how satisfied you are with how easy it was to contact us"
+    ).wait_for()
     assert page.get_by_role("group", name="How were the answers given?").get_by_label("By phone").is_checked()
     assert_summary_links_lead_somewhere(page)
     assert_accessible(page, "staff entry with errors (a question left out)")

@@ -43,8 +43,9 @@ def test_a_victim_answers_without_an_account(invited, client):
     assert "Tell us about the service you received" in html
     for secret_detail in (crime.reference, "Khan", "Aisha", crime.oic.display_name, "Market Street"):
         assert secret_detail not in html
-    r = client.post(url(secret), {**ANSWERS, "comments": "Thank you", "share_comments": "on"})
-    assert r.status_code == 200 and "Thank you for your answers" in r.content.decode()
+    r = client.post(url(secret), {**ANSWERS, "comments": "Thank you", "share_comments": "on"}, follow=True)
+    assert r.redirect_chain == [("/portal/survey/thank-you/?lang=en", 302)]
+    assert "Thank you for your answers" in r.content.decode()
     resp = Response.objects.get()
     assert resp.share_comments and resp.whole_experience == 5
     again = client.get(url(secret))
@@ -58,7 +59,7 @@ def test_missing_and_forged_answers_are_refused_in_words(invited, client):
     assert r.status_code == 400
     assert "There is a problem" in html
     assert "Choose one of the answers given" in html
-    assert "Choose how satisfied you are with kept informed of progress" in html
+    assert "Choose how satisfied you are with how well you were kept informed" in html
     assert Response.objects.count() == 0
 
 
@@ -132,3 +133,27 @@ def test_staff_record_a_wish_about_surveys(invited, make_client, officer):
     assert Invitation.objects.get().state == "declined"
     c.post(setting, {"wants_surveys": "maybe"})
     assert SurveySetting.objects.get(person=cv.person).wants_surveys is False
+
+
+def test_a_victim_signed_in_to_the_portal_answers_there(officer):
+    from surveys.models import SurveyPlan
+    from tests.portal.conftest import give_account, make_victim, signed_in_client
+
+    cv = make_victim(officer)
+    give_account(cv)
+    c = signed_in_client(cv)
+    assert "answer a short survey" not in c.get("/portal/case/").content.decode()
+    assert c.get("/portal/survey/").status_code == 404
+    services.invite_victim(crime_victim=cv, plan=SurveyPlan.objects.first())
+    page = c.get("/portal/case/").content.decode()
+    assert 'href="/portal/survey/"' in page and "Tell us how we did: answer a short survey" in page
+    assert "Tell us about the service you received" in c.get("/portal/survey/").content.decode()
+    r = c.post("/portal/survey/", ANSWERS, follow=True)
+    assert "Thank you for your answers" in r.content.decode()
+    assert Response.objects.get().crime_victim == cv
+    assert "answer a short survey" not in c.get("/portal/case/").content.decode()
+
+
+def test_the_portal_survey_needs_a_portal_session(client, officer_client):
+    assert client.get("/portal/survey/").status_code in (302, 403)
+    assert officer_client.get("/portal/survey/").status_code in (302, 403)

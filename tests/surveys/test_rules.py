@@ -85,7 +85,11 @@ QUESTIONS = [
             {"ease": 5, "whole": 4, "knew": "dont_know", "contact": "once", "why": "slow \n reply"},
             {},
         ),
-        ({"whole": "3"}, {"whole": 3}, {"ease": "Choose how satisfied you are with ease of contact"}),
+        (
+            {"whole": "3"},
+            {"whole": 3},
+            {"ease": "Choose how satisfied you are with how easy it was to contact us"},
+        ),
         (
             {"ease": "8", "whole": "0"},
             {},

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from .dates import OUT_OF_RANGE, date_problem
@@ -77,3 +78,18 @@ def posted(request):
     every missing answer is reported), nothing on a GET. `request.POST or None` would leave a form sent
     with no fields at all unbound: no errors shown, nothing done."""
     return request.POST if request.method == "POST" else None
+
+
+class FreeTextField(forms.CharField):
+    """Text a person types freely (a message, a survey comment). A NUL or other control character is
+    dropped by the service's cleaner (victimcare.core.text.clean_text) instead of being refused here in
+    Django's own words, which are English even on a Welsh page and hid the form's other problems."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+        return super().to_python(value)
