@@ -70,6 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("partner:home")  # the support service's own workspace
     if request.user.role == Role.ANALYST:
         return redirect("reporting:dashboard")  # the analyst's workspace
+    if request.user.role == Role.VOLUNTEER:
+        return redirect("surveys_staff:callbacks")  # a call-back volunteer's only work
     return render(request, "cases/no_cases.html", {})
 
 

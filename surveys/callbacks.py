@@ -28,7 +28,8 @@ from .models import CallBack
 
 PER_OFFICER = 2  # victims drawn per officer each month
 RECENT_DAYS = 60  # from cases reported in the last this many days
-CALLERS = {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
+OVERSEERS = {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
+CALLERS = OVERSEERS | {Role.VOLUNTEER}  # volunteers call the victims drawn for their teams; they do not draw
 
 
 def month_of(now: datetime) -> date:
@@ -36,8 +37,11 @@ def month_of(now: datetime) -> date:
 
 
 def teams_for(user: User) -> QuerySet:
-    """The teams whose call-backs this person draws and makes: the teams they oversee."""
-    if user.role not in CALLERS:
+    """The teams whose call-backs this person makes: the teams they oversee; for a call-back volunteer, the
+    teams they volunteer for."""
+    if user.role == Role.VOLUNTEER:
+        return Team.objects.filter(callback_volunteers=user).select_related("bcu").order_by("name")
+    if user.role not in OVERSEERS:
         return Team.objects.none()
     q = oversight_q(user, team="")
     if q is None:
@@ -103,7 +107,7 @@ def callbacks_draw(
     """Draw this month's call-backs for a team: up to `per_officer` victims at random for each officer
     with recent cases. Drawing again adds victims only for officers with fewer than that this month."""
     now = now or timezone.now()
-    if not teams_for(by).filter(pk=team.pk).exists():
+    if by.role not in OVERSEERS or not teams_for(by).filter(pk=team.pk).exists():
         raise ValidationError({"team": ["You can draw call-backs only for the teams you supervise."]})
     rng = rng or random.SystemRandom()
     month = month_of(now)

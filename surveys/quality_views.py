@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import apply_service_errors
-from victimcare.accounts.constants import Role
+from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
@@ -25,6 +25,18 @@ from .models import CallBack, DipSample, DipSampleCase
 
 
 def _overseer(request):
+    """Supervisors, inspectors and admins: the teams they oversee."""
+    if request.user.role not in callbacks.OVERSEERS:
+        raise PermissionDenied
+    return callbacks.teams_for(request.user)
+
+
+def _nav(request) -> str:
+    return "callbacks" if request.user.role == Role.VOLUNTEER else "quality"
+
+
+def _caller(request):
+    """Those who make call-backs (overseers and call-back volunteers): the teams they call for."""
     if request.user.role not in callbacks.CALLERS:
         raise PermissionDenied
     return callbacks.teams_for(request.user)
@@ -57,12 +69,14 @@ def quality(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def callback_list(request):
-    teams = list(_overseer(request))
+    teams = list(_caller(request))
     now = timezone.now()
     month = callbacks.month_of(now)
     if request.method == "POST":
         team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
-        if team is None:
+        if request.user.role not in callbacks.OVERSEERS:
+            messages.error(request, "Nothing was drawn: the team's supervisors draw the call-backs.")
+        elif team is None:
             messages.error(request, "Nothing was drawn: choose one of your teams.")
         else:
             made = callbacks.callbacks_draw(team=team, by=request.user, now=now)
@@ -88,14 +102,21 @@ def callback_list(request):
     return render(
         request,
         "surveys/quality/callbacks.html",
-        {"nav": "quality", "by_team": by_team, "month": month, "per_officer": callbacks.PER_OFFICER},
+        {
+            "nav": _nav(request),
+            "by_team": by_team,
+            "month": month,
+            "per_officer": callbacks.PER_OFFICER,
+            "can_draw": request.user.role in callbacks.OVERSEERS,
+            "can_open_cases": request.user.role in CASE_ROLES,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def callback_call(request, pk: int):
-    _overseer(request)
+    _caller(request)
     cb = callbacks.callback_get(user=request.user, pk=pk)
     questionnaire = services.default_questionnaire()
     questions = services.questions_of(questionnaire) if questionnaire else []
@@ -136,7 +157,7 @@ def callback_call(request, pk: int):
         request,
         "surveys/quality/call.html",
         {
-            "nav": "quality",
+            "nav": _nav(request),
             "cb": cb,
             "p": person,
             "safe_times": (plan.safe_times if plan else "") or person.preferred_contact_times,

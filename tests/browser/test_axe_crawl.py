@@ -29,7 +29,7 @@ from victimcare.demo.data import DEMO_DOMAIN, DEMO_PASSWORD
 from victimcare.demo.portal_victims import DEMO_VICTIM_PASSWORD, DEMO_VICTIMS
 
 AXE_SOURCE = AXE.read_text()
-STAFF = ["officer", "supervisor", "inspector", "analyst", "partner", "admin"]
+STAFF = ["officer", "supervisor", "inspector", "analyst", "partner", "admin", "volunteer"]
 VISITS_PER_KIND = 2  # e.g. two case pages, two victim pages
 VISITS_PER_QUERY_KIND = 1  # e.g. one second page of a list, one list sorted by a column
 VISITS_PER_ADMIN_KIND = 1  # the admin's pages are the same few templates for every model

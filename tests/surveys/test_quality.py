@@ -305,3 +305,33 @@ def test_a_victim_who_may_no_longer_be_called_is_not_shown_to_call(cases, superv
     c.post(url, {"cancel": "1"})
     cb.refresh_from_db()
     assert cb.state == CallBackState.CANCELLED
+
+
+def test_a_call_back_volunteer_makes_their_teams_calls_and_sees_nothing_else(
+    cases, supervisor, officer, make_client, org
+):
+    volunteer = UserFactory(role=Role.VOLUNTEER, team=None, email="volunteer@test.police.uk")
+    officer.team.callback_volunteers.add(volunteer)
+    other = UserFactory(role=Role.VOLUNTEER, team=None, email="other-volunteer@test.police.uk")
+    org["team_b1"].callback_volunteers.add(other)
+    cb = callbacks.callbacks_draw(team=officer.team, by=supervisor, now=NOW)[0]
+    with pytest.raises(ValidationError):
+        callbacks.callbacks_draw(team=officer.team, by=volunteer, now=NOW)
+    c = make_client(volunteer)
+    assert c.get("/").url == reverse("surveys_staff:callbacks")
+    html = c.get(reverse("surveys_staff:callbacks")).content.decode()
+    assert cb.crime_victim.person.full_name in html and "Draw this month" not in html
+    assert cb.crime.get_absolute_url() not in html  # no way into the case
+    r = c.post(reverse("surveys_staff:callback", kwargs={"pk": cb.pk}), {"outcome": "spoke", **ANSWERS})
+    assert r.status_code == 302
+    cb.refresh_from_db()
+    assert cb.state == CallBackState.DONE and cb.called_by == volunteer
+    for name in ("surveys_staff:quality", "surveys_staff:samples", "surveys_staff:concerns", "cases:mine"):
+        assert c.get(reverse(name)).status_code == 403, name
+    assert c.get(cb.crime.get_absolute_url()).status_code in (403, 404)
+    assert c.post(reverse("surveys_staff:callbacks"), {"team": officer.team.pk}).status_code == 302
+    assert CallBack.objects.count() == 3
+    # Another team's volunteer sees none of it.
+    d = make_client(other)
+    assert cb.crime_victim.person.full_name not in d.get(reverse("surveys_staff:callbacks")).content.decode()
+    assert d.get(reverse("surveys_staff:callback", kwargs={"pk": cb.pk})).status_code == 404

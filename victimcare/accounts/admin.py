@@ -105,7 +105,7 @@ class BCUAdmin(admin.ModelAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "bcu")
     list_filter = ("bcu",)
-    filter_horizontal = ("supervisors",)
+    filter_horizontal = ("supervisors", "callback_volunteers")
 
 
 @admin.register(Absence)

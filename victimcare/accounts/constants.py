@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     PARTNER = "partner", _("Partner agency")
     ADMIN = "admin", _("Administrator")
+    VOLUNTEER = "volunteer", _("Call-back volunteer")
 
 
 # Roles that work cases in the staff UI (partners and analysts never see a case).

@@ -34,6 +34,8 @@ class Team(TimestampedModel):
     bcu = models.ForeignKey(BCU, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=100)
     supervisors = models.ManyToManyField("User", related_name="supervised_teams", blank=True)
+    # Call-back volunteers make the team's quality call-backs (and see nothing else of its work).
+    callback_volunteers = models.ManyToManyField("User", related_name="callback_teams", blank=True)
 
     class Meta:
         ordering = ["bcu__name", "name"]

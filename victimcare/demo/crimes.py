@@ -44,6 +44,7 @@ from .data import (
     DEMO_PARTNER,
     DEMO_PASSWORD,
     DEMO_SUPERVISOR,
+    DEMO_VOLUNTEER,
     DISABILITIES,
     EMOTIONAL_NEEDS,
     ETHNICITY_WEIGHTS,
@@ -207,6 +208,9 @@ class DemoSeeder:
             bcu.inspectors.add(inspector)
         get_or_create_user(DEMO_ANALYST, "Ruth", "Ellison", Role.ANALYST, pattern="Mon–Fri, 09:00–17:00")
         get_or_create_user(DEMO_PARTNER, "Jess", "Marlowe", Role.PARTNER)
+        volunteer = get_or_create_user(
+            DEMO_VOLUNTEER, "Val", "Okonjo", Role.VOLUNTEER, pattern="Tue and Thu, 10:00–14:00"
+        )
         admin = get_or_create_user(DEMO_ADMIN, "Morgan", "Reid", Role.ADMIN, is_staff=True, is_superuser=True)
         TOTPDevice.objects.get_or_create(
             user=admin, name="Authenticator app", defaults={"key": DEMO_ADMIN_TOTP_KEY, "confirmed": True}
@@ -218,7 +222,10 @@ class DemoSeeder:
             officers = list(team.members.filter(role=Role.OFFICER, is_active=True).order_by("id"))
             supervisors = list(team.supervisors.filter(is_active=True).order_by("id"))
             infos.append(TeamInfo(team, kind, officers, supervisors))
-        return Org(bcus, towns, infos, User.objects.get(email=DEMO_OFFICER))
+        demo_officer = User.objects.get(email=DEMO_OFFICER)
+        if demo_officer.team_id:
+            demo_officer.team.callback_volunteers.add(volunteer)
+        return Org(bcus, towns, infos, demo_officer)
 
     def seed_support_organisations(self) -> None:
         bcus = {b.code: b for b in BCU.objects.all()}

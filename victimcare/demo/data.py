@@ -111,7 +111,16 @@ DEMO_INSPECTOR = f"inspector@{DEMO_DOMAIN}"
 DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
 DEMO_ANALYST = f"analyst@{DEMO_DOMAIN}"
 DEMO_PARTNER = f"partner@{DEMO_DOMAIN}"
-DEMO_LOGINS = [DEMO_OFFICER, DEMO_SUPERVISOR, DEMO_INSPECTOR, DEMO_ADMIN, DEMO_ANALYST, DEMO_PARTNER]
+DEMO_VOLUNTEER = f"volunteer@{DEMO_DOMAIN}"  # makes the demo officer's team's quality call-backs
+DEMO_LOGINS = [
+    DEMO_OFFICER,
+    DEMO_SUPERVISOR,
+    DEMO_INSPECTOR,
+    DEMO_ADMIN,
+    DEMO_ANALYST,
+    DEMO_PARTNER,
+    DEMO_VOLUNTEER,
+]
 # Administrators must use two-factor sign-in; the demo admin's authenticator key is public (README), so
 # anyone trying the demo can add it to an app, or print the current code with
 # `manage.py demo_two_factor_code`. Base32: OZUW G5DJ NVRW C4TF FVSG K3LP FUZG MYJB.
