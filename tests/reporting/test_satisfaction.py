@@ -156,3 +156,43 @@ def test_an_answer_about_a_hidden_restricted_case_is_left_out(answers, make_clie
     answer(restricted, whole=1)
     html = page(make_client(inspector))
     assert "24 answers" in html
+
+
+@pytest.mark.parametrize(
+    "a,b,text",
+    [
+        (
+            (60, 100),
+            (50, 100),
+            "Ethnic-minority victims were satisfied 10 percentage points less often than White victims (50% against 60%).",
+        ),
+        (
+            (50, 100),
+            (60, 100),
+            "White victims were satisfied 10 percentage points less often than ethnic-minority victims (50% against 60%).",
+        ),
+        ((50, 100), (50, 100), "White and ethnic-minority victims were satisfied at the same rate (50%)."),
+        ((5, 9), (50, 100), "Too few White or ethnic-minority victims answered to compare them."),
+    ],
+)
+def test_gap_sentences(a, b, text):
+    from reporting import satisfaction, stats
+
+    assert (
+        satisfaction.gap_text("White", stats.rate(*a), "ethnic-minority", stats.rate(*b), "satisfied") == text
+    )
+
+
+@pytest.mark.parametrize(
+    "k,n,words",
+    [
+        (0, 0, "No answers"),
+        (3, 5, "Fewer than 10"),
+        (82, 100, "82% (73% to 88%)"),
+        (10, 10, "100% (72% to 100%)"),
+    ],
+)
+def test_rate_words(k, n, words):
+    from reporting import satisfaction, stats
+
+    assert satisfaction.rate_words(stats.rate(k, n)) == words
