@@ -164,12 +164,14 @@ def test_an_answer_about_a_hidden_restricted_case_is_left_out(answers, make_clie
         (
             (60, 100),
             (50, 100),
-            "Ethnic-minority victims were satisfied 10 percentage points less often than White victims (50% against 60%).",
+            "Ethnic-minority victims were satisfied 10 percentage points less often than White victims "
+            "(50% against 60%).",
         ),
         (
             (50, 100),
             (60, 100),
-            "White victims were satisfied 10 percentage points less often than ethnic-minority victims (50% against 60%).",
+            "White victims were satisfied 10 percentage points less often than ethnic-minority victims "
+            "(50% against 60%).",
         ),
         ((50, 100), (50, 100), "White and ethnic-minority victims were satisfied at the same rate (50%)."),
         ((5, 9), (50, 100), "Too few White or ethnic-minority victims answered to compare them."),
