@@ -78,12 +78,18 @@ def tallies(
 
 
 def tallies_many(
-    s: Slice, bys: list[tuple[str, ...]], *, now: datetime | None = None, hidden: tuple[int, ...] = ()
+    s: Slice,
+    bys: list[tuple[str, ...]],
+    *,
+    now: datetime | None = None,
+    hidden: tuple[int, ...] = (),
+    opened: "OpenReads | None" = None,
 ) -> dict[tuple, dict[tuple, Tally]]:
     """tallies() for several groupings: two reads of the roll-up (the cells, and this month's overdue)
     and one small direct count (today's), however many tables the page shows. `hidden`: restricted cases
     the reader is not named on, taken away from every figure (counted directly: a few cases), so that no
-    figure counts a case its drill-down would not list."""
+    figure counts a case its drill-down would not list. `opened`: the page's shared direct reads of open
+    duties (OpenReads), when other figures of the page need them too."""
     now = _now(now)
     current = month_of(timezone.localdate(now))
     full = {by: tuple(dict.fromkeys((*by, "month", "outcome"))) for by in bys}
@@ -95,7 +101,9 @@ def tallies_many(
             raw[dims].subtract(counted)
     this_month = s.first <= current <= s.last
     over = (
-        overdue_this_month(s, now, tuple(tuple(d for d in by if d != "month") for by in bys), hidden)
+        overdue_this_month(
+            s, now, tuple(tuple(d for d in by if d != "month") for by in bys), hidden, opened=opened
+        )
         if this_month
         else {}
     )
@@ -103,9 +111,10 @@ def tallies_many(
     for by in bys:
         dims = full[by]
         where = [dims.index(d) for d in by]
+        at_month, at_outcome = dims.index("month"), dims.index("outcome")
         out: dict[tuple, Tally] = defaultdict(Tally)
         for key, n in raw[dims].items():
-            month, outcome = key[dims.index("month")], key[dims.index("outcome")]
+            month, outcome = key[at_month], key[at_outcome]
             t = out[tuple(key[i] for i in where)]
             if outcome == Outcome.OPEN:
                 if month < current:
@@ -138,20 +147,72 @@ def _due_today_so_far(s: Slice, now: datetime) -> Counter:
     return rollup.open_direct(s, _OVERDUE_KEY, start=midnight, end=now)
 
 
+class OpenReads:
+    """The direct counts of open duties that several figures of one page share at one moment, each read
+    once however many figures need it (they were read once per figure: eleven reads on a BCU's page):
+    today's duties already past due, and the open duties of the hidden restricted cases by due time, from
+    which each figure takes the times it needs. Neither depends on the slice's months, so they are kept
+    by its other filters."""
+
+    def __init__(self, now: datetime, hidden: tuple[int, ...] = ()):
+        self.now = now
+        self.hidden = hidden
+        self._today: dict[Slice, Counter] = {}
+        self._hidden: dict[Slice, Counter] = {}
+
+    @staticmethod
+    def _filters(s: Slice) -> Slice:
+        return replace(s, first=date.min, last=date.min)
+
+    def check(self, now: datetime, hidden: tuple[int, ...]) -> None:
+        assert (now, hidden) == (self.now, self.hidden), "a page's figures share one moment and reader"
+
+    def due_today_so_far(self, s: Slice) -> Counter:
+        key = self._filters(s)
+        if key not in self._today:
+            self._today[key] = _due_today_so_far(s, self.now)
+        return self._today[key]
+
+    def hidden_open(self, s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime) -> Counter:
+        """Open duties of the hidden cases due from `start` (None: any time) to `end`, by `by` (columns of
+        _OVERDUE_KEY)."""
+        if not self.hidden:
+            return Counter()
+        key = self._filters(s)
+        if key not in self._hidden:
+            self._hidden[key] = rollup.open_direct(
+                s, (*_OVERDUE_KEY, "due_at"), start=None, end=None, crimes=self.hidden
+            )
+        where = [_OVERDUE_KEY.index(d) for d in by]
+        out = Counter()
+        for k, n in self._hidden[key].items():
+            if (start is None or k[-1] >= start) and k[-1] < end:
+                out[tuple(k[i] for i in where)] += n
+        return out
+
+
 def overdue_this_month(
-    s: Slice, now: datetime, bys: tuple[tuple[str, ...], ...], hidden: tuple[int, ...] = ()
+    s: Slice,
+    now: datetime,
+    bys: tuple[tuple[str, ...], ...],
+    hidden: tuple[int, ...] = (),
+    *,
+    opened: OpenReads | None = None,
 ) -> dict[tuple, Counter]:
     """This month's open duties already past due, for each grouping (no month): those due on earlier days
     of the month from the open cells, today's before now counted directly, less the hidden cases'."""
+    if opened is None:
+        opened = OpenReads(now, hidden)
+    opened.check(now, hidden)
     today, _ = _today(now)
     first = date(today.year, today.month, 1)
     out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=first, before_day=today)
-    today_so_far = _due_today_so_far(s, now)
+    today_so_far = opened.due_today_so_far(s)
     month_start = timezone.make_aware(datetime(first.year, first.month, 1))
     for by in bys:
         out[by].update(rollup.project(today_so_far, _OVERDUE_KEY, by))
         if hidden:
-            out[by].subtract(_hidden_open(s, by, hidden, start=month_start, end=now))
+            out[by].subtract(opened.hidden_open(s, by, start=month_start, end=now))
     return out
 
 
@@ -196,43 +257,49 @@ class Now:
     due_soon: int  # due by the end of the next working day
 
 
-def _overdue_now(s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tuple[int, ...]):
+def _overdue_now(
+    s: Slice, bys: list[tuple[str, ...]], now: datetime, hidden: tuple[int, ...], opened: OpenReads
+):
     """Open duties past due now, for each grouping: due before today from the open cells, today's before
     now directly, less those on the hidden restricted cases (counted directly: a few cases)."""
     today, _ = _today(now)
     out = rollup.open_counts_many(s, list(dict.fromkeys(bys)), first_day=None, before_day=today)
-    today_so_far = _due_today_so_far(s, now)
+    today_so_far = opened.due_today_so_far(s)
     for by in bys:
         out[by].update(rollup.project(today_so_far, _OVERDUE_KEY, by))
         if hidden:
-            out[by].subtract(_hidden_open(s, by, hidden, end=now))
+            out[by].subtract(opened.hidden_open(s, by, start=None, end=now))
     return out
 
 
-def _hidden_open(s: Slice, by, hidden, *, start=None, end=None) -> Counter:
-    """Open duties of the hidden restricted cases, due from `start` to `end` (counted directly)."""
-    return rollup.open_direct(s, tuple(by), start=start, end=end or timezone.now(), crimes=hidden)
-
-
 def now_figures(
-    s: Slice, *, now: datetime | None = None, hidden: tuple[int, ...] = (), by: str = ""
+    s: Slice,
+    *,
+    now: datetime | None = None,
+    hidden: tuple[int, ...] = (),
+    by: str = "",
+    opened: OpenReads | None = None,
 ) -> tuple[Now, dict]:
     """Overdue now and due by the end of the next working day; and overdue now by `by` (a column of
-    bcu_id, team_id, owner_id, code), all from one read of the open cells."""
+    bcu_id, team_id, owner_id, code), all from one read of the open cells. `opened`: the page's shared
+    direct reads of open duties (OpenReads at the same `now`, for the same reader)."""
     if s.empty():
         return Now(0, 0), {}
     now = _now(now)
+    if opened is None:
+        opened = OpenReads(now, hidden)
+    opened.check(now, hidden)
     today, midnight = _today(now)
     groupings = [(), (by,)] if by else [()]
-    over = _overdue_now(s, groupings, now, hidden)
+    over = _overdue_now(s, groupings, now, hidden, opened)
     end = due_soon_until(now)
     # Due from now to the end of the next working day: the open cells from today to that day, less today's
     # already past, less the hidden cases'.
     last = timezone.localdate(end)
     soon = rollup.open_counts(s, (), first_day=today, before_day=last + timedelta(days=1))[()]
-    soon -= sum(_due_today_so_far(s, now).values())
+    soon -= sum(opened.due_today_so_far(s).values())
     if hidden:
-        soon -= _hidden_open(s, (), hidden, start=now, end=end + timedelta(microseconds=1))[()]
+        soon -= opened.hidden_open(s, (), start=now, end=end + timedelta(microseconds=1))[()]
     by_column = {k[0]: n for k, n in over[(by,)].items() if n} if by else {}
     return Now(over[()][()], soon), by_column
 

@@ -155,7 +155,12 @@ class ComplianceForceCell(models.Model):
 class ComplianceBcuCell(_Coarse):
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(BCU_DIMENSIONS), name="compliance_bcu_cell_key")]
-        indexes = [models.Index(fields=["id"], name="compliance_bcu_cell_zero_idx", condition=models.Q(n=0))]
+        indexes = [
+            models.Index(fields=["id"], name="compliance_bcu_cell_zero_idx", condition=models.Q(n=0)),
+            # A BCU's page reads its months by duty, victims and offence group (rollup._read_grain): a
+            # tenth of the cells, which without this index meant reading all of them.
+            models.Index(fields=["bcu_id", "month"], name="compliance_bcu_cell_bcu_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} BCU {self.bcu_id} {self.code} {self.outcome}: {self.n}"

@@ -174,9 +174,11 @@ def compliance(request):
     s = ctx.slice
     dim = _dimension(ctx.filters, ctx.scope)
     others = [d for d in ("code", "enhanced", "offence_group") if d != dim]
-    # Every table of the page from one read of the roll-up (and one of the open cells).
+    # Every table of the page from one read of the roll-up (and one of the open cells); the direct reads
+    # of open duties (today's past due, the hidden cases') made once for the tables and the figures above.
+    opened = figures.OpenReads(ctx.now, ctx.hidden)
     tallied = figures.tallies_many(
-        s, [("month",), (dim,), *[(d,) for d in others]], now=ctx.now, hidden=ctx.hidden
+        s, [("month",), (dim,), *[(d,) for d in others]], now=ctx.now, hidden=ctx.hidden, opened=opened
     )
     by_month = tallied[("month",)]
     series = [(m, by_month.get((m,), figures.Tally())) for m in figures.months(s.first, s.last)]
@@ -184,7 +186,11 @@ def compliance(request):
     for _, t in series:
         total.add(t)
     now_figs, overdue_by = figures.now_figures(
-        s, now=ctx.now, hidden=ctx.hidden, by=dim if dim in ("bcu_id", "team_id", "owner_id", "code") else ""
+        s,
+        now=ctx.now,
+        hidden=ctx.hidden,
+        by=dim if dim in ("bcu_id", "team_id", "owner_id", "code") else "",
+        opened=opened,
     )
     rows = figures.breakdown(s, dim, tallied=tallied[(dim,)], overdue_now=overdue_by)
 
