@@ -5,6 +5,7 @@ shape: {key: count} for the dimensions asked for, over the duties a Slice select
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -119,10 +120,13 @@ def _split(rows, dims: list[str], bys: list[tuple[str, ...]]) -> dict[tuple, Cou
         if found is None:
             present = {d for d, f in zip(dims, flags, strict=True) if not f}
             found = targets[flags] = [
-                (out[by], tuple(k + dims.index(d) for d in by)) for by in bys if set(by) == present
+                (out[by], itemgetter(*(k + dims.index(d) for d in by)) if by else None, len(by))
+                for by in bys
+                if set(by) == present
             ]
-        for counter, where in found:
-            counter[tuple(row[i] for i in where)] += int(n)
+        for counter, get, width in found:
+            # itemgetter gives one column bare, several as a tuple: keys are always tuples.
+            counter[(get(row),) if width == 1 else get(row) if width else ()] += int(n)
     return out
 
 
