@@ -148,17 +148,40 @@ def _due_today_so_far(s: Slice, now: datetime) -> Counter:
 
 
 class OpenReads:
-    """The direct counts of open duties that several figures of one page share at one moment, each read
-    once however many figures need it (they were read once per figure: eleven reads on a BCU's page):
+    """The direct counts of open duties that several figures of one page share at one moment, read once
+    however many figures need them (they were read once per figure: eleven reads on a BCU's page):
     today's duties already past due, and the open duties of the hidden restricted cases by due time, from
-    which each figure takes the times it needs. Neither depends on the slice's months, so they are kept
-    by its other filters."""
+    which each figure takes the times it needs. With hidden cases both come from one read (today's past
+    due, or any of the hidden cases', by due time and case). Neither depends on the slice's months, so
+    they are kept by its other filters."""
 
     def __init__(self, now: datetime, hidden: tuple[int, ...] = ()):
         self.now = now
         self.hidden = hidden
         self._today: dict[Slice, Counter] = {}
         self._hidden: dict[Slice, Counter] = {}
+
+    def _read(self, s: Slice, key: Slice) -> None:
+        _, midnight = _today(self.now)
+        if not self.hidden:
+            self._today[key] = _due_today_so_far(s, self.now)
+            return
+        rows = rollup.open_direct(
+            s,
+            (*_OVERDUE_KEY, "due_at", "crime_id"),
+            start=None,
+            end=None,
+            where=Q(due_at__gte=midnight, due_at__lt=self.now) | Q(crime_id__in=self.hidden),
+        )
+        hidden = set(self.hidden)
+        today, of_hidden = Counter(), Counter()
+        for k, n in rows.items():
+            due, crime = k[-2], k[-1]
+            if midnight <= due < self.now:
+                today[k[:-2]] += n
+            if crime in hidden:
+                of_hidden[(*k[:-2], due)] += n
+        self._today[key], self._hidden[key] = today, of_hidden
 
     @staticmethod
     def _filters(s: Slice) -> Slice:
@@ -170,7 +193,7 @@ class OpenReads:
     def due_today_so_far(self, s: Slice) -> Counter:
         key = self._filters(s)
         if key not in self._today:
-            self._today[key] = _due_today_so_far(s, self.now)
+            self._read(s, key)
         return self._today[key]
 
     def hidden_open(self, s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime) -> Counter:
@@ -180,9 +203,7 @@ class OpenReads:
             return Counter()
         key = self._filters(s)
         if key not in self._hidden:
-            self._hidden[key] = rollup.open_direct(
-                s, (*_OVERDUE_KEY, "due_at"), start=None, end=None, crimes=self.hidden
-            )
+            self._read(s, key)
         where = [_OVERDUE_KEY.index(d) for d in by]
         out = Counter()
         for k, n in self._hidden[key].items():

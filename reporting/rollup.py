@@ -354,11 +354,20 @@ def open_counts_many(
 
 
 def open_direct(
-    s: Slice, by: tuple[str, ...], *, start: datetime | None, end: datetime | None, crimes=None
+    s: Slice,
+    by: tuple[str, ...],
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    crimes=None,
+    where: Q | None = None,
 ) -> Counter:
     """Open duties due from `start` to `end` (None: any time), counted directly from the duties (of
-    `crimes` only, if given). `by` may also name "due_at", to count by the exact due time."""
+    `crimes` only, if given; meeting `where` too, if given). `by` may also name "due_at" and "crime_id",
+    to count by the exact due time and case."""
     qs = duties(s, months=False).filter(state=ObligationState.OPEN)
+    if where is not None:
+        qs = qs.filter(where)
     if end is not None:
         qs = qs.filter(due_at__lt=end)
     if crimes is not None:
