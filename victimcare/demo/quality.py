@@ -167,6 +167,8 @@ class QualitySeeder:
                 crime__oic__isnull=False,
                 crime__is_restricted=False,
                 crime__reported_at__gte=self.now - timedelta(days=60),
+                # Recorded before the earliest concern below is raised (a concern cannot precede its case).
+                crime__recorded_at__lte=self.now - timedelta(days=len(PROBLEMS) + 1),
             ).order_by("pk")[:200]
         )
         for i, cv in enumerate(self.rng.sample(recent, min(len(PROBLEMS), len(recent)))):
