@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from surveys.constants import CallBackState, Check, CheckAnswer, SampleCaseState
 from surveys.models import CallBack, DipSampleCase
+from victimcare.calendar import month_bounds
 
 from .rollup import Slice
-from .satisfaction import _bounds, _month, in_slice
+from .satisfaction import db_month, in_slice
 
 
 def reviewed(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
     """Dip-sampled cases reviewed in the period, within the reader's area."""
-    start, end = _bounds(s)
+    start, end = month_bounds(s.first, s.last)
     qs = DipSampleCase.objects.filter(
         state=SampleCaseState.REVIEWED, reviewed_at__gte=start, reviewed_at__lt=end
     )
@@ -43,7 +44,7 @@ def checks(qs: QuerySet, key: str | None = None) -> dict:
         fields.append("month")
     for row in qs.values(*fields).order_by():
         answers = row["answers"] if isinstance(row["answers"], dict) else {}
-        k = _month(row["month"]) if key == "month" else (row[key] if key else None)
+        k = db_month(row["month"]) if key == "month" else (row[key] if key else None)
         for check in Check.values:
             value = answers.get(check)
             if value == CheckAnswer.YES:

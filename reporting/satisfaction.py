@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.constants import AGE_BANDS, AGE_NOT_KNOWN, CrimeStatus, Disability, Ethnicity, Gender, OffenceGroup
+from surveys import rollup as surveys_rollup
 from surveys.constants import Area, UpdatesKept
 from surveys.models import Response, SatisfactionCell
 from surveys.scoring import SATISFIED_FROM
@@ -53,10 +54,6 @@ class Satisfaction:
         return stats.rate(self.satisfied[area], self.answered[area])
 
 
-def _bounds(s: Slice) -> tuple[datetime, datetime]:
-    return month_bounds(s.first, s.last)
-
-
 def in_slice(
     qs: QuerySet, s: Slice, *, bcu: str, team: str, owner: str, group: str, hidden: tuple[int, ...] = ()
 ) -> QuerySet:
@@ -78,7 +75,7 @@ def in_slice(
 
 def responses(s: Slice, *, hidden: tuple[int, ...] = ()) -> QuerySet:
     """The answers these filters select within the reader's area (answers given in the period)."""
-    start, end = _bounds(s)
+    start, end = month_bounds(s.first, s.last)
     qs = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     return in_slice(
         qs, s, bcu="bcu_id", team="team_id", owner="officer_id", group="offence_group", hidden=hidden
@@ -107,7 +104,7 @@ def by(qs: QuerySet, *keys: str) -> dict[tuple, Satisfaction]:
         qs = qs.annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
     out = {}
     for row in qs.values(*keys).annotate(**_aggregates()).order_by():
-        key = tuple(_month(row[k]) if k == "month" else row[k] for k in keys)
+        key = tuple(db_month(row[k]) if k == "month" else row[k] for k in keys)
         out[key] = _satisfaction(row)
     return out
 
@@ -116,7 +113,7 @@ def total(qs: QuerySet) -> Satisfaction:
     return _satisfaction(qs.aggregate(**_aggregates()))
 
 
-def _month(value) -> date:
+def db_month(value) -> date:
     """A truncated month as the database returns it (an aware or naive datetime, or a date)."""
     if isinstance(value, datetime):
         return london_month(value) if timezone.is_aware(value) else month_start(value.date())
@@ -242,7 +239,7 @@ class Reader:
         else:
             (dimension,) = keys
             fields = ["value"]
-        sums = {c: Sum(c) for c in CELL_COUNTS}
+        sums = {c: Sum(c) for c in surveys_rollup.COUNTS}
         out: dict[tuple, Satisfaction] = {}
         for row in self._cells(dimension).values(*fields).annotate(**sums).order_by():
             key = self._key(keys, dimension, row)
@@ -271,9 +268,6 @@ class Reader:
         for s in self.by("month").values():
             out.add(s)
         return out
-
-
-CELL_COUNTS = ["n"] + [f"{a}_{x}" for a in Area.values for x in ("k", "n")]
 
 
 def _from_cell(row: dict) -> Satisfaction:

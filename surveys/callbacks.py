@@ -6,7 +6,7 @@ times."""
 
 import random
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,10 +30,6 @@ PER_OFFICER = 2  # victims drawn per officer each month
 RECENT_DAYS = 60  # from cases reported in the last this many days
 OVERSEERS = {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
 CALLERS = OVERSEERS | {Role.VOLUNTEER}  # volunteers call the victims drawn for their teams; they do not draw
-
-
-def month_of(now: datetime) -> date:
-    return london_month(now)
 
 
 def teams_for(user: User) -> QuerySet:
@@ -69,7 +65,7 @@ def _candidates(team: Team, now: datetime) -> dict[int, list[CrimeVictim]]:
     """Recent victims of each officer's cases who may be called: the survey rules (16 or over, not
     restricted, not opted out of contact or surveys, bereaved only if they asked), a phone marked safe,
     not called back this month and not surveyed in the period."""
-    month = month_of(now)
+    month = london_month(now)
     victims = list(
         CrimeVictim.objects.filter(
             crime__team=team,
@@ -110,7 +106,7 @@ def callbacks_draw(
     if by.role not in OVERSEERS or not teams_for(by).filter(pk=team.pk).exists():
         raise ValidationError({"team": ["You can draw call-backs only for the teams you supervise."]})
     rng = rng or random.SystemRandom()
-    month = month_of(now)
+    month = london_month(now)
     Team.objects.select_for_update().filter(pk=team.pk).first()  # one draw at a time per team
     have: dict[int, int] = {}
     for officer_id in CallBack.objects.filter(team=team, month=month).values_list("officer_id", flat=True):

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cases.models import Crime
 from victimcare.accounts.models import Team, User
-from victimcare.calendar import add_months, month_bounds
+from victimcare.calendar import add_months, london_month, month_bounds
 
-from .callbacks import month_of, teams_for
+from .callbacks import teams_for
 from .constants import Check, CheckAnswer, SampleCaseState, SampleKind
 from .models import DipSample, DipSampleCase
 from .scoring import clean
@@ -28,10 +28,6 @@ NOTE_MAX = 2000
 
 def sample_size() -> int:
     return settings.DIP_SAMPLE_SIZE
-
-
-def previous_month(d: date) -> date:
-    return add_months(d, -1)
 
 
 def sample_draw(
@@ -51,7 +47,7 @@ def sample_draw(
         raise ValidationError({"team": ["You can draw samples only for the teams you supervise."]})
     if size < 1 or size > 200:
         raise ValidationError({"size": ["Choose a sample of 1 to 200 cases."]})
-    if month > month_of(now):
+    if month > london_month(now):
         raise ValidationError({"month": ["Choose this month or an earlier one."]})
     start, end = month_bounds(month)
     ids = list(
@@ -79,7 +75,7 @@ def sample_draw(
 def samples_draw_all(*, now: datetime | None = None) -> int:
     """The beat's monthly draw: last month's sample for every team that has none."""
     now = now or timezone.now()
-    month = previous_month(month_of(now))
+    month = add_months(london_month(now), -1)
     made = 0
     for team in Team.objects.exclude(
         pk__in=DipSample.objects.filter(kind=SampleKind.MONTHLY, month=month).values("team_id")
@@ -180,7 +176,7 @@ def target_next_cases(
     return DipSample.objects.create(
         team_id=officer.team_id,
         kind=SampleKind.TARGETED,
-        month=month_of(now),
+        month=london_month(now),
         officer=officer,
         size=TARGET_SIZE,
         created_at=now,

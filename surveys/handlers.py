@@ -53,8 +53,7 @@ def work_page_feedback(user) -> WorkPanel | None:
     if user.role not in (Role.OFFICER, Role.SUPERVISOR):
         return None
     since = timezone.now() - timedelta(days=30)
-    items = len([r for r in selectors.officer_feedback(user, limit=50) if r.submitted_at >= since])
-    findings = len([f for f in selectors.officer_findings(user, limit=50) if f.reviewed_at >= since])
+    items, findings = selectors.recent_counts(user, since)
     if not items and not findings:
         return None
     parts = []

@@ -17,6 +17,7 @@ from victimcare.accounts.constants import CASE_ROLES, Role
 from victimcare.accounts.models import User
 from victimcare.audit.models import AccessAction
 from victimcare.audit.services import access_record
+from victimcare.calendar import add_months, london_month
 
 from . import callbacks, concerns, dip_samples, selectors, services
 from .constants import CALLBACK_OUTCOMES, CallBackState, SampleCaseState
@@ -45,7 +46,7 @@ def _caller(request):
 @login_required
 def quality(request):
     teams = list(_overseer(request))
-    month = callbacks.month_of(timezone.now())
+    month = london_month(timezone.now())
     officers = selectors.officers_of(teams)
     return render(
         request,
@@ -71,7 +72,7 @@ def quality(request):
 def callback_list(request):
     teams = list(_caller(request))
     now = timezone.now()
-    month = callbacks.month_of(now)
+    month = london_month(now)
     if request.method == "POST":
         team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
         if request.user.role not in callbacks.OVERSEERS:
@@ -173,8 +174,8 @@ def callback_call(request, pk: int):
 def sample_list(request):
     teams = list(_overseer(request))
     now = timezone.now()
-    this_month = callbacks.month_of(now)
-    months = [this_month, dip_samples.previous_month(this_month)]
+    this_month = london_month(now)
+    months = [this_month, add_months(this_month, -1)]
     if request.method == "POST":
         team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
         month = next((m for m in months if f"{m:%Y-%m}" == request.POST.get("month")), None)

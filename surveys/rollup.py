@@ -4,7 +4,6 @@ or deleted once kept, so adding is all the roll-up needs; rebuild() counts them 
 load, or to check). The reader is reporting.satisfaction."""
 
 from collections import defaultdict
-from datetime import date
 
 from django.db import connection, transaction
 
@@ -34,10 +33,6 @@ FIELDS += ["ethnicity", "updates", "bcu_id", "submitted_at", *Area.values]
 COUNTS = ["n"] + [f"{a}_{x}" for a in Area.values for x in ("k", "n")]
 
 
-def month_of(at) -> date:
-    return london_month(at)
-
-
 def _counts(r: dict) -> list[int]:
     out = [1]
     for a in Area.values:
@@ -50,7 +45,7 @@ def _cells(rows) -> dict[tuple, list[int]]:
     out: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
     for r in rows:
         counts = _counts(r)
-        month = month_of(r["submitted_at"])
+        month = london_month(r["submitted_at"])
         for dim, value_of in DIMENSIONS.items():
             cell = out[(dim, month, r["bcu_id"], value_of(r)[:60])]
             for i, c in enumerate(counts):

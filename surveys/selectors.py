@@ -135,14 +135,30 @@ def feedback_counts(officers: list[User]) -> list[tuple[User, dict]]:
     return out
 
 
+def _feedback_for(officer: User):
+    # A restricted case's words stay with it.
+    return Response.objects.filter(officer=officer, restricted=False).filter(
+        Q(share_comments=True) | ~Q(passed_on="")
+    )
+
+
 def officer_feedback(officer: User, limit: int = 100) -> list[Response]:
     """What victims wanted the officer to hear: comments they allowed to be passed on, and what they asked
     to be passed on after a call-back; newest first. Never the victim's name."""
     return list(
-        Response.objects.filter(officer=officer, restricted=False)  # a restricted case's words stay with it
-        .filter(Q(share_comments=True) | ~Q(passed_on=""))
+        _feedback_for(officer)
         .only("pk", "submitted_at", "source", "comments", "share_comments", "passed_on", "passed_on_kind")
         .order_by("-submitted_at")[:limit]
+    )
+
+
+def recent_counts(officer: User, since) -> tuple[int, int]:
+    """(feedback items, dip-sample findings) for the officer since `since`: two counts, for My work."""
+    return (
+        _feedback_for(officer).filter(submitted_at__gte=since).count(),
+        DipSampleCase.objects.filter(
+            officer=officer, state=SampleCaseState.REVIEWED, reviewed_at__gte=since
+        ).count(),
     )
 
 
